@@ -1,0 +1,68 @@
+"""Records produced by the evidence room.
+
+Nothing here knows about claims: queries are plain strings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A corpus document as read from disk (text is the cleaned main text)."""
+
+    id: str
+    path: str
+    title: str
+    text: str
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A retrieval unit: a window of whole sentences of one document."""
+
+    id: int
+    doc_id: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One ranked piece of evidence for one query.
+
+    ``sentence`` is the single sentence of the passage that best matches the query;
+    ``sentence_start``/``sentence_end`` are character offsets in the document text.
+    """
+
+    doc_id: str
+    doc_title: str
+    doc_path: str
+    passage_id: int
+    passage_text: str
+    sentence: str
+    sentence_start: int
+    sentence_end: int
+    score: float
+    dense_score: float
+    lexical_score: float
+    sentence_score: float
+    rank: int
+
+
+@dataclass(frozen=True, slots=True)
+class IndexManifest:
+    """What an index directory holds; checked on load."""
+
+    format_version: int
+    index_id: str
+    model_id: str
+    model_hash: str
+    dimension: int
+    documents: int
+    passages: int
+    created_with: str
+    faiss_index: str
