@@ -1,0 +1,142 @@
+"""Settings, layered: defaults < ``[tool.factcheck]`` in pyproject.toml or factcheck.toml
+< ``FACTCHECK_*`` environment variables < command-line flags.
+
+Unknown keys fail and list the valid ones, so a typo never silently falls back to a default.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from factcheck.errors import ConfigError
+
+FAIL_ON = ("refuted", "unsupported", "never")
+FORMATS = ("text", "json")
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    # Retrieval: how many evidence passages each claim gets.
+    top_k: int = 5
+    # Heuristic verifier thresholds, on the cosine similarity of claim and evidence sentence.
+    # SUPPORTED needs a close paraphrase with every name and number covered; a typed conflict
+    # only counts against a sentence about the same thing.
+    support_threshold: float = 0.70
+    conflict_threshold: float = 0.60
+    relevance_threshold: float = 0.45
+    # Gate policy.
+    fail_on: str = "refuted"
+    # Where `check --corpus` keeps the indexes it builds; empty means the user cache folder.
+    cache_dir: str = ""
+
+    def items(self) -> tuple[tuple[str, str | int | float | bool], ...]:
+        """Settings that change results, for the report manifest (cache_dir does not)."""
+        return tuple(
+            (f.name, getattr(self, f.name)) for f in dataclasses.fields(self) if f.name != "cache_dir"
+        )
+
+
+def valid_keys() -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(Settings))
+
+
+def load_settings(
+    cwd: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Settings:
+    """Merge every layer; ``overrides`` are flags, where ``None`` means "not given"."""
+    cwd = cwd or Path.cwd()
+    env = os.environ if env is None else env
+    merged: dict[str, Any] = {}
+    file_values, source = _file_layer(cwd)
+    merged.update(_coerce_all(file_values, source))
+    env_values = {
+        key[len("FACTCHECK_") :].lower(): value
+        for key, value in env.items()
+        if key.startswith("FACTCHECK_") and key not in _ENV_NOT_SETTINGS
+    }
+    merged.update(_coerce_all(env_values, "environment (FACTCHECK_*)"))
+    merged.update(_coerce_all({k: v for k, v in (overrides or {}).items() if v is not None}, "flags"))
+    settings = Settings(**merged)
+    _validate(settings)
+    return settings
+
+
+# Variables with the prefix that are not settings (used by the tests and the cache).
+_ENV_NOT_SETTINGS = frozenset({"FACTCHECK_CACHE_HOME"})
+
+
+def _file_layer(cwd: Path) -> tuple[dict[str, Any], str]:
+    own = cwd / "factcheck.toml"
+    if own.is_file():
+        return _read_toml(own), str(own)
+    pyproject = cwd / "pyproject.toml"
+    if pyproject.is_file():
+        data = _read_toml(pyproject)
+        section = data.get("tool", {}).get("factcheck", {})
+        if not isinstance(section, dict):
+            raise ConfigError(f"{pyproject}: [tool.factcheck] must be a table of settings")
+        return section, f"{pyproject} [tool.factcheck]"
+    return {}, ""
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path} is not valid TOML ({exc}); fix or remove it") from exc
+
+
+def _coerce_all(values: Mapping[str, Any], source: str) -> dict[str, Any]:
+    fields = {f.name: f for f in dataclasses.fields(Settings)}
+    out: dict[str, Any] = {}
+    for raw_key, value in values.items():
+        key = raw_key.replace("-", "_")
+        if key not in fields:
+            raise ConfigError(
+                f"unknown setting {raw_key!r} in {source}; valid settings: {', '.join(valid_keys())}"
+            )
+        out[key] = _coerce(key, fields[key].type, value, source)
+    return out
+
+
+def _coerce(key: str, type_name: Any, value: Any, source: str) -> Any:
+    kind = type_name if isinstance(type_name, str) else getattr(type_name, "__name__", str(type_name))
+    try:
+        if kind == "int":
+            if isinstance(value, bool):
+                raise ValueError
+            return int(value)
+        if kind == "float":
+            if isinstance(value, bool):
+                raise ValueError
+            return float(value)
+        if kind == "bool":
+            if isinstance(value, bool):
+                return value
+            if str(value).lower() in ("1", "true", "yes", "on"):
+                return True
+            if str(value).lower() in ("0", "false", "no", "off"):
+                return False
+            raise ValueError
+        return str(value)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"setting {key!r} in {source} must be a {kind}, got {value!r}") from exc
+
+
+def _validate(settings: Settings) -> None:
+    if settings.fail_on not in FAIL_ON:
+        raise ConfigError(f"fail_on must be one of {', '.join(FAIL_ON)}, got {settings.fail_on!r}")
+    if settings.top_k < 1:
+        raise ConfigError(f"top_k must be at least 1, got {settings.top_k}")
+    for name in ("support_threshold", "conflict_threshold", "relevance_threshold"):
+        value = getattr(settings, name)
+        if not -1.0 <= value <= 1.0:
+            raise ConfigError(f"{name} is a cosine similarity and must lie in [-1, 1], got {value}")

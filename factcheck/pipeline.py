@@ -1,0 +1,93 @@
+"""The one function that wires the stages: articles -> claims -> evidence -> verdicts -> report.
+
+Every stage is called once per run with all of its inputs, so models see whole batches.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from factcheck import __version__
+from factcheck.config import Settings
+from factcheck.types import ArticleResult, Report, RunManifest
+
+if TYPE_CHECKING:
+    from claims import Article, ClaimExtractor
+    from evidence import Embedder, EvidenceIndex
+    from factcheck.verify.base import Verifier
+
+REPORT_SCHEMA_VERSION = 1
+Progress = Callable[[str, int, int], None]
+
+
+def check_articles(
+    articles: Sequence[Article],
+    index: EvidenceIndex,
+    extractor: ClaimExtractor,
+    verifier: Verifier,
+    settings: Settings,
+    *,
+    progress: Progress | None = None,
+) -> Report:
+    """Check every claim of every article against one index and return the report."""
+    per_article = []
+    for done, article in enumerate(articles, start=1):
+        per_article.append(extractor.extract(article.text, doc_id=article.path))
+        if progress:
+            progress("extracting claims", done, len(articles))
+    claims = [c for group in per_article for c in group]
+    found = index.search([c.text for c in claims], k=settings.top_k) if claims else ()
+    if progress:
+        progress("retrieving evidence", len(claims), len(claims))
+    verdicts = verifier.verify(claims, found)
+    if progress:
+        progress("verifying", len(claims), len(claims))
+
+    results = []
+    offset = 0
+    for article, group in zip(articles, per_article, strict=True):
+        results.append(ArticleResult(article.path, verdicts[offset : offset + len(group)]))
+        offset += len(group)
+    index_manifest = index.manifest
+    manifest = RunManifest(
+        tool_version=__version__,
+        claim_extractor=extractor.model_id,
+        embedding_model=index_manifest.model_id,
+        embedding_model_hash=index_manifest.model_hash,
+        verifier=verifier.id,
+        index_id=index_manifest.index_id,
+        index_documents=index_manifest.documents,
+        index_passages=index_manifest.passages,
+        settings=settings.items(),
+    )
+    return Report(REPORT_SCHEMA_VERSION, manifest, tuple(results))
+
+
+def cache_home(settings: Settings) -> Path:
+    if settings.cache_dir:
+        return Path(settings.cache_dir).expanduser()
+    if env := os.environ.get("FACTCHECK_CACHE_HOME"):
+        return Path(env).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "factcheck"
+
+
+def index_for_corpus(
+    corpus_dir: Path, embedder: Embedder, settings: Settings, *, progress: Progress | None = None
+) -> EvidenceIndex:
+    """Open the cached index of a corpus folder, building it first when the corpus changed."""
+    from evidence.errors import IndexCorrupt, IndexMismatch, IndexNotFound
+
+    from evidence import build_index, corpus_fingerprint, open_index
+
+    key = corpus_fingerprint(corpus_dir)[:24]
+    target = cache_home(settings) / "indexes" / key
+    try:
+        return open_index(target, embedder)
+    except (IndexNotFound, IndexCorrupt, IndexMismatch):
+        # A cache entry is ours to replace: rebuild it rather than asking the user.
+        build_index(corpus_dir, target, embedder, progress=progress)
+        return open_index(target, embedder)

@@ -1,0 +1,87 @@
+"""Typed consistency checks between a claim and one evidence sentence.
+
+Each check names what it compared, so a verdict can say why ("year 2019 vs 2021").
+"""
+
+from __future__ import annotations
+
+from factcheck.types import CheckResult
+from factcheck.verify.facts import TextFacts, normalise_name
+
+
+def compare(claim: TextFacts, sentence: TextFacts, context: str) -> tuple[CheckResult, ...]:
+    """Compare the claim with a sentence; ``context`` (passage and title) counts for coverage only.
+
+    A value stated differently in the sentence itself is a conflict; a value found nowhere in the
+    sentence or its context is missing; otherwise it matches.
+    """
+    context_low = context.lower()
+    results: list[CheckResult] = []
+    results.extend(_years(claim, sentence, context_low))
+    results.extend(_quantities(claim, sentence, context_low))
+    results.extend(_names(claim, sentence, context_low))
+    if claim.negated != sentence.negated:
+        results.append(
+            CheckResult("negation", "conflict", _polarity(claim.negated), _polarity(sentence.negated))
+        )
+    return tuple(results)
+
+
+def _years(claim: TextFacts, sentence: TextFacts, context_low: str) -> list[CheckResult]:
+    out = []
+    for year in sorted(claim.years):
+        if year in sentence.years or year in context_low:
+            out.append(CheckResult("year", "match", year, year))
+        elif sentence.years:
+            out.append(CheckResult("year", "conflict", year, ", ".join(sorted(sentence.years))))
+        else:
+            out.append(CheckResult("year", "missing", year))
+    return out
+
+
+def _quantities(claim: TextFacts, sentence: TextFacts, context_low: str) -> list[CheckResult]:
+    out = []
+    for q in claim.quantities:
+        same_unit = [s for s in sentence.quantities if q.unit and s.unit == q.unit]
+        if any(_close(q.value, s.value) for s in sentence.quantities) or q.text.lower() in context_low:
+            out.append(CheckResult("number", "match", q.text, q.text))
+        elif same_unit:
+            out.append(CheckResult("number", "conflict", q.text, ", ".join(s.text for s in same_unit)))
+        else:
+            out.append(CheckResult("number", "missing", q.text))
+    return out
+
+
+def _names(claim: TextFacts, sentence: TextFacts, context_low: str) -> list[CheckResult]:
+    out = []
+    sentence_names = {name for name, _ in sentence.entities}
+    for name, label in claim.entities:
+        if _name_found(name, sentence_names, context_low):
+            out.append(CheckResult("name", "match", name, name))
+            continue
+        rivals = sorted(
+            other
+            for other, other_label in sentence.entities
+            if other_label == label and not _name_found(other, {n for n, _ in claim.entities}, claim.text.lower())
+        )
+        if rivals:
+            out.append(CheckResult("name", "conflict", name, ", ".join(rivals)))
+        else:
+            out.append(CheckResult("name", "missing", name))
+    return out
+
+
+def _name_found(name: str, names: set[str], text_low: str) -> bool:
+    if name in text_low or name in names:
+        return True
+    # "Webb" matches "James Webb Space Telescope", "NATO's" matches "NATO": compare significant words.
+    words = [w for w in normalise_name(name).split() if len(w) > 2]
+    return bool(words) and all(w in text_low for w in words)
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= 0.01 * max(abs(a), abs(b), 1e-9)
+
+
+def _polarity(negated: bool) -> str:
+    return "negated" if negated else "affirmed"

