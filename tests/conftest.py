@@ -37,3 +37,11 @@ def seed_article_path() -> Path:
     if not seeds:
         pytest.fail(f"no seed article under {SHARED / 'seeds'}: the tests expect ../shared beside the repo")
     return seeds[0]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Indexes that `check --corpus` caches go to a throwaway folder, not the user's cache."""
+    path = tmp_path_factory.mktemp("factcheck-cache")
+    os.environ["FACTCHECK_CACHE_HOME"] = str(path)
+    return path

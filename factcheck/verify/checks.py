@@ -15,7 +15,7 @@ def compare(claim: TextFacts, sentence: TextFacts, context: str) -> tuple[CheckR
     A value stated differently in the sentence itself is a conflict; a value found nowhere in the
     sentence or its context is missing; otherwise it matches.
     """
-    context_low = context.lower()
+    context_low = f"{sentence.text}\n{context}".lower()
     results: list[CheckResult] = []
     results.extend(_years(claim, sentence, context_low))
     results.extend(_quantities(claim, sentence, context_low))
@@ -55,14 +55,17 @@ def _quantities(claim: TextFacts, sentence: TextFacts, context_low: str) -> list
 def _names(claim: TextFacts, sentence: TextFacts, context_low: str) -> list[CheckResult]:
     out = []
     sentence_names = {name for name, _ in sentence.entities}
+    claim_names = {name for name, _ in claim.entities}
+    claim_low = claim.text.lower()
     for name, label in claim.entities:
         if _name_found(name, sentence_names, context_low):
             out.append(CheckResult("name", "match", name, name))
             continue
+        # An untagged proper noun has no type to compare, so it can be missing but never conflict.
         rivals = sorted(
             other
             for other, other_label in sentence.entities
-            if other_label == label and not _name_found(other, {n for n, _ in claim.entities}, claim.text.lower())
+            if label != "PROPN" and other_label == label and not _name_found(other, claim_names, claim_low)
         )
         if rivals:
             out.append(CheckResult("name", "conflict", name, ", ".join(rivals)))

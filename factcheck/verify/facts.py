@@ -14,8 +14,16 @@ from typing import Any
 
 from factcheck.errors import FactcheckError
 
-# Entity types whose mismatch can refute a claim (who/where/which organisation).
-NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"})
+# Entity types that name something; two names can only conflict within one group, because the small
+# spaCy model often swaps ORG, FAC and PRODUCT (or GPE and LOC) for the same thing.
+NAME_GROUPS = {
+    "PERSON": "person",
+    "NORP": "group",
+    "ORG": "thing", "FAC": "thing", "PRODUCT": "thing",
+    "GPE": "place", "LOC": "place",
+    "EVENT": "event", "WORK_OF_ART": "event", "LAW": "event",
+}
+NAME_LABELS = frozenset(NAME_GROUPS)
 NUMBER_LABELS = frozenset({"CARDINAL", "QUANTITY", "PERCENT", "MONEY", "ORDINAL"})
 _YEAR = re.compile(r"^(1[0-9]{3}|20[0-9]{2})s?$")
 _WORD_NUMBERS = {
@@ -78,7 +86,7 @@ def _facts(doc: Any) -> TextFacts:
     in_number_entity: set[int] = set()
     for ent in doc.ents:
         if ent.label_ in NAME_LABELS:
-            entities.append((normalise_name(ent.text), ent.label_))
+            entities.append((normalise_name(ent.text), NAME_GROUPS[ent.label_]))
         elif ent.label_ == "DATE":
             for tok in ent:
                 if _YEAR.match(tok.text):
@@ -88,7 +96,11 @@ def _facts(doc: Any) -> TextFacts:
             if quantity is not None:
                 quantities.append(quantity)
             in_number_entity.update(range(ent.start, ent.end))
+    named_tokens = {i for ent in doc.ents for i in range(ent.start, ent.end)}
     for tok in doc:
+        # Proper nouns spaCy did not tag still name something the evidence must mention.
+        if tok.pos_ == "PROPN" and tok.i not in named_tokens and not tok.like_num:
+            entities.append((normalise_name(tok.text), "PROPN"))
         # Years spaCy did not tag as dates ("in 2002" inside a longer entity, or untagged).
         if _YEAR.match(tok.text) and tok.i not in in_number_entity and tok.ent_type_ not in NAME_LABELS:
             years.add(tok.text.rstrip("s"))
@@ -120,13 +132,14 @@ def _quantity(ent: Any) -> Quantity | None:
         return None
     if _YEAR.match(ent.text.strip()):
         return None
-    # The unit is the noun the number counts: inside the entity ("2.4 metres") or right after it.
+    # The unit is the noun the number counts: the entity's own head noun ("2.4 metres") or the
+    # noun it modifies ("eight diplomats", "more than 3,000 engineers").
+    root = ent.root
     unit = ""
-    tail = [t for t in ent if not t.like_num and t.lower_ not in _SCALES and t.lower_ not in _WORD_NUMBERS]
-    if tail:
-        unit = tail[-1].lemma_.lower()
-    elif ent.end < len(ent.doc) and ent.doc[ent.end].pos_ in {"NOUN", "PROPN"}:
-        unit = ent.doc[ent.end].lemma_.lower()
+    if root.pos_ in {"NOUN", "PROPN"} and not root.like_num:
+        unit = root.lemma_.lower()
+    elif root.dep_ in {"nummod", "quantmod", "amod", "compound"} and root.head.pos_ in {"NOUN", "PROPN"}:
+        unit = root.head.lemma_.lower()
     if ent.label_ == "PERCENT":
         unit = "%"
     return Quantity(value * scale, unit, ent.text)

@@ -1,0 +1,62 @@
+"""Typed checks read with the real spaCy pipeline."""
+
+from __future__ import annotations
+
+import pytest
+
+from factcheck.verify.checks import compare
+from factcheck.verify.facts import FactReader
+
+
+@pytest.fixture(scope="module")
+def reader() -> FactReader:
+    return FactReader()
+
+
+def _outcomes(reader: FactReader, claim: str, sentence: str, context: str = "") -> set[tuple[str, str]]:
+    c, s = reader.read([claim, sentence])
+    return {(r.name, r.outcome) for r in compare(c, s, context)}
+
+
+def test_other_year_is_a_conflict(reader: FactReader) -> None:
+    out = _outcomes(reader, "Webb was launched in 2019 on an Ariane 5 rocket.",
+                    "Webb was launched on 25 December 2021 on an Ariane 5 rocket.")
+    assert ("year", "conflict") in out
+
+
+def test_same_year_matches(reader: FactReader) -> None:
+    out = _outcomes(reader, "Hubble was launched in 1990.", "Hubble was carried into orbit on 24 April 1990.")
+    assert out >= {("year", "match")}
+    assert not any(o == "conflict" for _, o in out)
+
+
+def test_count_of_the_same_thing_conflicts(reader: FactReader) -> None:
+    out = _outcomes(reader, "NATO expelled eight Russian diplomats.", "NATO expelled seven Russian diplomats.")
+    assert ("number", "conflict") in out
+
+
+def test_numbers_with_other_units_do_not_conflict(reader: FactReader) -> None:
+    out = _outcomes(reader, "The telescope weighs 11 tonnes.", "Its mirror is 2.4 metres in diameter.")
+    assert ("number", "missing") in out and ("number", "conflict") not in out
+
+
+def test_measure_in_same_unit_conflicts(reader: FactReader) -> None:
+    out = _outcomes(reader, "Webb's primary mirror is 6 metres wide.", "Webb's primary mirror is 6.5 metres across.")
+    assert ("number", "conflict") in out
+
+
+def test_name_found_in_context_counts_as_match(reader: FactReader) -> None:
+    out = _outcomes(reader, "The Hubble Space Telescope was launched aboard the Space Shuttle Discovery.",
+                    "It was carried into orbit by the Space Shuttle Discovery.", context="Hubble Space Telescope")
+    assert out == {("name", "match")}
+
+
+def test_untagged_proper_noun_must_be_mentioned(reader: FactReader) -> None:
+    out = _outcomes(reader, "Hubble was launched aboard the shuttle Columbia.",
+                    "Hubble was launched aboard the shuttle Discovery.")
+    assert ("name", "missing") in out or ("name", "conflict") in out
+
+
+def test_polarity_mismatch_is_reported(reader: FactReader) -> None:
+    out = _outcomes(reader, "Russia is not a member of NATO.", "Russia is a member of NATO.")
+    assert ("negation", "conflict") in out

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from factcheck.config import Settings, load_settings
+from factcheck.errors import ConfigError
+
+
+def test_defaults_when_nothing_is_configured(tmp_path: Path) -> None:
+    assert load_settings(cwd=tmp_path, env={}) == Settings()
+
+
+def test_layers_override_in_order(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.factcheck]\ntop_k = 3\nfail_on = 'unsupported'\n")
+    from_file = load_settings(cwd=tmp_path, env={})
+    assert (from_file.top_k, from_file.fail_on) == (3, "unsupported")
+
+    from_env = load_settings(cwd=tmp_path, env={"FACTCHECK_TOP_K": "7"})
+    assert (from_env.top_k, from_env.fail_on) == (7, "unsupported")
+
+    from_flags = load_settings(cwd=tmp_path, env={"FACTCHECK_TOP_K": "7"}, overrides={"top_k": 9, "fail_on": None})
+    assert (from_flags.top_k, from_flags.fail_on) == (9, "unsupported")
+
+
+def test_factcheck_toml_wins_over_pyproject(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.factcheck]\ntop_k = 3\n")
+    (tmp_path / "factcheck.toml").write_text("top_k = 4\n")
+    assert load_settings(cwd=tmp_path, env={}).top_k == 4
+
+
+def test_unknown_key_names_the_valid_ones(tmp_path: Path) -> None:
+    (tmp_path / "factcheck.toml").write_text("topk = 4\n")
+    with pytest.raises(ConfigError) as info:
+        load_settings(cwd=tmp_path, env={})
+    message = str(info.value)
+    assert "'topk'" in message and "top_k" in message and "fail_on" in message
+    assert "\n" not in message
+
+
+def test_unknown_environment_variable_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="FACTCHECK"):
+        load_settings(cwd=tmp_path, env={"FACTCHECK_TOPK": "3"})
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [("top_k = 'many'\n", "must be a int"), ("fail_on = 'sometimes'\n", "fail_on must be one of"),
+     ("support_threshold = 3.0\n", "must lie in [-1, 1]"), ("top_k = [\n", "not valid TOML")],
+)
+def test_bad_values_fail_with_one_line(tmp_path: Path, content: str, fragment: str) -> None:
+    (tmp_path / "factcheck.toml").write_text(content)
+    with pytest.raises(ConfigError) as info:
+        load_settings(cwd=tmp_path, env={})
+    assert fragment in str(info.value)
