@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from factcheck.config import Settings
+    from factcheck.gate import GatePolicy
     from factcheck.types import Report
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -43,6 +44,10 @@ app.add_typer(index_app, name="index")
 class OutputFormat(StrEnum):
     text = "text"
     json = "json"
+    markdown = "markdown"
+    sarif = "sarif"
+    junit = "junit"
+    html = "html"
 
 
 class FailOn(StrEnum):
@@ -60,7 +65,6 @@ def _errors() -> Iterator[None]:
     """Turn every typed library error into one line on stderr and exit code 2."""
     from claims.errors import ClaimsError
     from evidence.errors import EvidenceError
-
     from factcheck.errors import FactcheckError
 
     try:
@@ -163,33 +167,95 @@ def claims_command(
         typer.echo(f"{len(found)} claims", err=True)
 
 
+Articles = Annotated[
+    list[str], typer.Argument(help="Article files (.txt, .md, .html) or quoted glob patterns such as 'docs/**/*.md'.")
+]
+IndexOpt = Annotated[
+    Path | None, typer.Option("--index", help="Index folder from `factcheck index build` (setting: index).")
+]
+CorpusOpt = Annotated[
+    Path | None,
+    typer.Option("--corpus", help="Corpus folder; its index is built once and cached (setting: corpus)."),
+]
+FailOnOpt = Annotated[
+    FailOn | None,
+    typer.Option("--fail-on", help="Exit 1 on refuted claims (default), on unsupported ones (refuted or not "
+                 "enough info), or never (setting: fail_on)."),
+]
+MinConfidenceOpt = Annotated[
+    float | None,
+    typer.Option("--min-confidence", min=0.0, max=1.0,
+                 help="Verdicts below this confidence never fail the gate (setting: min_confidence)."),
+]
+TopKOpt = Annotated[int | None, typer.Option("--top-k", min=1, help="Evidence passages per claim (setting: top_k).")]
+
+
 @app.command("check")
 def check_command(
-    articles: Annotated[list[Path], typer.Argument(help="Article files (.txt, .md, .html).")],
-    index: Annotated[Path | None, typer.Option("--index", help="Index folder from `factcheck index build`.")] = None,
-    corpus: Annotated[
-        Path | None, typer.Option("--corpus", help="Corpus folder; its index is built once and cached.")
+    articles: Articles,
+    index: IndexOpt = None,
+    corpus: CorpusOpt = None,
+    output_format: Annotated[
+        OutputFormat | None,
+        typer.Option("--format", "-f", help="Report format: text, json, markdown, sarif, junit or html "
+                     "(setting: format)."),
     ] = None,
-    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Report format.")] = OutputFormat.text,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report here, not stdout.")] = None,
-    fail_on: Annotated[
-        FailOn | None,
-        typer.Option("--fail-on", help="Exit 1 on: refuted claims (default), unsupported (refuted or not enough "
-                     "info), or never."),
+    fail_on: FailOnOpt = None,
+    min_confidence: MinConfidenceOpt = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option("--baseline", help="Baseline file from `factcheck baseline`: its claims never fail the gate "
+                     "(setting: baseline)."),
     ] = None,
-    top_k: Annotated[int | None, typer.Option("--top-k", help="Evidence passages per claim.", min=1)] = None,
+    changed_only: Annotated[
+        bool, typer.Option("--changed-only", help="Check only claims on lines changed against --base (git).")
+    ] = False,
+    base: Annotated[str, typer.Option("--base", help="Git ref that --changed-only compares with.")] = "HEAD",
+    top_k: TopKOpt = None,
 ) -> None:
     """Check the claims of one or more articles against an index or a corpus folder.
 
     Example: factcheck check article.md --corpus docs/corpus --format json -o report.json
     """
     with _errors():
-        if (index is None) == (corpus is None):
-            raise Fail("give exactly one of --index DIR or --corpus DIR")
-        settings = _settings(fail_on=fail_on.value if fail_on else None, top_k=top_k)
-        report = _run_check(articles, index, corpus, settings)
-        _emit(report, output_format, output)
-    raise typer.Exit(_gate(report, settings))
+        settings = _settings(
+            fail_on=fail_on.value if fail_on else None, top_k=top_k, min_confidence=min_confidence,
+            **_source_flags(index, corpus),
+            format=output_format.value if output_format else None, baseline=str(baseline) if baseline else None,
+        )
+        paths = _expand(articles)
+        only = _changed(paths, base) if changed_only else None
+        report, sources = _run_check(paths, settings, only_lines=only)
+        policy = _policy(settings)
+        _emit(report, sources, settings.format, output, policy)
+    raise typer.Exit(EXIT_GATE_FAILED if _failing(report, policy) else EXIT_OK)
+
+
+@app.command("baseline")
+def baseline_command(
+    articles: Articles,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Baseline file to write.")] = Path(
+        ".factcheck-baseline.json"
+    ),
+    index: IndexOpt = None,
+    corpus: CorpusOpt = None,
+    fail_on: FailOnOpt = None,
+    top_k: TopKOpt = None,
+) -> None:
+    """Record the claims that fail the gate today, so that `check --baseline` fails only on new ones.
+
+    Example: factcheck baseline docs/*.md --corpus docs/corpus -o .factcheck-baseline.json
+    """
+    with _errors():
+        from factcheck.baseline import baseline_text
+
+        settings = _settings(fail_on=fail_on.value if fail_on else None, top_k=top_k, **_source_flags(index, corpus))
+        report, _ = _run_check(_expand(articles), settings)
+        # The baseline is taken without the old baseline or a confidence floor: it records every failing claim.
+        known = _failing(report, _policy(settings, baseline=frozenset(), min_confidence=0.0))
+        _write_atomic(out, baseline_text(known))
+        typer.echo(f"wrote {len(known)} known claim(s) to {out}")
 
 
 @app.command("demo")
@@ -203,69 +269,135 @@ def demo_command(
     from factcheck.demo import DEMO_ARTICLE, DEMO_CORPUS
 
     with _errors():
-        settings = _settings()
-        report = _run_check([DEMO_ARTICLE], None, DEMO_CORPUS, settings)
-        _emit(report, output_format, None)
-    if output_format is OutputFormat.text and _gate(report, settings) == EXIT_GATE_FAILED:
+        settings = _settings(format=output_format.value, index="", corpus=str(DEMO_CORPUS))
+        report, sources = _run_check([DEMO_ARTICLE], settings)
+        policy = _policy(settings)
+        _emit(report, sources, settings.format, None, policy)
+    if _failing(report, policy):
         typer.echo("(`factcheck check` would exit 1 here: the demo article has a refuted claim)", err=True)
 
 
-def _run_check(articles: list[Path], index: Path | None, corpus: Path | None, settings: Settings) -> Report:
+def _source_flags(index: Path | None, corpus: Path | None) -> dict[str, str | None]:
+    """A flag for one evidence source replaces whatever source the configuration names."""
+    if index is not None and corpus is not None:
+        raise Fail("give exactly one of --index DIR or --corpus DIR, not both")
+    if index is not None:
+        return {"index": str(index), "corpus": ""}
+    if corpus is not None:
+        return {"index": "", "corpus": str(corpus)}
+    return {"index": None, "corpus": None}
+
+
+def _expand(patterns: list[str]) -> list[Path]:
+    """Expand quoted globs ourselves, so `check 'docs/**/*.md'` works in any shell and in CI."""
+    import glob
+
+    paths: list[Path] = []
+    for pattern in patterns:
+        if any(ch in pattern for ch in "*?[") and not Path(pattern).exists():
+            matches = sorted(glob.glob(pattern, recursive=True))
+            if not matches:
+                raise Fail(f"no file matches {pattern!r}; check the pattern and quote it")
+            paths.extend(Path(m) for m in matches if Path(m).is_file())
+        else:
+            paths.append(Path(pattern))
+    seen: set[Path] = set()
+    return [p for p in paths if not (p in seen or seen.add(p))]
+
+
+def _changed(paths: list[Path], base: str) -> dict[str, frozenset[int]]:
+    from factcheck.changes import changed_lines
+
+    return {str(p): changed_lines(p, base) for p in paths}
+
+
+def _policy(settings: Settings, **overrides: object) -> GatePolicy:
+    from factcheck.baseline import read_baseline
+    from factcheck.gate import GatePolicy
+
+    values: dict[str, object] = {"fail_on": settings.fail_on, "min_confidence": settings.min_confidence}
+    values["baseline"] = read_baseline(Path(settings.baseline)) if settings.baseline else frozenset()
+    values.update(overrides)
+    return GatePolicy(**values)  # type: ignore[arg-type]
+
+
+def _failing(report: Report, policy: GatePolicy) -> bool:
+    from factcheck.gate import failing
+
+    return bool(failing(report, policy))
+
+
+def _run_check(
+    articles: list[Path], settings: Settings, *, only_lines: dict[str, frozenset[int]] | None = None
+) -> tuple[Report, dict[str, str]]:
     from claims import ClaimExtractor, read_article
     from evidence import SentenceTransformerEmbedder, open_index
     from factcheck.pipeline import check_articles, index_for_corpus
     from factcheck.verify.heuristic import HeuristicVerifier
 
+    if bool(settings.index) == bool(settings.corpus):
+        raise Fail("give exactly one of --index DIR or --corpus DIR (or the index / corpus setting)")
+    if not articles:
+        raise Fail("no article given; pass one or more files")
+    # Read every article before loading a model: a bad file fails fast and costs nothing.
     docs = [read_article(path) for path in articles]
     embedder = SentenceTransformerEmbedder()
     with _progress(True) as progress:
-        if index is not None:
-            evidence_index = open_index(index, embedder)
-        elif corpus is not None:
-            evidence_index = index_for_corpus(corpus, embedder, settings, progress=progress)
+        if settings.index:
+            evidence_index = open_index(Path(settings.index), embedder)
         else:
-            raise Fail("give exactly one of --index DIR or --corpus DIR")
+            evidence_index = index_for_corpus(Path(settings.corpus), embedder, settings, progress=progress)
         with evidence_index:
-            return check_articles(
-                docs, evidence_index, ClaimExtractor(), HeuristicVerifier(settings), settings, progress=progress
+            report = check_articles(
+                docs, evidence_index, ClaimExtractor(), HeuristicVerifier(settings), settings,
+                only_lines=only_lines, progress=progress,
             )
+    return report, {d.path: d.text for d in docs}
 
 
-def _emit(report: Report, output_format: OutputFormat, output: Path | None) -> None:
-    if output_format is OutputFormat.json:
-        from factcheck.report.json_report import render_json
-
-        text = render_json(report)
-    elif output is None:
+def _emit(report: Report, sources: dict[str, str], output_format: str, output: Path | None, policy: GatePolicy) -> None:
+    if output_format == "text" and output is None:
         from factcheck.report.text import render_text
 
         render_text(report, _console())
         return
-    else:
-        from io import StringIO
-
-        from rich.console import Console
-
-        from factcheck.report.text import render_text
-
-        buffer = StringIO()
-        render_text(report, Console(file=buffer, width=120, no_color=True, highlight=False))
-        text = buffer.getvalue()
+    text = _render(report, sources, output_format, policy)
     if output is None:
         typer.echo(text, nl=False)
     else:
         _write_atomic(output, text)
 
 
-def _gate(report: Report, settings: Settings) -> int:
-    from factcheck.types import Label
+def _render(report: Report, sources: dict[str, str], output_format: str, policy: GatePolicy) -> str:
+    if output_format == "json":
+        from factcheck.report.json_report import render_json
 
-    failing = {
-        "refuted": {Label.REFUTED},
-        "unsupported": {Label.REFUTED, Label.NOT_ENOUGH_INFO},
-        "never": set(),
-    }[settings.fail_on]
-    return EXIT_GATE_FAILED if any(v.label in failing for v in report.verdicts()) else EXIT_OK
+        return render_json(report)
+    if output_format == "markdown":
+        from factcheck.report.markdown import render_markdown
+
+        return render_markdown(report, policy)
+    if output_format == "sarif":
+        from factcheck.report.sarif import render_sarif
+
+        return render_sarif(report, policy)
+    if output_format == "junit":
+        from factcheck.report.junit import render_junit
+
+        return render_junit(report, policy)
+    if output_format == "html":
+        from factcheck.report.html import render_html
+
+        return render_html(report, sources, policy)
+    from io import StringIO
+
+    from rich.console import Console
+
+    from factcheck.report.text import render_text
+
+    buffer = StringIO()
+    render_text(report, Console(file=buffer, width=120, no_color=True, highlight=False))
+    return buffer.getvalue()
 
 
 def main() -> None:

@@ -17,7 +17,10 @@ from typing import Any
 from factcheck.errors import ConfigError
 
 FAIL_ON = ("refuted", "unsupported", "never")
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "markdown", "sarif", "junit", "html")
+# Settings that say where things are or how to show them; they never change a verdict, so the
+# report manifest leaves them out and reports stay byte-identical across machines.
+_NOT_IN_MANIFEST = frozenset({"cache_dir", "index", "corpus", "format", "baseline"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,15 +33,23 @@ class Settings:
     support_threshold: float = 0.70
     conflict_threshold: float = 0.60
     relevance_threshold: float = 0.45
-    # Gate policy.
+    # Gate policy: which labels fail, below which confidence a verdict never fails, and a baseline
+    # file of known claims to suppress.
     fail_on: str = "refuted"
+    min_confidence: float = 0.0
+    baseline: str = ""
+    # Where the evidence comes from when no flag says: an index folder or a corpus folder.
+    index: str = ""
+    corpus: str = ""
+    # Report format when no flag says.
+    format: str = "text"
     # Where `check --corpus` keeps the indexes it builds; empty means the user cache folder.
     cache_dir: str = ""
 
     def items(self) -> tuple[tuple[str, str | int | float | bool], ...]:
-        """Settings that change results, for the report manifest (cache_dir does not)."""
+        """Settings that change results, for the report manifest."""
         return tuple(
-            (f.name, getattr(self, f.name)) for f in dataclasses.fields(self) if f.name != "cache_dir"
+            (f.name, getattr(self, f.name)) for f in dataclasses.fields(self) if f.name not in _NOT_IN_MANIFEST
         )
 
 
@@ -134,6 +145,10 @@ def _coerce(key: str, type_name: Any, value: Any, source: str) -> Any:
 def _validate(settings: Settings) -> None:
     if settings.fail_on not in FAIL_ON:
         raise ConfigError(f"fail_on must be one of {', '.join(FAIL_ON)}, got {settings.fail_on!r}")
+    if settings.format not in FORMATS:
+        raise ConfigError(f"format must be one of {', '.join(FORMATS)}, got {settings.format!r}")
+    if not 0.0 <= settings.min_confidence <= 1.0:
+        raise ConfigError(f"min_confidence must lie in [0, 1], got {settings.min_confidence}")
     if settings.top_k < 1:
         raise ConfigError(f"top_k must be at least 1, got {settings.top_k}")
     for name in ("support_threshold", "conflict_threshold", "relevance_threshold"):

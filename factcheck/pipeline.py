@@ -6,7 +6,7 @@ Every stage is called once per run with all of its inputs, so models see whole b
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,7 +15,7 @@ from factcheck.config import Settings
 from factcheck.types import ArticleResult, Report, RunManifest
 
 if TYPE_CHECKING:
-    from claims import Article, ClaimExtractor
+    from claims import Article, Claim, ClaimExtractor
     from evidence import Embedder, EvidenceIndex
     from factcheck.verify.base import Verifier
 
@@ -30,12 +30,21 @@ def check_articles(
     verifier: Verifier,
     settings: Settings,
     *,
+    only_lines: Mapping[str, frozenset[int]] | None = None,
     progress: Progress | None = None,
 ) -> Report:
-    """Check every claim of every article against one index and return the report."""
+    """Check every claim of every article against one index and return the report.
+
+    ``only_lines`` maps an article path to the line numbers to check (`--changed-only`): claims
+    touching none of them are left out.
+    """
     per_article = []
     for done, article in enumerate(articles, start=1):
-        per_article.append(extractor.extract(article.text, doc_id=article.path))
+        found = extractor.extract(article.text, doc_id=article.path)
+        if only_lines is not None:
+            lines = only_lines.get(article.path, frozenset())
+            found = tuple(c for c in found if not lines.isdisjoint(_claim_lines(c)))
+        per_article.append(found)
         if progress:
             progress("extracting claims", done, len(articles))
     claims = [c for group in per_article for c in group]
@@ -66,6 +75,10 @@ def check_articles(
     return Report(REPORT_SCHEMA_VERSION, manifest, tuple(results))
 
 
+def _claim_lines(claim: Claim) -> range:
+    return range(claim.line, claim.line + claim.source_text.count("\n") + 1)
+
+
 def cache_home(settings: Settings) -> Path:
     if settings.cache_dir:
         return Path(settings.cache_dir).expanduser()
@@ -79,9 +92,8 @@ def index_for_corpus(
     corpus_dir: Path, embedder: Embedder, settings: Settings, *, progress: Progress | None = None
 ) -> EvidenceIndex:
     """Open the cached index of a corpus folder, building it first when the corpus changed."""
-    from evidence.errors import IndexCorrupt, IndexMismatch, IndexNotFound
-
     from evidence import build_index, corpus_fingerprint, open_index
+    from evidence.errors import IndexCorrupt, IndexMismatch, IndexNotFound
 
     key = corpus_fingerprint(corpus_dir)[:24]
     target = cache_home(settings) / "indexes" / key

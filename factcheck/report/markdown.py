@@ -1,0 +1,58 @@
+"""A Markdown report sized for a pull-request comment: summary first, one table row per claim."""
+
+from __future__ import annotations
+
+from factcheck.gate import GatePolicy
+from factcheck.types import Label, Report, Verdict
+
+_ICON = {Label.SUPPORTED: "✅", Label.REFUTED: "❌", Label.NOT_ENOUGH_INFO: "❔"}
+
+
+def render_markdown(report: Report, policy: GatePolicy) -> str:
+    counts = report.counts()
+    failing = sum(1 for v in report.verdicts() if policy.fails(v))
+    lines = [
+        "## factcheck report",
+        "",
+        f"**{sum(counts.values())} claims**: "
+        + ", ".join(f"{_ICON[label]} {n} {label.value}" for label, n in counts.items())
+        + f". Gate (`fail_on={policy.fail_on}`): **{'failed' if failing else 'passed'}**"
+        + (f", {failing} claim(s) to fix." if failing else "."),
+        "",
+    ]
+    for article in report.articles:
+        lines += [f"### `{_code(article.path)}`", ""]
+        if not article.verdicts:
+            lines += ["No checkable claims.", ""]
+            continue
+        lines += ["| | Line | Claim | Verdict | Evidence |", "|---|---|---|---|---|"]
+        lines += [_row(v) for v in article.verdicts]
+        lines.append("")
+    m = report.manifest
+    lines.append(
+        f"<sub>factcheck {_cell(m.tool_version)} · verifier {_cell(m.verifier)} · index {_cell(m.index_id)} "
+        f"({m.index_documents} documents)</sub>"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def _row(v: Verdict) -> str:
+    ev = v.evidence[0] if v.evidence else None
+    evidence = f"{_cell(ev.sentence)} <br>— `{_code(ev.doc_id)}`" if ev else "—"
+    return (
+        f"| {_ICON[v.label]} | {v.claim.line}:{v.claim.column} | {_cell(v.claim.text)} | "
+        f"{v.label.value} ({v.confidence:.2f}) | {evidence} |"
+    )
+
+
+def _cell(text: str) -> str:
+    """Escape what would break a table cell or inject markup into the comment."""
+    out = text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+    out = out.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    for ch in "`*_[]":
+        out = out.replace(ch, "\\" + ch)
+    return out
+
+
+def _code(text: str) -> str:
+    return text.replace("`", "'").replace("\n", " ")

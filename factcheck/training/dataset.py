@@ -1,0 +1,143 @@
+"""The standard training set: every source read, leakage removed, split by claim, balanced per label."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from factcheck.training.errors import TrainingError
+from factcheck.training.negatives import distractor_pairs, nearest_non_gold
+from factcheck.training.perturb import Perturber
+from factcheck.training.scifact import SciFactCorpus, training_pairs
+from factcheck.training.sources import (
+    forbidden_claim_keys,
+    read_fever_dev,
+    read_feverous,
+    read_fm2,
+    read_sufficient_facts,
+)
+from factcheck.training.text import claim_key
+from factcheck.training.types import LABELS, SUPPORTED, Pair, TrainingSet
+
+# Share of each source's claims kept out of training for calibration and evaluation. FM2 and
+# FEVEROUS-S are not held out: the benchmarks cover their domain through FEVER and SufficientFacts.
+HELD_OUT: dict[str, float] = {"fever_dev": 0.08, "scifact_train": 0.15, "sufficient_facts": 0.2}
+
+
+def build_training_set(
+    data_dir: Path,
+    *,
+    seed: int = 13,
+    size: int | None = 22_000,
+    perturbed_share: float = 0.3,
+    log: Callable[[str], None] = lambda message: None,
+) -> TrainingSet:
+    """Read the shared data folder and return balanced train pairs plus held-out pairs.
+
+    ``size`` is the number of train pairs aimed at (a third per label; ``None`` keeps everything);
+    within a label each source gets an equal share unless it has fewer pairs, and pairs made by
+    perturbation fill at most ``perturbed_share`` of the REFUTED third.
+    SciFact dev and FEVER Symmetric claims never enter either split.
+    """
+    if not data_dir.is_dir():
+        raise TrainingError(
+            f"data folder {data_dir} does not exist: pass the shared data folder (../shared/data)"
+        )
+    forbidden = forbidden_claim_keys(data_dir)
+    fm2, distractors = read_fm2(data_dir)
+    corpus = SciFactCorpus(data_dir)
+    raw = (
+        *read_fever_dev(data_dir),
+        *fm2,
+        *read_feverous(data_dir),
+        *read_sufficient_facts(data_dir),
+        *training_pairs(data_dir, corpus),
+    )
+    kept = [pair for pair in raw if claim_key(pair.claim) not in forbidden]
+    log(f"read {len(raw)} pairs; {len(raw) - len(kept)} dropped as SciFact dev / FEVER Symmetric claims")
+    train, held_out = _split(kept, seed)
+    for split in (train, held_out):
+        for source in ("fever_dev", "feverous_s"):
+            split.extend(
+                nearest_non_gold([p for p in split if p.source == source], f"{source}/nearest_non_gold")
+            )
+    train.extend(distractor_pairs(distractors, [p.claim for p in train if p.source == "fm2"], seed))
+    rng = random.Random(seed)
+    candidates = [
+        p for p in train if p.label == SUPPORTED and "/" not in p.source.removeprefix("sufficient_facts/")
+    ]
+    if size is not None and len(candidates) > size:
+        # Scientific claims are the scarce domain, so all of them are perturbed; the rest are sampled.
+        scifact = [p for p in candidates if p.source.startswith("scifact")]
+        others = [p for p in candidates if not p.source.startswith("scifact")]
+        candidates = scifact + rng.sample(others, min(len(others), size // 3))
+    log(f"perturbing {len(candidates)} supported pairs")
+    train.extend(Perturber(seed).refute(candidates))
+    balanced = balance(train, size, perturbed_share, rng) if size is not None else train
+    rng.shuffle(balanced)
+    held_out.sort(key=lambda pair: (pair.source, pair.claim, pair.evidence))
+    return TrainingSet(tuple(balanced), tuple(held_out), seed, len(raw) - len(kept))
+
+
+def held_out_draw(seed: int, key: str) -> float:
+    """A stable per-claim number in [0, 1): the same claim always lands in the same split."""
+    digest = hashlib.sha256(f"{seed}:{key}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64
+
+
+def _split(pairs: Sequence[Pair], seed: int) -> tuple[list[Pair], list[Pair]]:
+    train: list[Pair] = []
+    held_out: list[Pair] = []
+    for pair in pairs:
+        family = pair.source.split("/")[0]
+        share = HELD_OUT.get(family, 0.0)
+        (held_out if held_out_draw(seed, claim_key(pair.claim)) < share else train).append(pair)
+    return train, held_out
+
+
+def group_of(pair: Pair) -> str:
+    if "perturbed" in pair.source:
+        return "perturbed"
+    return pair.source
+
+
+def balance(pairs: Sequence[Pair], size: int, perturbed_share: float, rng: random.Random) -> list[Pair]:
+    """Sample ``size // 3`` pairs per label, each source (group) getting an equal share where it can."""
+    chosen: list[Pair] = []
+    for label in LABELS:
+        groups: dict[str, list[Pair]] = {}
+        for pair in pairs:
+            if pair.label == label:
+                groups.setdefault(group_of(pair), []).append(pair)
+        quota = size // 3
+        caps = {name: len(items) for name, items in groups.items()}
+        if "perturbed" in caps:
+            caps["perturbed"] = min(caps["perturbed"], int(quota * perturbed_share))
+        for name, count in water_fill(caps, quota).items():
+            chosen.extend(rng.sample(sorted(groups[name], key=_order), count))
+    return chosen
+
+
+def water_fill(available: dict[str, int], total: int) -> dict[str, int]:
+    """Split ``total`` over groups as evenly as their sizes allow (small groups are taken whole)."""
+    shares = dict.fromkeys(available, 0)
+    remaining = min(total, sum(available.values()))
+    open_groups = sorted(available, key=lambda name: (available[name], name))
+    while remaining > 0 and open_groups:
+        even = remaining // len(open_groups)
+        name = open_groups[0]
+        if available[name] <= even:
+            shares[name] = available[name]
+            remaining -= available[name]
+            open_groups.pop(0)
+            continue
+        for i, name in enumerate(open_groups):
+            shares[name] = even + (1 if i < remaining - even * len(open_groups) else 0)
+        break
+    return shares
+
+
+def _order(pair: Pair) -> tuple[str, str]:
+    return (pair.claim, pair.evidence)
