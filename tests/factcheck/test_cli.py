@@ -203,3 +203,96 @@ def test_demo_command_runs_end_to_end() -> None:
     assert result.exit_code == 0, result.output
     for label in ("SUPPORTED", "REFUTED", "NOT ENOUGH INFO"):
         assert label in result.stdout
+
+
+def test_baseline_suppresses_known_claims_only(built_index: Path, tmp_path: Path) -> None:
+    article = tmp_path / "article.md"
+    shutil.copy(DEMO_ARTICLE, article)
+    baseline = tmp_path / "baseline.json"
+    made = _run("baseline", str(article), "--index", str(built_index), "-o", str(baseline))
+    assert made.exit_code == 0, made.output
+    entries = json.loads(baseline.read_text(encoding="utf-8"))["claims"]
+    assert [e["label"] for e in entries] == ["REFUTED"]
+    assert _run("check", str(article), "--index", str(built_index), "--baseline", str(baseline)).exit_code == 0
+    # A new refuted claim still fails the gate.
+    with article.open("a", encoding="utf-8") as f:
+        f.write("\nThe Chandra X-ray Observatory was launched in 1995 by the Space Shuttle Columbia.\n")
+    again = _run("check", str(article), "--index", str(built_index), "--baseline", str(baseline), "-f", "json")
+    assert again.exit_code == 1
+    refuted = [v["claim"]["text"] for v in json.loads(again.stdout)["articles"][0]["verdicts"]
+               if v["label"] == "REFUTED"]
+    assert any("Chandra" in t for t in refuted)
+
+
+def test_broken_baseline_file_exits_2(built_index: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "baseline.json"
+    bad.write_text("[]", encoding="utf-8")
+    result = runner.invoke(app, ["check", str(DEMO_ARTICLE), "--index", str(built_index), "--baseline", str(bad)])
+    assert result.exit_code == 2
+    assert "baseline" in result.stderr
+
+
+def test_changed_only_checks_lines_changed_since_the_ref(built_index: Path, tmp_path: Path) -> None:
+    import subprocess
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    article = repo / "article.md"
+    article.write_text("Webb's primary mirror is made of 18 hexagonal segments.\n", encoding="utf-8")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q"], cwd=repo, check=True)
+    subprocess.run([*git, "add", "article.md"], cwd=repo, check=True)
+    subprocess.run([*git, "commit", "-qm", "first"], cwd=repo, check=True)
+    unchanged = _run("check", str(article), "--index", str(built_index), "--changed-only", "-f", "json")
+    assert unchanged.exit_code == 0
+    assert json.loads(unchanged.stdout)["summary"]["claims"] == 0
+
+    with article.open("a", encoding="utf-8") as f:
+        f.write("The James Webb Space Telescope was launched in 2019 on an Ariane 5 rocket.\n")
+    changed = _run("check", str(article), "--index", str(built_index), "--changed-only", "-f", "json")
+    assert changed.exit_code == 1
+    verdicts = json.loads(changed.stdout)["articles"][0]["verdicts"]
+    assert [v["claim"]["line"] for v in verdicts] == [2]
+
+    bad_ref = runner.invoke(app, ["check", str(article), "--index", str(built_index), "--changed-only",
+                                  "--base", "no-such-ref"])
+    assert bad_ref.exit_code == 2 and "no-such-ref" in bad_ref.stderr
+
+
+def test_many_articles_by_glob_make_one_report(built_index: Path, tmp_path: Path) -> None:
+    docs = tmp_path / "docs" / "sub"
+    docs.mkdir(parents=True)
+    shutil.copy(DEMO_ARTICLE, docs / "one.md")
+    (tmp_path / "docs" / "two.md").write_text("Hubble's primary mirror is 2.4 metres wide.\n", encoding="utf-8")
+    result = _run("check", f"{tmp_path}/docs/**/*.md", "--index", str(built_index), "-f", "json")
+    assert result.exit_code == 1
+    paths = [a["path"] for a in json.loads(result.stdout)["articles"]]
+    assert sorted(Path(p).name for p in paths) == ["one.md", "two.md"]
+    nothing = runner.invoke(app, ["check", f"{tmp_path}/none/*.md", "--index", str(built_index)])
+    assert nothing.exit_code == 2 and "no file matches" in nothing.stderr
+
+
+def test_configuration_file_supplies_source_and_policy(
+    built_index: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pyproject.toml").write_text(
+        f'[tool.factcheck]\nindex = "{built_index.as_posix()}"\nfail_on = "never"\nformat = "markdown"\n',
+        encoding="utf-8",
+    )
+    result = _run("check", str(DEMO_ARTICLE))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("## factcheck report")
+    flagged = _run("check", str(DEMO_ARTICLE), "--fail-on", "refuted")
+    assert flagged.exit_code == 1
+    (tmp_path / "pyproject.toml").write_text("[tool.factcheck]\nfail_when = 'refuted'\n", encoding="utf-8")
+    typo = runner.invoke(app, ["check", str(DEMO_ARTICLE), "--index", str(built_index)])
+    assert typo.exit_code == 2 and "fail_on" in typo.stderr
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "sarif", "junit", "html"])
+def test_every_format_writes_a_file(built_index: Path, tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / f"report.{fmt}"
+    result = _run("check", str(DEMO_ARTICLE), "--index", str(built_index), "-f", fmt, "-o", str(out))
+    assert result.exit_code == 1
+    assert "18 hexagonal segments" in out.read_text(encoding="utf-8") or fmt == "sarif"
