@@ -1,0 +1,35 @@
+"""The claims room: article text in, atomic self-contained claims out.
+
+spaCy is imported only when a ``ClaimExtractor`` first extracts, so importing this package
+is cheap.
+"""
+
+from claims.article import read_article
+from claims.errors import (
+    ArticleEncodingError,
+    ArticleError,
+    ArticleNotFound,
+    ArticleTooLarge,
+    BinaryArticle,
+    ClaimsError,
+    EmptyArticle,
+    ModelNotFound,
+)
+from claims.extractor import ClaimExtractor
+from claims.types import Article, Claim, ClaimKind
+
+__all__ = [
+    "Article",
+    "ArticleEncodingError",
+    "ArticleError",
+    "ArticleNotFound",
+    "ArticleTooLarge",
+    "BinaryArticle",
+    "Claim",
+    "ClaimExtractor",
+    "ClaimKind",
+    "ClaimsError",
+    "EmptyArticle",
+    "ModelNotFound",
+    "read_article",
+]

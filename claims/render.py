@@ -1,0 +1,151 @@
+"""Turning a selection of parsed tokens (plus a few inserted words) back into a tidy sentence."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+# Punctuation that brackets an insertion; it goes when what it brackets is cut out.
+BRACKETS = frozenset({",", "—", "–", "-", "--", "(", ")", ";", "[", "]"})
+_QUOTES = '"“”«»'
+
+
+@dataclass(frozen=True, slots=True)
+class Replacement:
+    """Tokens ``[start, end)`` of the doc are written as ``text`` in every claim that uses them.
+
+    ``antecedent`` is the doc token the replacement points at when it lies in the same
+    sentence; a claim that already contains that token keeps the original words (a pronoun
+    next to its own antecedent needs no help).
+    """
+
+    start: int
+    end: int
+    text: str
+    antecedent: int | None = None
+    source: tuple[int, ...] = ()  # tokens of this sentence the text was taken from, for the claim's span
+
+
+def cut(selected: set[int], region: Iterable[int], doc: Doc) -> None:
+    """Remove ``region`` from ``selected``, with the commas, dashes or brackets around it."""
+    region = set(region)
+    if not region:
+        return
+    selected -= region
+    lo, hi = min(region), max(region)
+    left, right = lo - 1, hi + 1
+    if left in selected and doc[left].text in BRACKETS:
+        selected.discard(left)
+    # a comma after the region stays when the words before it stay: it still separates them
+    keeps_comma = doc[right].text == "," and left in selected if right < len(doc) else False
+    if right < len(doc) and right in selected and doc[right].text in BRACKETS and not keeps_comma:
+        selected.discard(right)
+
+
+_FIXES = (
+    (re.compile(r"\s+"), " "),
+    (re.compile(r"\(\s*\)"), ""),
+    (re.compile(r"\s+([,.;:!?%)\]])"), r"\1"),
+    (re.compile(r"([(\[])\s+"), r"\1"),
+    (re.compile(r"([,;:—–])(?:\s*[,;:—–])+"), r"\1"),
+    (re.compile(r"\s+(['’]s)\b"), r"\1"),
+    (re.compile(r"\s+(['’])(?=\s|$)"), r"\1"),
+    # a comma left hanging after a preposition or article by a cut: "implemented by, the treaty"
+    (re.compile(r"\b(by|of|in|to|for|with|at|on|from|the|a|an|and),\s", re.IGNORECASE), r"\1 "),
+)
+_EDGE = re.compile(r"^[\s,;:—–\-.]+|[\s,;:—–\-]+$")
+_LEADING_CONJ = re.compile(r"^(?:and|but|or|so|yet|nor|then)\b[\s,]*", re.IGNORECASE)
+_TRAILING_CONJ = re.compile(r"[\s,]*\b(?:and|but|or|nor)$", re.IGNORECASE)
+
+
+def tidy(text: str) -> str:
+    """Whitespace, dangling punctuation and conjunctions, capital first letter, final stop."""
+    for pattern, repl in _FIXES:
+        text = pattern.sub(repl, text)
+    previous = None
+    while previous != text:
+        previous = text
+        text = _EDGE.sub("", text)
+        text = _LEADING_CONJ.sub("", text)
+        text = _TRAILING_CONJ.sub("", text)
+    if text.count("(") != text.count(")"):
+        text = re.sub(r"\s*[()]\s*", " ", text).strip()
+    if sum(text.count(q) for q in _QUOTES) % 2:
+        text = text.translate({ord(q): None for q in _QUOTES})
+        text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"\s+([,.;:!?])", r"\1", text)
+    text = _straight_quotes(text)
+    if not text:
+        return ""
+    text = text[0].upper() + text[1:]
+    if text[-1] not in ".!?\"”’'" or (text[-1] in "\"”’'" and len(text) > 1 and text[-2] not in ".!?"):
+        text += "."
+    return text
+
+
+def _straight_quotes(text: str) -> str:
+    """Straight double quotes alternate opening and closing: no space inside either."""
+    parts = text.split('"')
+    if len(parts) % 2 == 0:
+        return text
+    for k in range(1, len(parts), 2):
+        parts[k] = parts[k].strip()
+    return '"'.join(parts)
+
+
+def render(
+    doc: Doc,
+    pieces: Sequence[int | str],
+    replacements: Mapping[int, Replacement] | None = None,
+    *,
+    finish: bool = True,
+) -> str:
+    """Join doc tokens (ints, written as in the article) and inserted words (strs) into a claim.
+
+    Replacements apply to tokens present in ``pieces``; the tokens they swallow are skipped.
+    ``finish`` makes a sentence of it (capital, final stop); without it a phrase comes back.
+    """
+    replacements = replacements or {}
+    present = {p for p in pieces if isinstance(p, int)}
+    for piece in list(present):
+        rep = replacements.get(piece)
+        if rep is not None:
+            present.update(rep.source)  # words a replacement brought in count as present too
+    out: list[str] = []
+    swallowed: set[int] = set()
+    last_token = -2
+    for piece in pieces:
+        if isinstance(piece, str):
+            if out and not out[-1].endswith(" "):
+                out.append(" ")
+            out.append(piece + " ")
+            last_token = -2
+            continue
+        if piece in swallowed:
+            continue
+        token = doc[piece]
+        if out and last_token != piece - 1 and not out[-1].endswith(" "):
+            out.append(" ")
+        rep = replacements.get(piece)
+        if rep is not None and (rep.antecedent is None or rep.antecedent not in present):
+            out.append(rep.text + doc[rep.end - 1].whitespace_)
+            swallowed.update(range(rep.start + 1, rep.end))
+            last_token = rep.end - 1
+            continue
+        word = token.text
+        mid_sentence = out and "".join(out).rstrip()[-1:] not in (".", "!", "?", '"', "”")
+        if mid_sentence and token.is_sent_start and token.pos_ in ("DET", "ADP", "ADV", "SCONJ", "CCONJ", "PART"):
+            word = word[:1].lower() + word[1:]  # "An exhibition" restated mid-claim: "... is an exhibition"
+        out.append(word + token.whitespace_)
+        last_token = piece
+    text = "".join(out)
+    if finish:
+        return tidy(text)
+    for pattern, repl in _FIXES:
+        text = pattern.sub(repl, text)
+    return text.strip()

@@ -1,0 +1,144 @@
+"""Splitting and decontextualisation rules, sentence by sentence, with the real spaCy pipeline."""
+
+from __future__ import annotations
+
+import pytest
+
+from claims import ClaimExtractor, ClaimKind
+from claims.inflect import copula, past, present
+from claims.render import tidy
+
+SPLITS = [
+    (
+        "Foreign ministers met at the alliance's headquarters in Brussels, where they signed the accord.",
+        ["Foreign ministers signed the accord in Brussels."],
+    ),
+    (
+        "Brian Pendleton (13 April 1944 – 16 May 2001) was a British guitarist.",
+        ["Brian Pendleton was born on 13 April 1944.", "Brian Pendleton died on 16 May 2001."],
+    ),
+    (
+        "She directed and produced three films for the studio.",
+        ["She directed three films for the studio.", "She produced three films for the studio."],
+    ),
+    (
+        "NATO expelled eight diplomats in October, calling them spies.",
+        ["NATO called eight diplomats spies."],
+    ),
+    (
+        "Construction is expected to begin in March and to end in 2025.",
+        ["Construction is expected to begin in March.", "Construction is expected to end in 2025."],
+    ),
+    (
+        "The town, whose mayor resigned in May, will vote again in June.",
+        ["The town's mayor resigned in May.", "The town will vote again in June."],
+    ),
+    (
+        "Ben Davis was a footballer who signed a contract with Fulham in 2017.",
+        ["Ben Davis signed a contract with Fulham in 2017.", "Ben Davis was a footballer."],
+    ),
+]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), SPLITS)
+def test_sentence_is_split(extractor: ClaimExtractor, sentence: str, expected: list[str]) -> None:
+    found = [c.text for c in extractor.extract(sentence)]
+    for claim in expected:
+        assert claim in found, (claim, found)
+
+
+KEPT_WHOLE = [
+    "Talks between Russia and Ukraine resumed in Istanbul on Tuesday.",
+    "Bosnia and Herzegovina applied to join the European Union in 2016.",
+    "The vote will take place in March or in April.",
+    "The pop group The Pretty Things was formed in London in 1963.",
+]
+
+
+@pytest.mark.parametrize("sentence", KEPT_WHOLE)
+def test_sentence_is_not_split(extractor: ClaimExtractor, sentence: str) -> None:
+    assert [c.text for c in extractor.extract(sentence)] == [sentence]
+
+
+def test_alliance_and_pronouns_point_back(extractor: ClaimExtractor) -> None:
+    text = (
+        "NATO was founded in 1949. NATO has 32 members.\n\n"
+        "The alliance expelled eight Russian diplomats in October.\n\n"
+        "Russia and Belarus held joint exercises in September. Talks between them stalled."
+    )
+    found = [c.text for c in extractor.extract(text)]
+    assert "NATO expelled eight Russian diplomats in October." in found
+    assert "Talks between Russia and Belarus stalled." in found
+
+
+def test_subordinate_subject_is_the_other_actor(extractor: ClaimExtractor) -> None:
+    found = [
+        c.text for c in extractor.extract("NATO suspended cooperation with Russia in 2014 after it annexed Crimea.")
+    ]
+    assert "Russia annexed Crimea." in found
+    assert "NATO suspended cooperation with Russia in 2014." in found
+
+
+def test_short_definite_reference_takes_the_fuller_name(extractor: ClaimExtractor) -> None:
+    text = "The James Webb Space Telescope launched in 2021.\n\nThe telescope cost about $10 billion."
+    assert "The James Webb Space Telescope cost about $10 billion." in [c.text for c in extractor.extract(text)]
+
+
+def test_unclear_object_it_is_left_alone(extractor: ClaimExtractor) -> None:
+    text = "Russia said it would respond.\n\nFinnish President Sauli Niinistö called it a historic day."
+    assert "Finnish President Sauli Niinistö called it a historic day." in [c.text for c in extractor.extract(text)]
+
+
+def test_reported_view_is_attributed_but_not_stated_as_fact(extractor: ClaimExtractor) -> None:
+    claims = extractor.extract("Two council members argued that the money should be spent on roads.")
+    assert [(c.kind, c.text) for c in claims] == [
+        (ClaimKind.ATTRIBUTED, "Two council members argued that the money should be spent on roads.")
+    ]
+    assert claims[0].attributed_to == "Two council members"
+
+
+def test_quote_speaker_description_is_a_fact(extractor: ClaimExtractor) -> None:
+    claims = extractor.extract(
+        '"This is the first clear detection of the gas," said Natalie Batalha, an astronomer at the University of '
+        "California."
+    )
+    kinds = {c.text: c.kind for c in claims}
+    assert kinds["Natalie Batalha is an astronomer at the University of California."] is ClaimKind.FACT
+    assert [c.attributed_to for c in claims if c.kind is ClaimKind.QUOTE] == ["Natalie Batalha"]
+
+
+@pytest.mark.parametrize(
+    ("lemma", "expected"),
+    [("describe", "described"), ("stop", "stopped"), ("carry", "carried"), ("say", "said"), ("visit", "visited")],
+)
+def test_past(lemma: str, expected: str) -> None:
+    assert past(lemma) == expected
+
+
+def test_present_and_copula() -> None:
+    assert (present("describe", False), present("watch", False), present("carry", False)) == (
+        "describes",
+        "watches",
+        "carries",
+    )
+    assert present("describe", True) == "describe"
+    assert (copula(True, False), copula(True, True), copula(False, False), copula(False, True)) == (
+        "was",
+        "were",
+        "is",
+        "are",
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("and the treaty was signed , ", "The treaty was signed."),
+        ("implemented by, the treaty", "Implemented by the treaty."),
+        ('the word " pisser " is used', 'The word "pisser" is used.'),
+        ("the mission (opened in 2002 was closed", "The mission opened in 2002 was closed."),
+        ("NATO 's office — — in Moscow", "NATO's office — in Moscow."),
+    ],
+)
+def test_tidy(raw: str, expected: str) -> None:
+    assert tidy(raw) == expected

