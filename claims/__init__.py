@@ -16,6 +16,7 @@ from claims.errors import (
     ModelNotFound,
 )
 from claims.extractor import ClaimExtractor
+from claims.given import ClaimsFileError, read_claims_file
 from claims.types import Article, Claim, ClaimKind
 
 __all__ = [
@@ -29,7 +30,9 @@ __all__ = [
     "ClaimExtractor",
     "ClaimKind",
     "ClaimsError",
+    "ClaimsFileError",
     "EmptyArticle",
     "ModelNotFound",
     "read_article",
+    "read_claims_file",
 ]

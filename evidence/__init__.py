@@ -1,0 +1,69 @@
+"""evidence: a corpus folder becomes an index; query strings become ranked evidence.
+
+Importing this package is cheap: numpy, faiss and torch load only when an index is built,
+opened or searched.
+"""
+
+from __future__ import annotations
+
+from evidence.build import build_index
+from evidence.embed import Embedder, SentenceTransformerEmbedder
+from evidence.errors import (
+    CorpusError,
+    CorpusNotFound,
+    EmptyCorpus,
+    EvidenceError,
+    IndexCorrupt,
+    IndexLocked,
+    IndexMismatch,
+    IndexNotFound,
+    IndexStoreError,
+    ModelNotFound,
+)
+from evidence.manifest import VERSION as __version__
+from evidence.readers import corpus_fingerprint, read_corpus
+from evidence.retrieve import EvidenceIndex, FusionConfig, open_index
+from evidence.types import (
+    BuildResult,
+    CorpusReadResult,
+    Document,
+    Evidence,
+    IndexManifest,
+    Passage,
+    ReadFailure,
+    UpdateResult,
+)
+from evidence.update import add_documents, remove_documents, update_index
+
+__all__ = [
+    "BuildResult",
+    "CorpusError",
+    "CorpusNotFound",
+    "CorpusReadResult",
+    "Document",
+    "Embedder",
+    "EmptyCorpus",
+    "Evidence",
+    "EvidenceError",
+    "EvidenceIndex",
+    "FusionConfig",
+    "IndexCorrupt",
+    "IndexLocked",
+    "IndexManifest",
+    "IndexMismatch",
+    "IndexNotFound",
+    "IndexStoreError",
+    "ModelNotFound",
+    "Passage",
+    "ReadFailure",
+    "SentenceTransformerEmbedder",
+    "UpdateResult",
+    "__version__",
+    "add_documents",
+    "build_index",
+    "corpus_fingerprint",
+    "open_index",
+    "read_corpus",
+    "remove_documents",
+    "update_index",
+]

