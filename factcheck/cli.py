@@ -345,7 +345,7 @@ def _run_check(
     from claims import ClaimExtractor, read_article, read_claims_file
     from evidence import SentenceTransformerEmbedder, open_index
     from factcheck.pipeline import GIVEN_CLAIMS, ClaimSet, check_claims, extract_claims, index_for_corpus
-    from factcheck.verify.heuristic import HeuristicVerifier
+    from factcheck.verify.factory import make_verifier
 
     if bool(settings.index) == bool(settings.corpus):
         raise Fail("give exactly one of --index DIR or --corpus DIR (or the index / corpus setting)")
@@ -370,7 +370,7 @@ def _run_check(
                 sets = list(extract_claims(docs, extractor, only_lines=only_lines, progress=progress))
                 source = extractor.model_id
             report = check_claims(
-                sets, evidence_index, HeuristicVerifier(settings), settings, claim_source=source, progress=progress
+                sets, evidence_index, make_verifier(settings), settings, claim_source=source, progress=progress
             )
     return report, {s.path: s.text for s in sets}
 
