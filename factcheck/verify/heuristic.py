@@ -1,9 +1,12 @@
 """The first verifier: retrieval similarity plus typed checks, no trained model.
 
-It is honest about what it is: SUPPORTED needs a close paraphrase whose sentence and context cover
-every year, number and name of the claim; REFUTED needs a sentence about the same thing (close
-enough, sharing a name or most content words) that states another year, number, name or polarity;
-everything else is NOT ENOUGH INFO. Its confidence is a monotone score, not a calibrated probability.
+The claim-level rule, in order: SUPPORTED needs a close paraphrase whose sentence and context
+cover every year, number and name of the claim; REFUTED needs a sentence about the same thing
+(close enough, sharing a name or most content words) that states another year, number, name or
+polarity; everything else is NOT ENOUGH INFO. Support is tested first: a paraphrase covering every
+value is stronger evidence than one typed conflict. ``Verdict.evidence`` lists every deciding piece
+of evidence (one per document, best first), so several documents can settle one claim. The
+confidence is a monotone score, not a calibrated probability.
 """
 
 from __future__ import annotations
@@ -61,9 +64,10 @@ class HeuristicVerifier:
             if j.evidence.sentence_score >= s.support_threshold and not j.conflicts and not j.missing
         ]
         if supporting:
-            best = max(supporting, key=lambda j: j.evidence.sentence_score)
+            supporting.sort(key=lambda j: (-j.evidence.sentence_score, j.evidence.rank))
+            best = supporting[0]
             confidence = _scale(best.evidence.sentence_score, s.support_threshold, 1.0, 0.6, 0.99)
-            return Verdict(claim, Label.SUPPORTED, confidence, (best.evidence,), best.checks,
+            return Verdict(claim, Label.SUPPORTED, confidence, _deciding(supporting), best.checks,
                            "close paraphrase; every year, number and name covered")
 
         refuting = [
@@ -73,10 +77,11 @@ class HeuristicVerifier:
             and (any(c.name != "negation" for c in j.conflicts) or j.evidence.sentence_score >= s.support_threshold)
         ]
         if refuting:
-            best = max(refuting, key=lambda j: (len(j.conflicts), j.evidence.sentence_score))
+            refuting.sort(key=lambda j: (-len(j.conflicts), -j.evidence.sentence_score, j.evidence.rank))
+            best = refuting[0]
             confidence = _scale(best.evidence.sentence_score, s.conflict_threshold, 1.0, 0.55, 0.95)
             why = "; ".join(f"{c.name} {c.claim_value!r} vs {c.evidence_value!r}" for c in best.conflicts)
-            return Verdict(claim, Label.REFUTED, confidence, (best.evidence,), best.checks, f"conflict: {why}")
+            return Verdict(claim, Label.REFUTED, confidence, _deciding(refuting), best.checks, f"conflict: {why}")
 
         relevant = [j for j in judged if j.evidence.sentence_score >= s.relevance_threshold]
         top = max(judged, key=lambda j: j.evidence.sentence_score, default=None)
@@ -102,6 +107,18 @@ class HeuristicVerifier:
         # A conflict only counts against a sentence about the claim's own subject.
         anchored = shares_name if named else overlap >= 0.5
         return _Judged(evidence, checks, anchored)
+
+
+def _deciding(judged: list[_Judged]) -> tuple[Evidence, ...]:
+    """Every deciding piece of evidence, best first, one per document: a claim may be settled by
+    several documents, and the report should name each."""
+    seen: set[str] = set()
+    out = []
+    for j in judged:
+        if j.evidence.doc_id not in seen:
+            seen.add(j.evidence.doc_id)
+            out.append(j.evidence)
+    return tuple(out)
 
 
 def _scale(x: float, lo: float, hi: float, out_lo: float, out_hi: float) -> float:

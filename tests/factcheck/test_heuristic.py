@@ -76,3 +76,14 @@ def test_best_of_several_evidence_decides(verifier: HeuristicVerifier) -> None:
 def test_mismatched_lengths_fail_loudly(verifier: HeuristicVerifier) -> None:
     with pytest.raises(ValueError, match="evidence lists"):
         verifier.verify([_claim("A claim.")], [])
+
+
+def test_every_deciding_document_is_listed_once(verifier: HeuristicVerifier) -> None:
+    claim = _claim("Hubble was launched in 1990.")
+    a = _evidence("Hubble was launched into orbit in 1990.", 0.93, title="Hubble")
+    b = Evidence("other.md", "Hubble", "other.md", 2, "Hubble went up in 1990.", "Hubble was launched in 1990.",
+                 0, 27, 0.02, 0.9, 1.0, 0.95, 2)
+    a_again = _evidence("In 1990 Hubble was launched.", 0.8, title="Hubble")
+    (verdict,) = verifier.verify([claim], [(a, b, a_again)])
+    assert verdict.label is Label.SUPPORTED
+    assert [e.doc_id for e in verdict.evidence] == ["other.md", "doc.md"]
