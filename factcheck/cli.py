@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# Model loading draws its own progress bars on stderr; our output is the report and one-line errors.
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
 EXIT_OK = 0
 EXIT_GATE_FAILED = 1
