@@ -27,6 +27,14 @@ def compare(claim: TextFacts, sentence: TextFacts, context: str) -> tuple[CheckR
     return tuple(results)
 
 
+def about_same_subject(claim: TextFacts, sentence: TextFacts, checks: tuple[CheckResult, ...]) -> bool:
+    """Whether a sentence speaks of the claim's own subject, so that a conflict in it counts:
+    it shares one of the claim's names, or (for a claim without names) most of its content words."""
+    if any(c.name == "name" for c in checks):
+        return any(c.name == "name" and c.outcome == "match" for c in checks)
+    return len(claim.content & sentence.content) / max(1, len(claim.content)) >= 0.5
+
+
 def _years(claim: TextFacts, sentence: TextFacts, context_low: str) -> list[CheckResult]:
     out = []
     for year in sorted(claim.years):

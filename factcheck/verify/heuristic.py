@@ -18,7 +18,7 @@ from claims.types import Claim
 from evidence.types import Evidence
 from factcheck.config import Settings
 from factcheck.types import CheckResult, Label, Verdict
-from factcheck.verify.checks import compare
+from factcheck.verify.checks import about_same_subject, compare
 from factcheck.verify.facts import FactReader, TextFacts
 
 
@@ -99,14 +99,9 @@ class HeuristicVerifier:
         return Verdict(claim, Label.NOT_ENOUGH_INFO, confidence, shown, top.checks if shown else (), reason)
 
     def _judge(self, claim: TextFacts, evidence: Evidence, sentence: TextFacts) -> _Judged:
-        context = f"{evidence.doc_title}\n{evidence.passage_text}"
-        checks = compare(claim, sentence, context)
-        named = any(c.name == "name" for c in checks)
-        shares_name = any(c.name == "name" and c.outcome == "match" for c in checks)
-        overlap = len(claim.content & sentence.content) / max(1, len(claim.content))
+        checks = compare(claim, sentence, f"{evidence.doc_title}\n{evidence.passage_text}")
         # A conflict only counts against a sentence about the claim's own subject.
-        anchored = shares_name if named else overlap >= 0.5
-        return _Judged(evidence, checks, anchored)
+        return _Judged(evidence, checks, about_same_subject(claim, sentence, checks))
 
 
 def _deciding(judged: list[_Judged]) -> tuple[Evidence, ...]:
