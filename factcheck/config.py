@@ -27,6 +27,9 @@ _NOT_IN_MANIFEST = frozenset({"cache_dir", "index", "corpus", "format", "baselin
 class Settings:
     # Retrieval: how many evidence passages each claim gets.
     top_k: int = 5
+    # "model" (the shipped cross-encoder with typed checks), "heuristic" (similarity and typed
+    # checks only), or the path of a model folder trained with `factcheck train verifier`.
+    verifier: str = "heuristic"
     # Heuristic verifier thresholds, on the cosine similarity of claim and evidence sentence.
     # SUPPORTED needs a close paraphrase with every name and number covered; a typed conflict
     # only counts against a sentence about the same thing.

@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from factcheck.config import Settings
+from factcheck.errors import ConfigError
 from factcheck.verify.base import Verifier
 
 
 def make_verifier(settings: Settings) -> Verifier:
-    from factcheck.verify.heuristic import HeuristicVerifier
+    if settings.verifier == "heuristic":
+        from factcheck.verify.heuristic import HeuristicVerifier
 
-    return HeuristicVerifier(settings)
+        return HeuristicVerifier(settings)
+    from factcheck.verify.model import ModelVerifier
+
+    if settings.verifier == "model":
+        return ModelVerifier(settings)
+    path = Path(settings.verifier).expanduser()
+    if not path.is_dir():
+        raise ConfigError(
+            f"verifier {settings.verifier!r} is neither 'model', 'heuristic' nor a model folder; "
+            "train one with `factcheck train verifier` or pick a built-in"
+        )
+    return ModelVerifier(settings, path)

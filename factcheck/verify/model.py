@@ -1,0 +1,119 @@
+"""The default verifier: the trained cross-encoder, combined with the typed checks and retrieval
+similarity by the fitted combiner, then aggregated over a claim's evidence.
+
+Claim-level rule: every (claim, evidence sentence) pair gets calibrated probabilities. If some pair
+is most likely SUPPORTED or REFUTED, the claim takes the label of the most decisive such pair (the
+highest probability of either), with that probability as its confidence, and every pair of that
+label (one per document) is listed as deciding evidence. Otherwise the claim is NOT ENOUGH INFO,
+with the smallest NOT ENOUGH INFO probability over its evidence as confidence: even the best
+evidence did not settle it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from claims.types import Claim
+from evidence.types import Evidence
+from factcheck.config import Settings
+from factcheck.types import CheckResult, Label, Verdict
+from factcheck.verify.checks import about_same_subject, compare
+from factcheck.verify.combine import COMBINER_FILE, Combiner, pair_features
+from factcheck.verify.crossencoder import CrossEncoderModel
+from factcheck.verify.facts import FactReader
+
+CHECKS_VERSION = "checks-v1"
+
+
+def evidence_text(evidence: Evidence) -> str:
+    """What the cross-encoder reads: the sentence behind its document title, as in training."""
+    title, sentence = evidence.doc_title.strip(), evidence.sentence.strip()
+    if not title or title.lower() in sentence.lower():
+        return sentence
+    return f"{title}: {sentence}"
+
+
+class ModelVerifier:
+    def __init__(
+        self,
+        settings: Settings,
+        model_path: Path | None = None,
+        *,
+        reader: FactReader | None = None,
+    ) -> None:
+        self.settings = settings
+        self.model = CrossEncoderModel(model_path)
+        self.reader = reader or FactReader()
+        self._combiner: Combiner | None = None
+
+    @property
+    def id(self) -> str:
+        return f"{self.model.model_id}+{CHECKS_VERSION}"
+
+    @property
+    def combiner(self) -> Combiner:
+        if self._combiner is None:
+            self._combiner = Combiner.load(self.model.path / COMBINER_FILE)
+        return self._combiner
+
+    def verify(self, claims: Sequence[Claim], evidence: Sequence[tuple[Evidence, ...]]) -> tuple[Verdict, ...]:
+        if len(claims) != len(evidence):
+            raise ValueError(f"{len(claims)} claims but {len(evidence)} evidence lists")
+        flat = [(i, ev) for i, evs in enumerate(evidence) for ev in evs]
+        if not flat:
+            return tuple(_no_evidence(c) for c in claims)
+        # One model call and one spaCy pass for every pair of the run.
+        probs = self.model.predict_proba([(claims[i].text, evidence_text(ev)) for i, ev in flat])
+        texts = sorted({c.text for c in claims} | {ev.sentence for _, ev in flat})
+        facts = dict(zip(texts, self.reader.read(texts), strict=True))
+        rows, checks = [], []
+        for (i, ev), p in zip(flat, probs, strict=True):
+            claim_facts, sentence_facts = facts[claims[i].text], facts[ev.sentence]
+            found = compare(claim_facts, sentence_facts, f"{ev.doc_title}\n{ev.passage_text}")
+            anchored = about_same_subject(claim_facts, sentence_facts, found)
+            rows.append(pair_features(p, self.model.labels, found, ev.sentence_score, anchored))
+            checks.append(found)
+        combined = self.combiner.predict_proba(np.vstack(rows))
+        order = {label: k for k, label in enumerate(self.combiner.labels)}
+
+        per_claim: list[list[tuple[Evidence, np.ndarray, tuple[CheckResult, ...]]]] = [[] for _ in claims]
+        for (i, ev), p, found in zip(flat, combined, checks, strict=True):
+            per_claim[i].append((ev, p, found))
+        return tuple(
+            _decide(claim, pairs, order) if pairs else _no_evidence(claim)
+            for claim, pairs in zip(claims, per_claim, strict=True)
+        )
+
+
+def _decide(
+    claim: Claim, pairs: list[tuple[Evidence, np.ndarray, tuple[CheckResult, ...]]], order: dict[str, int]
+) -> Verdict:
+    sup, ref, nei = order[Label.SUPPORTED.value], order[Label.REFUTED.value], order[Label.NOT_ENOUGH_INFO.value]
+    decisive = [(ev, p, c) for ev, p, c in pairs if int(np.argmax(p)) in (sup, ref)]
+    if decisive:
+        ev, p, found = max(decisive, key=lambda item: (float(max(item[1][sup], item[1][ref])), -item[0].rank))
+        k = sup if p[sup] >= p[ref] else ref
+        label = Label.SUPPORTED if k == sup else Label.REFUTED
+        same = sorted(
+            ((e, q) for e, q, _ in decisive if int(np.argmax(q)) == k),
+            key=lambda item: (-float(item[1][k]), item[0].rank),
+        )
+        deciding: list[Evidence] = []
+        for e, _ in same:
+            if e.doc_id not in {d.doc_id for d in deciding}:
+                deciding.append(e)
+        conflicts = [f"{c.name} {c.claim_value!r} vs {c.evidence_value!r}" for c in found if c.outcome == "conflict"]
+        reason = f"verifier: {label.value} with probability {float(p[k]):.2f}"
+        if conflicts and label is Label.REFUTED:
+            reason += "; conflict: " + "; ".join(conflicts)
+        return Verdict(claim, label, round(float(p[k]), 4), tuple(deciding), found, reason)
+    ev, p, found = min(pairs, key=lambda item: (float(item[1][nei]), item[0].rank))
+    reason = f"no evidence settles it (best: {float(1 - p[nei]):.2f} probability of a verdict)"
+    return Verdict(claim, Label.NOT_ENOUGH_INFO, round(float(p[nei]), 4), (ev,), found, reason)
+
+
+def _no_evidence(claim: Claim) -> Verdict:
+    return Verdict(claim, Label.NOT_ENOUGH_INFO, 1.0, (), (), "no evidence retrieved")
