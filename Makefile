@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install browser demo test lint bench clean
+.PHONY: install browser demo test lint bench bench-scifact clean
 
 install: $(STAMP)
 
@@ -34,6 +34,16 @@ lint: install
 
 bench: install
 	$(BIN)/python bench/pipeline.py
+
+# SciFact dev end to end; the index is cached in /tmp, so only the first run builds it.
+bench-scifact: install
+	$(BIN)/python bench/scifact.py
+
+# Rebuilds the shipped verifier from ../shared/data on CPU (about an hour on 2 cores), then fits
+# the combiner of model, typed checks and similarity on the held-out pairs.
+verifier: install
+	$(BIN)/python -m factcheck.training --data ../shared/data --out factcheck/models/verifier
+	$(BIN)/python -m factcheck.training.combine --data ../shared/data --model factcheck/models/verifier
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -41,6 +41,8 @@ app = typer.Typer(
 )
 index_app = typer.Typer(help="Build and inspect evidence indexes.", no_args_is_help=True)
 app.add_typer(index_app, name="index")
+train_app = typer.Typer(help="Train or recalibrate factcheck's own models.", no_args_is_help=True)
+app.add_typer(train_app, name="train")
 
 
 class OutputFormat(StrEnum):
@@ -190,6 +192,11 @@ MinConfidenceOpt = Annotated[
                  help="Verdicts below this confidence never fail the gate (setting: min_confidence)."),
 ]
 TopKOpt = Annotated[int | None, typer.Option("--top-k", min=1, help="Evidence passages per claim (setting: top_k).")]
+VerifierOpt = Annotated[
+    str | None,
+    typer.Option("--verifier", help="'model' (trained cross-encoder with typed checks), 'heuristic', or a model "
+                 "folder from `factcheck train verifier` (setting: verifier)."),
+]
 
 
 @app.command("check")
@@ -220,6 +227,7 @@ def check_command(
                      "checked as given instead of extracted from articles."),
     ] = False,
     top_k: TopKOpt = None,
+    verifier: VerifierOpt = None,
 ) -> None:
     """Check the claims of one or more articles against an index or a corpus folder.
 
@@ -230,6 +238,7 @@ def check_command(
             fail_on=fail_on.value if fail_on else None, top_k=top_k, min_confidence=min_confidence,
             **_source_flags(index, corpus),
             format=output_format.value if output_format else None, baseline=str(baseline) if baseline else None,
+            verifier=verifier,
         )
         paths = _expand(articles)
         if given and changed_only:
@@ -251,6 +260,7 @@ def baseline_command(
     corpus: CorpusOpt = None,
     fail_on: FailOnOpt = None,
     top_k: TopKOpt = None,
+    verifier: VerifierOpt = None,
 ) -> None:
     """Record the claims that fail the gate today, so that `check --baseline` fails only on new ones.
 
@@ -260,12 +270,67 @@ def baseline_command(
         from factcheck.baseline import baseline_text
         from factcheck.gate import failing
 
-        settings = _settings(fail_on=fail_on.value if fail_on else None, top_k=top_k, **_source_flags(index, corpus))
+        settings = _settings(
+            fail_on=fail_on.value if fail_on else None, top_k=top_k, verifier=verifier, **_source_flags(index, corpus)
+        )
         report, _ = _run_check(_expand(articles), settings)
         # The baseline is taken without the old baseline or a confidence floor: it records every failing claim.
         known = failing(report, _policy(settings, baseline=frozenset(), min_confidence=0.0))
         _write_atomic(out, baseline_text(known))
         typer.echo(f"wrote {len(known)} known claim(s) to {out}")
+
+
+@train_app.command("verifier")
+def train_verifier_command(
+    data: Annotated[
+        Path,
+        typer.Option("--data", help="The shared data folder (full recipe) or a .jsonl of {claim, evidence, label} "
+                     "lines (fine-tunes the shipped model on your labels)."),
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Model folder to write (replaced only when complete).")],
+    seed: Annotated[int, typer.Option("--seed", help="Random seed: same data and seed, same model.")] = 13,
+    epochs: Annotated[
+        float | None, typer.Option("--epochs", min=0.0, help="Epochs over your labels (0: recalibrate only).")
+    ] = None,
+    init_from: Annotated[
+        Path | None, typer.Option("--init-from", help="Model folder to start from (default: the shipped model).")
+    ] = None,
+) -> None:
+    """Train the verifier, or fine-tune and recalibrate it on your own labelled claims.
+
+    Example: factcheck train verifier --data my_labels.jsonl --out my-verifier
+    then: factcheck check article.md --corpus docs --verifier my-verifier
+    """
+    with _errors():
+        import shutil
+
+        from factcheck.training.combine import fit_combiner
+        from factcheck.training.errors import TrainingError
+        from factcheck.training.loop import HyperParameters
+        from factcheck.training.train import train_verifier
+        from factcheck.verify.combine import COMBINER_FILE
+        from factcheck.verify.crossencoder import SHIPPED_MODEL
+
+        if not data.exists():
+            raise Fail(f"training data {data} does not exist; pass the shared data folder or a .jsonl file")
+        hyper = None
+        if epochs is not None:
+            base = HyperParameters() if data.is_dir() else HyperParameters(learning_rate=2e-5, epochs=2.0)
+            hyper = HyperParameters(**{**{f: getattr(base, f) for f in base.__dataclass_fields__}, "epochs": epochs})
+        try:
+            report = train_verifier(
+                data, out, seed=seed, init_from=init_from, hyper=hyper, evaluate=data.is_dir(),
+                log=lambda message: typer.echo(message, err=True),
+            )
+        except TrainingError as exc:
+            raise Fail(str(exc)) from None
+        if data.is_dir():
+            fit_combiner(data, out, seed=seed)
+        else:
+            # The combiner reads calibrated probabilities, so the shipped one carries over to a
+            # recalibrated model; refit it with the shared data for a full retrain.
+            shutil.copy(SHIPPED_MODEL / COMBINER_FILE, out / COMBINER_FILE)
+        typer.echo(f"wrote {report.model_id} to {out} (temperature {report.temperature:.3f})")
 
 
 @app.command("demo")
