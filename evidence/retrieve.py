@@ -28,13 +28,15 @@ MODES = ("hybrid", "dense", "lexical")
 class FusionConfig:
     """Reciprocal rank fusion: score = sum of weight / (rrf_k + rank) over the lists a passage is in.
 
-    Defaults were tuned on SciFact train claims (bench/retrieval.py --tune); ``candidates`` is
-    how deep each list is read before fusing.
+    The defaults won a grid search on SciFact *train* claims (bench/retrieval.py --tune: recall@5
+    of gold abstracts 0.936 against 0.911 for the textbook rrf_k=60 with equal weights). A small
+    rrf_k lets the top of each list count much more than its tail. ``candidates`` is how deep each
+    list is read before fusing.
     """
 
-    rrf_k: int = 60
+    rrf_k: int = 5
     dense_weight: float = 1.0
-    lexical_weight: float = 1.0
+    lexical_weight: float = 0.7
     candidates: int = 50
     mode: str = "hybrid"
 

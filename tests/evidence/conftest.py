@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-# pytest puts tests/ on sys.path (prepend mode, because of tests/conftest.py), where this folder
-# passes for a namespace package named "evidence" that hides the real one: the editable install
-# only offers it through a finder that runs after the path search. Put the repository first.
-_REPO = str(Path(__file__).resolve().parents[2])
-if sys.path[:1] != [_REPO]:
-    sys.path.insert(0, _REPO)
-if getattr(sys.modules.get("evidence"), "__file__", "") is None:
-    for _name in [n for n in sys.modules if n == "evidence" or n.startswith("evidence.")]:
-        del sys.modules[_name]
+import pytest
+from evidence_corpora import ARTICLES, NOTES, write_corpus
 
-import pytest  # noqa: E402
-from evidence_corpora import ARTICLES, NOTES, write_corpus  # noqa: E402
-
-from evidence import build_index  # noqa: E402
+from evidence import build_index
 
 
 @pytest.fixture(scope="session")

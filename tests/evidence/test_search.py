@@ -84,20 +84,22 @@ def test_search_rejects_bad_k_and_handles_no_queries(built_index: Path, embedder
 
 
 def test_rrf_fusion_orders_by_weighted_reciprocal_rank_with_id_ties() -> None:
-    config = FusionConfig(rrf_k=10)
+    config = FusionConfig(rrf_k=10, dense_weight=1.0, lexical_weight=1.0)
     fused = fuse([(5, 0.9), (3, 0.8), (9, 0.7)], [(3, 12.0), (7, 4.0)], config)
     assert [pid for pid, _ in fused] == [3, 5, 7, 9]
     assert fused[0][1] == pytest.approx(1 / 12 + 1 / 11)
     # Same fused score: the smaller passage id comes first.
     tie = fuse([(4, 0.9), (2, 0.8)], [(2, 5.0), (4, 4.0)], config)
     assert [pid for pid, _ in tie] == [2, 4]
-    lexical_only = fuse([(1, 0.9), (2, 0.8)], [(2, 5.0), (1, 4.0)], FusionConfig(rrf_k=10, dense_weight=0.0))
+    lexical_only = fuse(
+        [(1, 0.9), (2, 0.8)], [(2, 5.0), (1, 4.0)], FusionConfig(rrf_k=10, dense_weight=0.0, lexical_weight=1.0)
+    )
     assert [pid for pid, _ in lexical_only] == [2, 1]
 
 
 def test_equal_scores_share_a_rank() -> None:
     assert shared_ranks([9.0, 7.0, 7.0, 7.0, 2.0]) == [1, 2, 2, 2, 5]
-    fused = fuse([], [(8, 3.0), (2, 1.0), (5, 1.0)], FusionConfig(rrf_k=0))
+    fused = fuse([], [(8, 3.0), (2, 1.0), (5, 1.0)], FusionConfig(rrf_k=0, lexical_weight=1.0))
     assert fused == [(8, 1.0), (2, 0.5), (5, 0.5)]
 
 
