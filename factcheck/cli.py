@@ -20,6 +20,7 @@ import typer
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from evidence import UpdateResult
     from factcheck.config import Settings
     from factcheck.gate import GatePolicy
     from factcheck.types import Report
@@ -145,6 +146,78 @@ def index_build(
             typer.echo(f"factcheck: skipped {failure.path}: {failure.reason}", err=True)
         m = result.manifest
         typer.echo(f"indexed {m.documents} documents, {m.passages} passages into {out} (index {m.index_id})")
+
+
+def _report_update(result: UpdateResult, out: Path) -> None:
+    for failure in result.failures:
+        typer.echo(f"factcheck: skipped {failure.path}: {failure.reason}", err=True)
+    typer.echo(
+        f"{out}: {len(result.added)} added, {len(result.changed)} changed, {len(result.removed)} removed, "
+        f"{result.unchanged} unchanged; {result.manifest.documents} documents, {result.manifest.passages} passages"
+    )
+
+
+@index_app.command("update")
+def index_update(
+    index_dir: Annotated[Path, typer.Argument(help="Index folder to bring up to date.")],
+    corpus: Annotated[Path, typer.Argument(help="Corpus folder the index should match.")],
+) -> None:
+    """Re-embed only documents that changed in the corpus folder; drop removed ones, add new ones.
+
+    Example: factcheck index update .factcheck-index docs/corpus
+    """
+    with _errors(), _progress(True) as progress:
+        from evidence import SentenceTransformerEmbedder, update_index
+
+        _report_update(update_index(index_dir, corpus, SentenceTransformerEmbedder(), progress=progress), index_dir)
+
+
+@index_app.command("add")
+def index_add(
+    index_dir: Annotated[Path, typer.Argument(help="Index folder to add to.")],
+    files: Annotated[list[Path], typer.Argument(help="Document files to add (or replace, if already indexed).")],
+    root: Annotated[
+        Path | None, typer.Option("--root", help="Corpus folder the document ids are relative to.")
+    ] = None,
+) -> None:
+    """Add documents to an index, or replace the ones that came from the same files.
+
+    Example: factcheck index add .factcheck-index docs/corpus/new.md --root docs/corpus
+    """
+    with _errors(), _progress(True) as progress:
+        from evidence import SentenceTransformerEmbedder, add_documents
+
+        result = add_documents(index_dir, files, SentenceTransformerEmbedder(), root=root, progress=progress)
+        _report_update(result, index_dir)
+
+
+@index_app.command("remove")
+def index_remove(
+    index_dir: Annotated[Path, typer.Argument(help="Index folder to remove from.")],
+    doc_ids: Annotated[list[str], typer.Argument(help="Document ids (as in reports) or file paths to drop.")],
+) -> None:
+    """Remove documents from an index; nothing is embedded again.
+
+    Example: factcheck index remove .factcheck-index old.md
+    """
+    with _errors():
+        from evidence import remove_documents
+
+        _report_update(remove_documents(index_dir, doc_ids), index_dir)
+
+
+@index_app.command("info")
+def index_info(index_dir: Annotated[Path, typer.Argument(help="Index folder to describe.")]) -> None:
+    """Show what an index holds: its manifest, checked as on load.
+
+    Example: factcheck index info .factcheck-index
+    """
+    with _errors():
+        from evidence import SentenceTransformerEmbedder, open_index
+        from factcheck.serialize import dumps
+
+        with open_index(index_dir, SentenceTransformerEmbedder()) as index:
+            typer.echo(dumps(index.manifest), nl=False)
 
 
 @app.command("claims")

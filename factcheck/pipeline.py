@@ -125,15 +125,31 @@ def cache_home(settings: Settings) -> Path:
 def index_for_corpus(
     corpus_dir: Path, embedder: Embedder, settings: Settings, *, progress: Progress | None = None
 ) -> EvidenceIndex:
-    """Open the cached index of a corpus folder, building it first when the corpus changed."""
-    from evidence import build_index, corpus_fingerprint, open_index
-    from evidence.errors import IndexCorrupt, IndexMismatch, IndexNotFound
+    """Open the cached index of a corpus folder; when the folder changed, update the cached index
+    in place (only changed documents are embedded again); build it the first time."""
+    import hashlib
+    import shutil
 
-    key = corpus_fingerprint(corpus_dir)[:24]
+    from evidence import build_index, corpus_fingerprint, open_index, update_index
+    from evidence.errors import CorpusNotFound, IndexCorrupt, IndexMismatch, IndexNotFound
+
+    if not corpus_dir.is_dir():
+        raise CorpusNotFound(f"corpus folder {corpus_dir} does not exist: check the path given to --corpus")
+    key = hashlib.sha256(str(corpus_dir.resolve()).encode("utf-8")).hexdigest()[:20]
     target = cache_home(settings) / "indexes" / key
+    fingerprint = corpus_fingerprint(corpus_dir)
     try:
-        return open_index(target, embedder)
-    except (IndexNotFound, IndexCorrupt, IndexMismatch):
-        # A cache entry is ours to replace: rebuild it rather than asking the user.
+        index = open_index(target, embedder)
+    except IndexNotFound:
         build_index(corpus_dir, target, embedder, progress=progress)
         return open_index(target, embedder)
+    except (IndexCorrupt, IndexMismatch):
+        # A cache entry is ours to replace: rebuild it rather than asking the user.
+        shutil.rmtree(target, ignore_errors=True)
+        build_index(corpus_dir, target, embedder, progress=progress)
+        return open_index(target, embedder)
+    if index.manifest.corpus_fingerprint == fingerprint:
+        return index
+    index.close()
+    update_index(target, corpus_dir, embedder, progress=progress)
+    return open_index(target, embedder)

@@ -311,3 +311,48 @@ def test_given_claims_are_checked_as_given(built_index: Path, tmp_path: Path) ->
     assert report["manifest"]["claim_extractor"] == "given"
     verdicts = report["articles"][0]["verdicts"]
     assert [(v["claim"]["id"], v["label"]) for v in verdicts] == [("a", "REFUTED"), ("b", "SUPPORTED")]
+
+
+BALTIMORE = (
+    "# Webb assembly\n\nWebb was assembled by more than 3,000 engineers in Baltimore, working for the space "
+    "agencies and their contractors.\n"
+)
+
+
+def test_index_add_update_remove_and_info(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(DEMO_CORPUS, corpus)
+    index = tmp_path / "index"
+    assert _run("index", "build", str(corpus), "--out", str(index)).exit_code == 0
+
+    extra = corpus / "assembly.md"
+    extra.write_text(BALTIMORE, encoding="utf-8")
+    added = _run("index", "add", str(index), str(extra), "--root", str(corpus))
+    assert added.exit_code == 0, added.output
+    assert "1 added" in added.stdout and "5 documents" in added.stdout
+
+    (corpus / "kepler.md").write_text("# Kepler\n\nKepler was launched in March 2009.\n", encoding="utf-8")
+    updated = _run("index", "update", str(index), str(corpus))
+    assert updated.exit_code == 0, updated.output
+    assert "1 changed" in updated.stdout and "4 unchanged" in updated.stdout
+
+    removed = _run("index", "remove", str(index), "assembly.md")
+    assert removed.exit_code == 0 and "1 removed" in removed.stdout and "4 documents" in removed.stdout
+
+    info = _run("index", "info", str(index))
+    assert info.exit_code == 0
+    assert json.loads(info.stdout)["documents"] == 4
+
+
+def test_corpus_mode_follows_corpus_changes(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(DEMO_CORPUS, corpus)
+    article = tmp_path / "a.md"
+    article.write_text("Webb was assembled by more than 3,000 engineers in Baltimore.\n", encoding="utf-8")
+    before = _run("check", str(article), "--corpus", str(corpus), "-f", "json")
+    assert json.loads(before.stdout)["articles"][0]["verdicts"][0]["label"] == "NOT ENOUGH INFO"
+    (corpus / "assembly.md").write_text(BALTIMORE, encoding="utf-8")
+    after = _run("check", str(article), "--corpus", str(corpus), "-f", "json")
+    report = json.loads(after.stdout)
+    assert report["manifest"]["index_documents"] == 5
+    assert report["articles"][0]["verdicts"][0]["label"] == "SUPPORTED"
