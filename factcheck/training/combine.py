@@ -35,7 +35,8 @@ def fit_combiner(data_dir: Path, model_dir: Path, *, seed: int = 13, folds: int 
     probs = model.predict_proba([(p.claim, p.evidence) for p in pairs])
     embedder = SentenceTransformerEmbedder()
     sims = np.sum(
-        embedder.encode_queries([p.claim for p in pairs]) * embedder.encode_documents([p.evidence for p in pairs]),
+        embedder.encode_queries([p.claim for p in pairs])
+        * embedder.encode_documents([p.evidence for p in pairs]),
         axis=1,
     )
     texts = sorted({p.claim for p in pairs} | {p.evidence for p in pairs})
@@ -72,7 +73,9 @@ def fit_combiner(data_dir: Path, model_dir: Path, *, seed: int = 13, folds: int 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Fit the verdict combiner on held-out training-side pairs.")
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
-    parser.add_argument("--model", type=Path, default=Path(__file__).resolve().parents[1] / "models" / "verifier")
+    parser.add_argument(
+        "--model", type=Path, default=Path(__file__).resolve().parents[1] / "models" / "verifier"
+    )
     parser.add_argument("--seed", type=int, default=13)
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")

@@ -30,7 +30,7 @@ def build_training_set(
     data_dir: Path,
     *,
     seed: int = 13,
-    size: int | None = 22_000,
+    size: int | None = 15_000,
     perturbed_share: float = 0.3,
     log: Callable[[str], None] = lambda message: None,
 ) -> TrainingSet:
@@ -41,6 +41,41 @@ def build_training_set(
     perturbation fill at most ``perturbed_share`` of the REFUTED third.
     SciFact dev and FEVER Symmetric claims never enter either split.
     """
+    kept, distractors, excluded = _read(data_dir, log)
+    train, held_out = _split(kept, seed)
+    for split in (train, held_out):
+        _add_nearest_non_gold(split)
+    train.extend(distractor_pairs(distractors, [p.claim for p in train if p.source == "fm2"], seed))
+    rng = random.Random(seed)
+    candidates = [
+        p for p in train if p.label == SUPPORTED and "/" not in p.source.removeprefix("sufficient_facts/")
+    ]
+    if size is not None:
+        # Scientific claims are the scarce domain, so all of them are perturbed; the rest are sampled
+        # (more than the REFUTED share can take, so the balancing still has a choice).
+        scifact = [p for p in candidates if p.source.startswith("scifact")]
+        others = [p for p in candidates if not p.source.startswith("scifact")]
+        candidates = scifact + rng.sample(others, min(len(others), size // 3))
+    log(f"perturbing {len(candidates)} supported pairs")
+    train.extend(Perturber(seed).refute(candidates))
+    balanced = balance(train, size, perturbed_share, rng) if size is not None else train
+    rng.shuffle(balanced)
+    held_out.sort(key=lambda pair: (pair.source, pair.claim, pair.evidence))
+    return TrainingSet(tuple(balanced), tuple(held_out), seed, excluded)
+
+
+def held_out_pairs(data_dir: Path, *, seed: int = 13) -> tuple[Pair, ...]:
+    """Only the held-out split of ``build_training_set`` with the same seed (it does not depend on
+    the sampling of the train split), for benchmarks that must score pairs the model never saw."""
+    kept, _, _ = _read(data_dir, lambda message: None)
+    _, held_out = _split(kept, seed)
+    _add_nearest_non_gold(held_out)
+    return tuple(sorted(held_out, key=lambda pair: (pair.source, pair.claim, pair.evidence)))
+
+
+def _read(data_dir: Path, log: Callable[[str], None]) -> tuple[list[Pair], dict[str, tuple[str, ...]], int]:
+    """Every source's pairs minus the SciFact dev / FEVER Symmetric claims, FM2 distractors, and the
+    number of pairs dropped."""
     if not data_dir.is_dir():
         raise TrainingError(
             f"data folder {data_dir} does not exist: pass the shared data folder (../shared/data)"
@@ -57,28 +92,12 @@ def build_training_set(
     )
     kept = [pair for pair in raw if claim_key(pair.claim) not in forbidden]
     log(f"read {len(raw)} pairs; {len(raw) - len(kept)} dropped as SciFact dev / FEVER Symmetric claims")
-    train, held_out = _split(kept, seed)
-    for split in (train, held_out):
-        for source in ("fever_dev", "feverous_s"):
-            split.extend(
-                nearest_non_gold([p for p in split if p.source == source], f"{source}/nearest_non_gold")
-            )
-    train.extend(distractor_pairs(distractors, [p.claim for p in train if p.source == "fm2"], seed))
-    rng = random.Random(seed)
-    candidates = [
-        p for p in train if p.label == SUPPORTED and "/" not in p.source.removeprefix("sufficient_facts/")
-    ]
-    if size is not None and len(candidates) > size:
-        # Scientific claims are the scarce domain, so all of them are perturbed; the rest are sampled.
-        scifact = [p for p in candidates if p.source.startswith("scifact")]
-        others = [p for p in candidates if not p.source.startswith("scifact")]
-        candidates = scifact + rng.sample(others, min(len(others), size // 3))
-    log(f"perturbing {len(candidates)} supported pairs")
-    train.extend(Perturber(seed).refute(candidates))
-    balanced = balance(train, size, perturbed_share, rng) if size is not None else train
-    rng.shuffle(balanced)
-    held_out.sort(key=lambda pair: (pair.source, pair.claim, pair.evidence))
-    return TrainingSet(tuple(balanced), tuple(held_out), seed, len(raw) - len(kept))
+    return kept, distractors, len(raw) - len(kept)
+
+
+def _add_nearest_non_gold(split: list[Pair]) -> None:
+    for source in ("fever_dev", "feverous_s"):
+        split.extend(nearest_non_gold([p for p in split if p.source == source], f"{source}/nearest_non_gold"))
 
 
 def held_out_draw(seed: int, key: str) -> float:

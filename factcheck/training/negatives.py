@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Sequence
 
 from factcheck.training.tfidf import TfidfIndex
@@ -12,10 +13,13 @@ from factcheck.training.types import NEI, Pair
 # could well support this claim too and would make a wrong NOT ENOUGH INFO example.
 NEAR_DUPLICATE_CLAIM = 0.5
 CANDIDATES = 8
+_NUMBER = re.compile(r"\d+")
 
 
 def nearest_non_gold(pairs: Sequence[Pair], source: str) -> tuple[Pair, ...]:
     """For each distinct claim, the most similar evidence text that is gold for no near-duplicate claim."""
+    if not pairs:
+        return ()
     evidence = sorted({pair.evidence for pair in pairs})
     position = {text: i for i, text in enumerate(evidence)}
     claims = list(dict.fromkeys(pair.claim for pair in pairs))
@@ -33,10 +37,15 @@ def nearest_non_gold(pairs: Sequence[Pair], source: str) -> tuple[Pair, ...]:
         for candidate in top[row]:
             if candidate < 0 or int(candidate) in gold[row]:
                 continue
+            text = evidence[int(candidate)]
+            numbers = set(_NUMBER.findall(claim))
+            if numbers and numbers <= set(_NUMBER.findall(text)):
+                # The text states the claim's own figures, so it most likely speaks to the claim.
+                continue
             others = sorted(owners[int(candidate)])
             similarity = (claim_vectors[others] @ claim_vectors[row].T).toarray().max()
             if similarity < NEAR_DUPLICATE_CLAIM:
-                mined.append(Pair(claim, evidence[int(candidate)], NEI, source))
+                mined.append(Pair(claim, text, NEI, source))
                 break
     return tuple(mined)
 

