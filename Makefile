@@ -35,6 +35,10 @@ lint: install
 bench: install
 	$(BIN)/python bench/pipeline.py
 
+# SciFact dev end to end through the `check --claims` path (indexes the 5,183 abstracts once, cached in /tmp).
+bench-scifact: install
+	$(BIN)/python bench/scifact.py
+
 # SciFact dev end to end; the index is cached in /tmp, so only the first run builds it.
 bench-scifact: install
 	$(BIN)/python bench/scifact.py
