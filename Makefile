@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install browser demo test lint bench bench-scifact clean
+.PHONY: install browser demo test lint bench bench-scifact verifier clean
 
 install: $(STAMP)
 
@@ -34,10 +34,6 @@ lint: install
 
 bench: install
 	$(BIN)/python bench/pipeline.py
-
-# SciFact dev end to end through the `check --claims` path (indexes the 5,183 abstracts once, cached in /tmp).
-bench-scifact: install
-	$(BIN)/python bench/scifact.py
 
 # SciFact dev end to end; the index is cached in /tmp, so only the first run builds it.
 bench-scifact: install
