@@ -1,7 +1,9 @@
 """The default verifier: the trained cross-encoder, combined with the typed checks and retrieval
 similarity by the fitted combiner, then aggregated over a claim's evidence.
 
-Claim-level rule: every (claim, evidence sentence) pair gets calibrated probabilities. If some pair
+Claim-level rule: every (claim, evidence sentence) pair gets calibrated probabilities; a pair whose
+sentence is about the claim's subject but states another year, number or name cannot be SUPPORTED
+(its support probability is moved to the other labels). If some pair
 is most likely SUPPORTED or REFUTED, the claim takes the label of the most decisive such pair (the
 highest probability of either), with that probability as its confidence, and every pair of that
 label (one per document) is listed as deciding evidence. Otherwise the claim is NOT ENOUGH INFO,
@@ -26,6 +28,7 @@ from factcheck.verify.crossencoder import CrossEncoderModel
 from factcheck.verify.facts import FactReader
 
 CHECKS_VERSION = "checks-v1"
+_VALUE_CHECKS = frozenset({"year", "number", "name"})
 
 
 def evidence_text(evidence: Evidence) -> str:
@@ -78,6 +81,15 @@ class ModelVerifier:
             checks.append(found)
         combined = self.combiner.predict_proba(np.vstack(rows))
         order = {label: k for k, label in enumerate(self.combiner.labels)}
+        sup = order[Label.SUPPORTED.value]
+        for row, ((i, ev), found) in enumerate(zip(flat, checks, strict=True)):
+            # A sentence about the claim's subject that states another year, number or name cannot
+            # support it, whatever the model read: the typed checks veto SUPPORTED for that pair.
+            claim_facts, sentence_facts = facts[claims[i].text], facts[ev.sentence]
+            vetoed = any(c.outcome == "conflict" and c.name in _VALUE_CHECKS for c in found)
+            if vetoed and about_same_subject(claim_facts, sentence_facts, found):
+                combined[row, sup] = 0.0
+                combined[row] /= combined[row].sum()
 
         per_claim: list[list[tuple[Evidence, np.ndarray, tuple[CheckResult, ...]]]] = [[] for _ in claims]
         for (i, ev), p, found in zip(flat, combined, checks, strict=True):
