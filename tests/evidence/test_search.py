@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from evidence import Evidence, FusionConfig, open_index
-from evidence.retrieve import fuse, shared_ranks
+from evidence.retrieve import fuse, lexical_trust, shared_ranks
 
 
 def test_search_returns_k_ranked_evidence_per_query_in_query_order(built_index: Path, embedder) -> None:
@@ -101,6 +101,41 @@ def test_equal_scores_share_a_rank() -> None:
     assert shared_ranks([9.0, 7.0, 7.0, 7.0, 2.0]) == [1, 2, 2, 2, 5]
     fused = fuse([], [(8, 3.0), (2, 1.0), (5, 1.0)], FusionConfig(rrf_k=0, lexical_weight=1.0))
     assert fused == [(8, 1.0), (2, 0.5), (5, 0.5)]
+
+
+def _bm25_list(scores: list[float]) -> list[tuple[int, float]]:
+    return [(100 + i, score) for i, score in enumerate(scores)]
+
+
+def test_lexical_trust_follows_how_peaked_the_bm25_list_is() -> None:
+    config = FusionConfig(peak_depth=4, peak_scale=2.0)
+    # The best passage stands far above the fourth: distinctive words matched, full weight.
+    assert lexical_trust(_bm25_list([20.0, 6.0, 5.0, 4.0, 3.0]), config) == 1.0
+    # Nearly flat: only common words matched; (10 - 9) / 10 * 2 = 0.2 of the weight.
+    assert lexical_trust(_bm25_list([10.0, 9.8, 9.5, 9.0, 8.0]), config) == pytest.approx(0.2)
+    # Fewer matches than peak_depth: the words were rare, full weight.
+    assert lexical_trust(_bm25_list([3.0, 2.9]), config) == 1.0
+    # peak_scale 0 is plain weighted RRF.
+    assert lexical_trust(_bm25_list([10.0, 9.8, 9.5, 9.0]), FusionConfig(peak_depth=4, peak_scale=0.0)) == 1.0
+
+
+def test_a_flat_lexical_list_cannot_outvote_the_dense_list() -> None:
+    dense = [(1, 0.9), (2, 0.8), (3, 0.7), (4, 0.6)]
+    config = FusionConfig(rrf_k=1, peak_depth=4, peak_scale=2.0)
+    # Same lexical order twice; only the height of the best BM25 score differs.
+    peaked = [(3, 30.0), (4, 9.9), (2, 9.8), (1, 9.7)]
+    flat = [(3, 10.0), (4, 9.9), (2, 9.8), (1, 9.7)]
+    assert fuse(dense, peaked, config)[0] == (3, pytest.approx(1 / 4 + 1 / 2))
+    assert fuse(dense, flat, config)[0][0] == 1
+    # With a constant weight the flat list would have won too.
+    assert fuse(dense, flat, FusionConfig(rrf_k=1, peak_depth=4, peak_scale=0.0))[0][0] == 3
+
+
+def test_fusion_config_rejects_bad_values() -> None:
+    with pytest.raises(ValueError, match="peak_depth"):
+        FusionConfig(peak_depth=1)
+    with pytest.raises(ValueError, match="peak_scale"):
+        FusionConfig(peak_scale=-1.0)
 
 
 def test_fusion_config_rejects_unknown_mode() -> None:
