@@ -63,11 +63,17 @@ LABELS = (SUPPORT, CONTRADICT, NEI)
 DECISIVE = frozenset({SUPPORT, CONTRADICT})
 MAX_SENTENCES = 3
 KS = (1, 5, 10)
-# Tuning grid, searched on train claims only; the shipped values (0.70, 0.60, 5) lie on it.
+# Tuning grids, searched on train claims only; the shipped values lie on them. The heuristic reads
+# the cosine thresholds, the model verifier the probability thresholds; both read top_k.
 GRID: dict[str, tuple[float, ...]] = {
     "top_k": (3, 5, 8, 10),
     "support_threshold": (0.55, 0.60, 0.65, 0.70, 0.75, 0.80, 0.85),
     "conflict_threshold": (0.45, 0.50, 0.55, 0.60, 0.65, 0.70),
+}
+MODEL_GRID: dict[str, tuple[float, ...]] = {
+    "top_k": (3, 5, 8, 10),
+    "verdict_threshold": (0.40, 0.45, 0.50, 0.55, 0.60, 0.65, 0.70, 0.80),
+    "evidence_threshold": (0.60, 0.70, 0.80, 0.90, 1.00),
 }
 Span = tuple[int, int]
 
@@ -479,30 +485,68 @@ def memo_reader() -> Any:
     return MemoReader()
 
 
+def grid_for(verifier: Any) -> dict[str, tuple[float, ...]]:
+    from factcheck.verify.heuristic import HeuristicVerifier
+
+    if isinstance(verifier, HeuristicVerifier):
+        return dict(GRID)
+    if hasattr(verifier, "model"):
+        return dict(MODEL_GRID)
+    return {"top_k": GRID["top_k"]}
+
+
+def held_out_of_training(gold: Gold, model_dir: Path) -> Gold:
+    """The train claims that a trained verifier never saw: the same per-claim draw its training used.
+
+    Tuning on claims the model was trained on would reward it for remembering their rationales.
+    """
+    from factcheck.training.dataset import HELD_OUT, held_out_draw
+    from factcheck.training.text import claim_key
+
+    record = json.loads((model_dir / "training.json").read_text(encoding="utf-8"))
+    seed, share = int(record["seed"]), HELD_OUT["scifact_train"]
+    return {cid: c for cid, c in gold.items() if held_out_draw(seed, claim_key(c.text)) < share}
+
+
+def memo_model(model: Any) -> Any:
+    """Wraps a cross-encoder so that each (claim, evidence) pair is scored once while tuning."""
+    import numpy as np
+
+    seen: dict[tuple[str, str], Any] = {}
+    predict = model.predict_proba
+
+    def predict_proba(pairs: Sequence[tuple[str, str]]) -> Any:
+        todo = [p for p in dict.fromkeys(pairs) if p not in seen]
+        if todo:
+            seen.update(zip(todo, predict(todo), strict=True))
+        return np.vstack([seen[p] for p in pairs]) if pairs else predict(pairs)
+
+    model.predict_proba = predict_proba
+    return model
+
+
 def tune(index: EvidenceIndex, claims_path: Path, gold: Gold, abstracts: Abstracts, base: Settings) -> Tuned:
     """Every grid setting scored on the given (train) claims, best first by abstract label-only F1.
 
-    The thresholds are searched only for the heuristic verifier, the one that reads them; for any
-    other verifier only top_k varies.
+    Only the settings the configured verifier reads are searched (see ``grid_for``). The verifier,
+    its spaCy analyses and its model scores are made once and reused across the settings.
     """
     from factcheck.verify.factory import make_verifier
     from factcheck.verify.facts import FactReader
-    from factcheck.verify.heuristic import HeuristicVerifier
 
-    grid = dict(GRID)
-    if not isinstance(make_verifier(base), HeuristicVerifier):
-        grid["support_threshold"] = (base.support_threshold,)
-        grid["conflict_threshold"] = (base.conflict_threshold,)
+    verifier = make_verifier(base)
+    grid = grid_for(verifier)
     searched = SearchOnce(index, [c.text for c in gold.values()], int(max(grid["top_k"])))
-    reader = memo_reader()
+    if isinstance(getattr(verifier, "reader", None), FactReader):
+        verifier.reader = memo_reader()
+    if hasattr(verifier, "model"):
+        memo_model(verifier.model)
     results = []
-    combos = list(itertools.product(*grid.values()))
+    combos = [dict(zip(grid, values, strict=True)) for values in itertools.product(*grid.values())]
     print(f"  tuning: searched once; scoring {len(combos)} settings", file=sys.stderr, flush=True)
-    for top_k, support, conflict in combos:
-        settings = replace(base, top_k=int(top_k), support_threshold=support, conflict_threshold=conflict)
-        verifier = make_verifier(settings)
-        if isinstance(getattr(verifier, "reader", None), FactReader):
-            verifier.reader = reader  # type: ignore[attr-defined]
+    for combo in combos:
+        settings = replace(base, **{k: int(v) if k == "top_k" else v for k, v in combo.items()})
+        verifier.settings = settings
         report, _ = check(claims_path, searched, settings, verifier)
         results.append((score(gold, predictions_of(report, index, abstracts)), settings))
     # Among equally good settings, the one nearest the configured values: no change without a gain.
@@ -511,7 +555,7 @@ def tune(index: EvidenceIndex, claims_path: Path, gold: Gold, abstracts: Abstrac
             -r[0].abstract_label.f1,
             -r[0].abstract_rationale.f1,
             -r[0].claims.macro_f1,
-            _distance(r[1], base),
+            _distance(r[1], base, tuple(grid)),
         )
     )
     return results
@@ -554,10 +598,11 @@ def score_table(scores: Scores) -> list[str]:
 
 
 def _setting_text(settings: Settings) -> str:
-    return (
-        f"verifier={settings.verifier} top_k={settings.top_k} support={settings.support_threshold:.2f} "
-        f"conflict={settings.conflict_threshold:.2f}"
-    )
+    if settings.verifier == "heuristic":
+        detail = f"support={settings.support_threshold:.2f} conflict={settings.conflict_threshold:.2f}"
+    else:
+        detail = f"verdict={settings.verdict_threshold:.2f} evidence={settings.evidence_threshold:.2f}"
+    return f"verifier={settings.verifier} top_k={settings.top_k} {detail}"
 
 
 def wrong_claims(gold: Gold, predictions: Sequence[Prediction]) -> list[int]:
@@ -730,36 +775,37 @@ def run_tune(
     abstracts: Abstracts,
     settings: Settings,
 ) -> None:
+    from factcheck.verify.factory import make_verifier
+
+    verifier = make_verifier(settings)
+    if hasattr(verifier, "model"):
+        held = held_out_of_training(gold, verifier.model.path)
+        print(f"the verifier was trained on SciFact train: tuning on the {len(held)} train claims it never saw")
+        gold = held
+        claims_path = claims_file(gold.values(), claims_path.with_name("held-out.jsonl"))
     start = time.perf_counter()
     results = tune(index, claims_path, gold, abstracts, settings)
+    names = [n for n in grid_for(verifier) if n != "top_k"]
     print(f"tuned {len(results)} settings on {len(gold)} train claims in {time.perf_counter() - start:.0f} s")
-    print("| top_k | support | conflict | abstract label F1 | abstract +rationale F1 | claim macro-F1 |")
-    print("|-------|---------|----------|-------------------|------------------------|----------------|")
-    configured = next((r for r in results if _same(r[1], settings)), None)
+    print("| top_k | " + " | ".join(names) + " | abstract label F1 | abstract +rationale F1 | claim macro-F1 |")
+    print("|-------|" + "|".join("-" * (len(n) + 2) for n in names) + "|---|---|---|")
+    configured = next((r for r in results if _same(r[1], settings, ("top_k", *names))), None)
     for scores, s in results[:8] + ([configured] if configured and configured not in results[:8] else []):
         mark = " configured" if configured and s is configured[1] else ""
+        values = " | ".join(f"{getattr(s, n):.2f}" for n in names)
         print(
-            f"| {s.top_k:5d} | {s.support_threshold:7.2f} | {s.conflict_threshold:8.2f} | "
-            f"{_pct(scores.abstract_label.f1):>17} | {_pct(scores.abstract_rationale.f1):>22} | "
-            f"{_pct(scores.claims.macro_f1):>14} |{mark}"
+            f"| {s.top_k:5d} | {values} | {_pct(scores.abstract_label.f1)} | "
+            f"{_pct(scores.abstract_rationale.f1)} | {_pct(scores.claims.macro_f1)} |{mark}"
         )
     print(f"best on train: {_setting_text(results[0][1])}")
 
 
-def _distance(a: Settings, b: Settings) -> float:
-    return (
-        abs(a.top_k - b.top_k) / 10
-        + abs(a.support_threshold - b.support_threshold)
-        + abs(a.conflict_threshold - b.conflict_threshold)
-    )
+def _distance(a: Settings, b: Settings, names: Sequence[str]) -> float:
+    return sum(abs(getattr(a, n) - getattr(b, n)) / (10 if n == "top_k" else 1) for n in names)
 
 
-def _same(a: Settings, b: Settings) -> bool:
-    return (a.top_k, a.support_threshold, a.conflict_threshold) == (
-        b.top_k,
-        b.support_threshold,
-        b.conflict_threshold,
-    )
+def _same(a: Settings, b: Settings, names: Sequence[str]) -> bool:
+    return all(getattr(a, n) == getattr(b, n) for n in names)
 
 
 if __name__ == "__main__":

@@ -45,16 +45,19 @@ def passage_input(title: str, text: str) -> str:
 
 
 def embed_in_batches(embedder: Embedder, texts: Sequence[str], progress: Progress | None) -> np.ndarray:
+    """Vectors for texts, in their order. Texts go to the model shortest first across the whole
+    corpus, so each batch pads to a length close to its own texts' (the embedder also sorts, but
+    only within one call); the vectors are put back in the callers' order."""
     import numpy as np
 
-    parts = []
-    for start in range(0, len(texts), EMBED_BATCH):
-        parts.append(embedder.encode_documents(texts[start : start + EMBED_BATCH]))
+    order = sorted(range(len(texts)), key=lambda i: (len(texts[i]), texts[i]))
+    out = np.zeros((len(texts), embedder.dimension), dtype=np.float32)
+    for start in range(0, len(order), EMBED_BATCH):
+        chunk = order[start : start + EMBED_BATCH]
+        out[np.asarray(chunk)] = embedder.encode_documents([texts[i] for i in chunk])
         if progress is not None:
             progress("embed", min(start + EMBED_BATCH, len(texts)), len(texts))
-    if not parts:
-        return np.zeros((0, embedder.dimension), dtype=np.float32)
-    return np.vstack(parts).astype(np.float32, copy=False)
+    return out
 
 
 class ModelInfo(Protocol):

@@ -74,3 +74,66 @@ def test_number_contradiction_is_refuted_by_the_combined_verifier() -> None:
     (verdict,) = ModelVerifier(Settings(verifier="model")).verify([claim], [(ev,)])
     assert verdict.label is Label.REFUTED
     assert any(c.name == "number" and c.outcome == "conflict" for c in verdict.checks)
+
+
+def _pair(doc: str, rank: int, probs: tuple[float, float, float]) -> tuple:
+    import numpy as np
+
+    from evidence.types import Evidence
+
+    sentence = f"Sentence of {doc}."
+    ev = Evidence(doc, doc, doc, rank, sentence, sentence, 0, len(sentence), 0.1, 0.5, 1.0, 0.5, rank)
+    return ev, np.asarray(probs), ()
+
+
+_ORDER = {"SUPPORTED": 0, "REFUTED": 1, "NOT ENOUGH INFO": 2}
+
+
+def _claim():
+    from claims.types import Claim
+
+    return Claim("c", "A claim.", "A claim.", "a.md", 0, 8, 1, 1)
+
+
+def test_the_most_decisive_pair_decides_and_other_documents_need_evidence_threshold() -> None:
+    from factcheck.config import Settings
+    from factcheck.types import Label
+    from factcheck.verify.model import _decide
+
+    pairs = [_pair("a", 1, (0.55, 0.05, 0.40)), _pair("b", 2, (0.10, 0.80, 0.10)), _pair("c", 3, (0.05, 0.70, 0.25))]
+    verdict = _decide(_claim(), pairs, _ORDER, Settings(verdict_threshold=0.5, evidence_threshold=0.9))
+    assert verdict.label is Label.REFUTED and verdict.confidence == 0.8
+    assert [e.doc_id for e in verdict.evidence] == ["b"]
+    both = _decide(_claim(), pairs, _ORDER, Settings(verdict_threshold=0.5, evidence_threshold=0.6))
+    assert [e.doc_id for e in both.evidence] == ["b", "c"]
+
+
+def test_below_verdict_threshold_the_claim_is_not_enough_info() -> None:
+    from factcheck.config import Settings
+    from factcheck.types import Label
+    from factcheck.verify.model import _decide
+
+    pairs = [_pair("a", 1, (0.45, 0.05, 0.50)), _pair("b", 2, (0.30, 0.10, 0.60))]
+    verdict = _decide(_claim(), pairs, _ORDER, Settings(verdict_threshold=0.5))
+    assert verdict.label is Label.NOT_ENOUGH_INFO
+    assert verdict.confidence == 0.5 and [e.doc_id for e in verdict.evidence] == ["a"]
+    # A lower bar lets the 0.45 SUPPORTED pair decide even though NOT ENOUGH INFO is likelier.
+    assert _decide(_claim(), pairs, _ORDER, Settings(verdict_threshold=0.4)).label is Label.SUPPORTED
+
+
+def test_verdict_threshold_reaches_the_real_model_through_settings() -> None:
+    from claims.types import Claim
+    from evidence.types import Evidence
+    from factcheck.config import Settings
+    from factcheck.types import Label
+    from factcheck.verify.model import ModelVerifier
+
+    text = "The Eiffel Tower is 330 metres tall."
+    sentence = "The Eiffel Tower is 330 metres tall, about the same height as an 81-storey building."
+    claim = Claim("c", text, text, "a.md", 0, len(text), 1, 1)
+    ev = Evidence("eiffel.md", "Eiffel Tower", "eiffel.md", 0, sentence, sentence, 0, len(sentence),
+                  0.03, 0.9, 3.0, 0.9, 1)
+    (decided,) = ModelVerifier(Settings(verifier="model")).verify([claim], [(ev,)])
+    assert decided.label is not Label.NOT_ENOUGH_INFO
+    (unsure,) = ModelVerifier(Settings(verifier="model", verdict_threshold=1.0)).verify([claim], [(ev,)])
+    assert unsure.label is Label.NOT_ENOUGH_INFO
