@@ -363,7 +363,7 @@ def open_or_build(
     corpus_file: Path, index_dir: Path, embedder: Embedder
 ) -> tuple[EvidenceIndex, BuildFigures]:
     """The cached index of corpus_file, built first when missing or built from another file."""
-    from evidence import build_index, corpus_fingerprint, open_index
+    from evidence import build_index, corpus_fingerprint, open_index, update_index
     from evidence.errors import IndexCorrupt, IndexMismatch, IndexNotFound
 
     stats_file = index_dir.with_name(index_dir.name + ".build.json")
@@ -384,6 +384,15 @@ def open_or_build(
                 )
                 return index, BuildFigures(seconds, m.documents, m.passages, cached=True)
             index.close()
+            # Same folder, other fingerprint (the data was copied or touched): an update re-embeds
+            # only abstracts whose content changed, usually none, and keeps the index id.
+            update_index(index_dir, folder, embedder)
+            index = open_index(index_dir, embedder)
+            recorded = json.loads(stats_file.read_text()) if stats_file.is_file() else {}
+            same = recorded.get("index_id") == index.manifest.index_id
+            seconds = recorded.get("seconds", float("nan")) if same else float("nan")
+            m = index.manifest
+            return index, BuildFigures(seconds, m.documents, m.passages, cached=True)
         except (IndexNotFound, IndexCorrupt, IndexMismatch):
             pass
         index_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -780,6 +789,11 @@ def run_tune(
     verifier = make_verifier(settings)
     if hasattr(verifier, "model"):
         held = held_out_of_training(gold, verifier.model.path)
+        if not held:
+            raise BenchError(
+                f"none of the {len(gold)} train claims was held out from the verifier's training, so none can "
+                "tune it fairly: tune with --verifier heuristic, or a model trained without these claims"
+            )
         print(f"the verifier was trained on SciFact train: tuning on the {len(held)} train claims it never saw")
         gold = held
         claims_path = claims_file(gold.values(), claims_path.with_name("held-out.jsonl"))

@@ -86,7 +86,33 @@ def test_tuning_runs_on_train_and_names_the_best_setting(
     data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     index_dir = str(tmp_path / "index")
-    assert main(["--data", str(data), "--index-dir", index_dir, "--split", "train", "--tune"]) == 0
+    args = ["--data", str(data), "--index-dir", index_dir, "--split", "train", "--tune", "--verifier", "heuristic"]
+    assert main(args) == 0
     out = capsys.readouterr().out
     assert "SciFact train: 3 claims" in out
-    assert "best on train: verifier=" in out
+    assert "best on train: verifier=heuristic top_k=" in out
+    assert "| top_k | support_threshold | conflict_threshold |" in out
+
+
+def test_model_tuning_needs_claims_held_out_from_its_training(
+    data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bench.scifact import GoldClaim, held_out_of_training
+    from factcheck.training.dataset import HELD_OUT, held_out_draw
+    from factcheck.training.text import claim_key
+
+    many = {i: GoldClaim(i, f"Claim number {i} about zinc and colds.", ()) for i in range(60)}
+    model_dir = tmp_path / "model"
+    model_dir.mkdir()
+    (model_dir / "training.json").write_text(json.dumps({"seed": 13}))
+    held = held_out_of_training(many, model_dir)
+    # About 15% of claims, chosen by the per-claim draw that training used to hold them out.
+    assert 0 < len(held) < 20
+    assert all(held_out_draw(13, claim_key(c.text)) < HELD_OUT["scifact_train"] for c in held.values())
+    (model_dir / "training.json").write_text(json.dumps({"seed": 14}))
+    assert set(held_out_of_training(many, model_dir)) != set(held)
+    # None of the three made-up claims is held out by the shipped model's draw: a clear error, exit 2.
+    index_dir = str(tmp_path / "index")
+    args = ["--data", str(data), "--index-dir", index_dir, "--split", "train", "--tune", "--verifier", "model"]
+    assert main(args) == 2
+    assert "none of the 3 train claims was held out" in capsys.readouterr().err
