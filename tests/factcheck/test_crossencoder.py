@@ -39,7 +39,7 @@ def _pairs() -> list[tuple[str, str, str]]:
 
 @pytest.fixture(scope="module")
 def int8() -> CrossEncoderModel:
-    return CrossEncoderModel()
+    return CrossEncoderModel(quantize=True)
 
 
 @pytest.fixture(scope="module")

@@ -137,3 +137,30 @@ def test_verdict_threshold_reaches_the_real_model_through_settings() -> None:
     assert decided.label is not Label.NOT_ENOUGH_INFO
     (unsure,) = ModelVerifier(Settings(verifier="model", verdict_threshold=1.0)).verify([claim], [(ev,)])
     assert unsure.label is Label.NOT_ENOUGH_INFO
+
+
+def test_a_claims_verdict_does_not_depend_on_the_other_claims_checked_with_it() -> None:
+    from claims.types import Claim
+    from evidence.types import Evidence
+    from factcheck.config import Settings
+    from factcheck.verify.model import ModelVerifier
+
+    def case(i: int, text: str, sentence: str) -> tuple[Claim, tuple[Evidence, ...]]:
+        claim = Claim(f"c{i}", text, text, "a.md", 0, len(text), 1, 1)
+        ev = Evidence(
+            f"d{i}.md", "Telescopes", f"d{i}.md", i, sentence, sentence, 0, len(sentence), 0.03, 0.8, 2.0, 0.8, 1
+        )
+        return claim, (ev,)
+
+    target = case(0, "Astronauts repaired Hubble's optics in 1993.",
+                  "The optics were corrected in December 1993, when astronauts installed corrective instruments.")
+    others = [
+        case(1, "Webb was launched in 2019.", "It was launched on 25 December 2021 on an Ariane 5 rocket from Kourou."),
+        case(2, "Hubble's mirror is 2.4 metres wide, which is a long and detailed claim about the telescope.",
+             "Hubble's primary mirror is 2.4 metres (7 ft 10 in) in diameter and was ground by Perkin-Elmer."),
+    ]  # fmt: skip
+    verifier = ModelVerifier(Settings(verifier="model"))
+    (alone,) = verifier.verify([target[0]], [target[1]])
+    together = verifier.verify([target[0], *(c for c, _ in others)], [target[1], *(e for _, e in others)])
+    assert together[0].label is alone.label
+    assert together[0].confidence == pytest.approx(alone.confidence, abs=1e-4)
