@@ -41,7 +41,7 @@ class Settings:
     # pair gives that label at least verdict_threshold probability, and a further document is
     # listed as deciding evidence only when its pair reaches evidence_threshold. Both were chosen
     # on SciFact train claims held out from the verifier's training (bench/scifact.py --tune).
-    verdict_threshold: float = 0.5
+    verdict_threshold: float = 0.4
     evidence_threshold: float = 0.9
     # Gate policy: which labels fail, below which confidence a verdict never fails, and a baseline
     # file of known claims to suppress.
