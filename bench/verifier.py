@@ -153,18 +153,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
     parser.add_argument("--model", type=Path, default=SHIPPED_MODEL)
     parser.add_argument("--png", type=Path, default=Path(__file__).with_name("verifier_reliability.png"))
-    parser.add_argument("--fp32", action="store_true", help="score with fp32 weights instead of int8")
+    parser.add_argument("--int8", action="store_true", help="score with dynamic int8 instead of fp32")
     parser.add_argument("--threads", type=int, default=1, help="torch CPU threads (default 1: shared cores)")
     args = parser.parse_args(argv)
 
     import torch
 
     torch.set_num_threads(args.threads)
-    model = CrossEncoderModel(args.model, quantize=not args.fp32)
+    model = CrossEncoderModel(args.model, quantize=args.int8)
     labels = model.labels
     seed = json.loads((args.model / "training.json").read_text(encoding="utf-8"))["seed"]
     print(
-        f"model {model.model_id} ({model.model_hash}), {'fp32' if args.fp32 else 'int8'}, "
+        f"model {model.model_id} ({model.model_hash}), {'int8' if args.int8 else 'fp32'}, "
         f"temperature {model.temperature:.3f}, {args.threads} thread(s)"
     )
     pooled_logits, pooled_gold = [], []

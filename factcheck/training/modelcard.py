@@ -96,7 +96,7 @@ def write_model_card(folder: Path, record: dict[str, Any], data_dir: Path | None
         "## Metrics",
         "",
         "Accuracy and macro-F1 of the fp32 weights (temperature scaling does not change the argmax; "
-        "`bench/verifier.py` scores the int8 model that the loader uses by default).",
+        "the loader and `bench/verifier.py` use fp32 by default; `--int8` scores the dynamic int8 build).",
         "",
         "| set | pairs | accuracy | macro-F1 | REFUTED recall | ECE after calibration |",
         "|---|---|---|---|---|---|",
