@@ -5,8 +5,12 @@ Each check names what it compared, so a verdict can say why ("year 2019 vs 2021"
 
 from __future__ import annotations
 
+import re
+
 from factcheck.types import CheckResult
 from factcheck.verify.facts import TextFacts, normalise_name
+
+_WORD = re.compile(r"\w+")
 
 
 def compare(claim: TextFacts, sentence: TextFacts, context: str) -> tuple[CheckResult, ...]:
@@ -83,11 +87,42 @@ def _names(claim: TextFacts, sentence: TextFacts, context_low: str) -> list[Chec
 
 
 def _name_found(name: str, names: set[str], text_low: str) -> bool:
-    if name in text_low or name in names:
+    if name in names or _contains(text_low, name):
         return True
     # "Webb" matches "James Webb Space Telescope", "NATO's" matches "NATO": compare significant words.
     words = [w for w in normalise_name(name).split() if len(w) > 2]
-    return bool(words) and all(w in text_low for w in words)
+    if not words:
+        return False
+    text_words: set[str] | None = None
+    for word in words:
+        if _contains(text_low, word):
+            continue
+        # Transliterations differ by a letter (Sergei / Sergey, Tchaikovsky / Chaikovsky is too far):
+        # a long word one edit away from a word of the text, with the same first letter, is the same name.
+        if len(word) < 5:
+            return False
+        if text_words is None:
+            text_words = set(_WORD.findall(text_low))
+        if not any(t[0] == word[0] and _one_edit_apart(word, t) for t in text_words if abs(len(t) - len(word)) <= 1):
+            return False
+    return True
+
+
+def _contains(text_low: str, term: str) -> bool:
+    """``term`` in the text as whole words: "Russia" is not found in "Prussia"."""
+    return re.search(rf"(?<!\w){re.escape(term)}(?!\w)", text_low) is not None
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    """Whether b is a with one letter changed, inserted or deleted (or equal)."""
+    if len(a) > len(b):
+        a, b = b, a
+    if len(b) - len(a) > 1:
+        return False
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i + 1 :] == b[i + 1 :] if len(a) == len(b) else a[i:] == b[i + 1 :]
 
 
 def _close(a: float, b: float) -> bool:

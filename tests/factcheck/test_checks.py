@@ -60,3 +60,26 @@ def test_untagged_proper_noun_must_be_mentioned(reader: FactReader) -> None:
 def test_polarity_mismatch_is_reported(reader: FactReader) -> None:
     out = _outcomes(reader, "Russia is not a member of NATO.", "Russia is a member of NATO.")
     assert ("negation", "conflict") in out
+
+
+def test_a_transliteration_one_letter_apart_is_the_same_name(reader: FactReader) -> None:
+    out = _outcomes(
+        reader,
+        "Sergei Lavrov is the Russian Foreign Minister.",
+        "Russian Minister of Foreign Affairs Sergey Lavrov wrote the article.",
+    )
+    assert ("name", "match") in out and ("name", "conflict") not in out
+
+
+def test_a_different_name_of_the_same_kind_still_conflicts(reader: FactReader) -> None:
+    # One letter apart but a different first letter: Prussia is not Russia.
+    out = _outcomes(reader, "The treaty was signed by Russia in 1807.", "The treaty was signed by Prussia in 1807.")
+    assert ("name", "conflict") in out or ("name", "missing") in out
+
+
+def test_one_edit_apart() -> None:
+    from factcheck.verify.checks import _one_edit_apart
+
+    assert _one_edit_apart("sergei", "sergey") and _one_edit_apart("austria", "austrian")
+    assert _one_edit_apart("lavrov", "lavrov")
+    assert not _one_edit_apart("austria", "australia") and not _one_edit_apart("sergei", "sergeyev")
