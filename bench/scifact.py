@@ -374,24 +374,15 @@ def open_or_build(
         fingerprint = corpus_fingerprint(folder)
         try:
             index = open_index(index_dir, embedder)
-            if index.manifest.corpus_fingerprint == fingerprint:
-                m = index.manifest
-                recorded = json.loads(stats_file.read_text()) if stats_file.is_file() else {}
-                seconds = (
-                    recorded.get("seconds", float("nan"))
-                    if recorded.get("index_id") == m.index_id
-                    else float("nan")
-                )
-                return index, BuildFigures(seconds, m.documents, m.passages, cached=True)
-            index.close()
-            # Same folder, other fingerprint (the data was copied or touched): an update re-embeds
-            # only abstracts whose content changed, usually none, and keeps the index id.
-            update_index(index_dir, folder, embedder)
-            index = open_index(index_dir, embedder)
-            recorded = json.loads(stats_file.read_text()) if stats_file.is_file() else {}
-            same = recorded.get("index_id") == index.manifest.index_id
-            seconds = recorded.get("seconds", float("nan")) if same else float("nan")
+            if index.manifest.corpus_fingerprint != fingerprint:
+                # Same folder, other fingerprint (the data was copied or touched): an update re-embeds
+                # only abstracts whose content changed, usually none, and keeps the index id.
+                index.close()
+                update_index(index_dir, folder, embedder)
+                index = open_index(index_dir, embedder)
             m = index.manifest
+            recorded = json.loads(stats_file.read_text()) if stats_file.is_file() else {}
+            seconds = recorded.get("seconds", float("nan")) if recorded.get("index_id") == m.index_id else float("nan")
             return index, BuildFigures(seconds, m.documents, m.passages, cached=True)
         except (IndexNotFound, IndexCorrupt, IndexMismatch):
             pass

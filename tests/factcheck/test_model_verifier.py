@@ -59,18 +59,24 @@ def test_unknown_verifier_value_exits_2(tmp_path: Path) -> None:
     assert "train one with `factcheck train verifier`" in result.stderr
 
 
-def test_number_contradiction_is_refuted_by_the_combined_verifier() -> None:
+def _eiffel(claim_text: str) -> tuple:
+    """A claim about the Eiffel Tower's height and one evidence sentence giving it as 330 metres."""
     from claims.types import Claim
     from evidence.types import Evidence
+
+    sentence = "The Eiffel Tower is 330 metres tall, about the same height as an 81-storey building."
+    claim = Claim("c", claim_text, claim_text, "a.md", 0, len(claim_text), 1, 1)
+    ev = Evidence("eiffel.md", "Eiffel Tower", "eiffel.md", 0, sentence, sentence, 0, len(sentence),
+                  0.03, 0.9, 3.0, 0.9, 1)
+    return claim, ev
+
+
+def test_number_contradiction_is_refuted_by_the_combined_verifier() -> None:
     from factcheck.config import Settings
     from factcheck.types import Label
     from factcheck.verify.model import ModelVerifier
 
-    text = "The Eiffel Tower is 150 metres tall."
-    sentence = "The Eiffel Tower is 330 metres tall, about the same height as an 81-storey building."
-    claim = Claim("c", text, text, "a.md", 0, len(text), 1, 1)
-    ev = Evidence("eiffel.md", "Eiffel Tower", "eiffel.md", 0, sentence, sentence, 0, len(sentence),
-                  0.03, 0.9, 3.0, 0.9, 1)
+    claim, ev = _eiffel("The Eiffel Tower is 150 metres tall.")
     (verdict,) = ModelVerifier(Settings(verifier="model")).verify([claim], [(ev,)])
     assert verdict.label is Label.REFUTED
     assert any(c.name == "number" and c.outcome == "conflict" for c in verdict.checks)
@@ -122,17 +128,11 @@ def test_below_verdict_threshold_the_claim_is_not_enough_info() -> None:
 
 
 def test_verdict_threshold_reaches_the_real_model_through_settings() -> None:
-    from claims.types import Claim
-    from evidence.types import Evidence
     from factcheck.config import Settings
     from factcheck.types import Label
     from factcheck.verify.model import ModelVerifier
 
-    text = "The Eiffel Tower is 330 metres tall."
-    sentence = "The Eiffel Tower is 330 metres tall, about the same height as an 81-storey building."
-    claim = Claim("c", text, text, "a.md", 0, len(text), 1, 1)
-    ev = Evidence("eiffel.md", "Eiffel Tower", "eiffel.md", 0, sentence, sentence, 0, len(sentence),
-                  0.03, 0.9, 3.0, 0.9, 1)
+    claim, ev = _eiffel("The Eiffel Tower is 330 metres tall.")
     (decided,) = ModelVerifier(Settings(verifier="model")).verify([claim], [(ev,)])
     assert decided.label is not Label.NOT_ENOUGH_INFO
     (unsure,) = ModelVerifier(Settings(verifier="model", verdict_threshold=1.0)).verify([claim], [(ev,)])
