@@ -126,8 +126,8 @@ def write_model_card(folder: Path, record: dict[str, Any], data_dir: Path | None
         *[f"- {key}: {value}" for key, value in hp.items()],
         *[f"- {stage}: {stats}" for stage, stats in record["stages"].items()],
         "",
-        "Weights are stored in fp16 (`model.safetensors`); the loader upcasts to fp32 and, by default, "
-        "applies dynamic int8 quantisation to the Linear layers.",
+        "Weights are stored in fp16 (`model.safetensors`); the loader upcasts to fp32 and runs fp32 "
+        "(int8 is opt-in: its per-batch activation scales make a pair's score depend on its batch).",
         "",
         "## Reproduce",
         "",
