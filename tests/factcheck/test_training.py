@@ -29,7 +29,7 @@ from factcheck.training.metrics import (
     fit_temperature,
     softmax,
 )
-from factcheck.training.perturb import Perturber, _change_number, _flip_direction, _flip_negation
+from factcheck.training.perturb import Perturber, _change_number, _flip_negation
 from factcheck.training.sources import read_user_pairs
 from factcheck.training.text import claim_key, detokenize
 from factcheck.verify.crossencoder import SHIPPED_MODEL, CrossEncoderModel
@@ -354,20 +354,6 @@ def test_negation_is_inserted_or_removed(perturber) -> None:
     assert _flip_negation(nlp("The drug was not approved.")) == "The drug was approved."
 
 
-def test_direction_is_reversed_on_the_verb_or_comparative(perturber) -> None:
-    nlp = perturber._spacy()
-    assert _flip_direction(nlp("Aspirin reduces fever.")) == "Aspirin increases fever."
-    # the verb wins over a modifier, and a hyphenated word is a name, not a direction
-    assert _flip_direction(nlp("A high-fat diet increases weight.")) == "A high-fat diet decreases weight."
-    assert _flip_direction(nlp("HIV-positive patients have more infections.")) == (
-        "HIV-positive patients have less infections."
-    )
-    assert _flip_direction(nlp("Higher doses were used.")) == "Lower doses were used."
-    # a negated claim reversed would not be contradicted by evidence of no effect
-    assert _flip_direction(nlp("Metformin does not increase lactate.")) is None
-    assert _flip_direction(nlp("The Danube is a river.")) is None
-
-
 def test_refute_makes_refuted_variants_of_supported_pairs_only(perturber) -> None:
     pairs = [
         Pair("The bridge opened in 1937.", "The bridge opened to traffic in 1937.", SUPPORTED, "t"),
@@ -384,7 +370,7 @@ def test_refute_makes_refuted_variants_of_supported_pairs_only(perturber) -> Non
     assert len(made) == 3
     for original, pair in zip(pairs, made, strict=False):
         assert pair.label == REFUTED and pair.evidence == original.evidence and pair.claim != original.claim
-        assert re.fullmatch(r"t/perturbed_(number|year|direction|entity|negation)", pair.source)
+        assert re.fullmatch(r"t/perturbed_(number|year|entity|negation)", pair.source)
 
 
 def test_perturber_skips_refuted_pairs(perturber) -> None:
