@@ -39,6 +39,33 @@ def about_same_subject(claim: TextFacts, sentence: TextFacts, checks: tuple[Chec
     return len(claim.content & sentence.content) / max(1, len(claim.content)) >= 0.5
 
 
+def subject_check(claim: TextFacts, sentence: TextFacts, title: str) -> CheckResult | None:
+    """Whether the sentence (or its document's title) names the claim's grammatical subject.
+
+    A sentence can only contradict a claim about the thing the claim is about: "Russia is not a
+    member of NATO" is not refuted by a sentence on France's NATO membership, though both name NATO.
+    Every subject word must be there, as a lemma, a whole word, or one letter apart. None when the
+    claim has no noun subject (a pronoun, "there"), since nothing can then be required.
+    """
+    if not claim.subject:
+        return None
+    text_low = f"{sentence.text}\n{title}".lower()
+    words: set[str] | None = None
+    absent = []
+    for word in claim.subject:
+        if word in sentence.content or _contains(text_low, word):
+            continue
+        if words is None:
+            words = set(_WORD.findall(text_low))
+        if len(word) >= 5 and any(t[0] == word[0] and _one_edit_apart(word, t) for t in words):
+            continue
+        absent.append(word)
+    subject = " ".join(claim.subject)
+    if absent:
+        return CheckResult("subject", "missing", subject)
+    return CheckResult("subject", "match", subject, subject)
+
+
 def _years(claim: TextFacts, sentence: TextFacts, context_low: str) -> list[CheckResult]:
     out = []
     for year in sorted(claim.years):

@@ -53,6 +53,9 @@ class TextFacts:
     entities: tuple[tuple[str, str], ...]
     negated: bool
     content: frozenset[str]
+    # The words of the main clause's grammatical subject ("NATO's liaison mission" -> nato, liaison,
+    # mission; lemmas, lowercased); empty for a pronoun, "there" or no subject at all.
+    subject: tuple[str, ...] = ()
 
 
 class FactReader:
@@ -110,7 +113,40 @@ def _facts(doc: Any) -> TextFacts:
         for tok in doc
         if not tok.is_stop and not tok.is_punct and tok.pos_ in {"NOUN", "PROPN", "VERB", "ADJ", "NUM"}
     )
-    return TextFacts(doc.text, frozenset(years), tuple(quantities), tuple(entities), negated, content)
+    return TextFacts(
+        doc.text, frozenset(years), tuple(quantities), tuple(entities), negated, content, _subject(doc)
+    )
+
+
+def _subject(doc: Any) -> tuple[str, ...]:
+    """The subject of the first sentence's root: its head word plus the nouns and names that narrow it
+    (compounds and possessors: "liaison" and "NATO" in "NATO's liaison mission"). A proper-noun head is
+    a name on its own, so its titles ("NATO Secretary General ...") are left out."""
+    root = next((tok for tok in doc if tok.dep_ == "ROOT"), None)
+    if root is None:
+        return ()
+    subjects = ("nsubj", "nsubjpass")
+    # The small parser sometimes hangs the clause off a noun ("Russia annexed Ukraine's Crimean
+    # Peninsula" parses with "Peninsula" as root): then the first subject anywhere stands in.
+    head = next((tok for tok in root.children if tok.dep_ in subjects), None) or next(
+        (tok for tok in doc if tok.dep_ in subjects), None
+    )
+    if head is None or head.pos_ not in ("NOUN", "PROPN"):
+        return ()
+    words = [head]
+    if head.pos_ == "NOUN":
+        stack = [head]
+        while stack:
+            tok = stack.pop()
+            for child in tok.children:
+                if (
+                    child.dep_ in ("compound", "poss")
+                    and child.pos_ in ("NOUN", "PROPN")
+                    and any(ch.isalnum() for ch in child.text)
+                ):
+                    words.append(child)
+                    stack.append(child)
+    return tuple(sorted({(tok.lemma_ if tok.pos_ == "NOUN" else tok.text).lower() for tok in words}))
 
 
 def _quantity(ent: Any) -> Quantity | None:

@@ -3,7 +3,9 @@ similarity by the fitted combiner, then aggregated over a claim's evidence.
 
 Claim-level rule: every (claim, evidence sentence) pair gets calibrated probabilities; a pair whose
 sentence is about the claim's subject but states another year, number or name cannot be SUPPORTED
-(its support probability is moved to the other labels). The most decisive pair is the one with the
+(its support probability is moved to the other labels), and a pair whose sentence (with its document
+title) does not name the claim's grammatical subject cannot be REFUTED (that probability becomes NOT
+ENOUGH INFO): a sentence about something else can share the claim's topic and names, not contradict it. The most decisive pair is the one with the
 highest SUPPORTED or REFUTED probability. If that probability reaches ``verdict_threshold``, the
 claim takes its label, with that probability as its confidence; the pair's document is the deciding
 evidence, joined by any other document whose pair gives the same label at least
@@ -26,12 +28,12 @@ from claims.types import Claim
 from evidence.types import Evidence
 from factcheck.config import Settings
 from factcheck.types import CheckResult, Label, Verdict
-from factcheck.verify.checks import about_same_subject, compare
+from factcheck.verify.checks import about_same_subject, compare, subject_check
 from factcheck.verify.combine import COMBINER_FILE, Combiner, pair_features
 from factcheck.verify.crossencoder import CrossEncoderModel
 from factcheck.verify.facts import FactReader
 
-CHECKS_VERSION = "checks-v1"
+CHECKS_VERSION = "checks-v2"
 _VALUE_CHECKS = frozenset({"year", "number", "name"})
 
 
@@ -85,7 +87,14 @@ class ModelVerifier:
             checks.append(found)
         combined = self.combiner.predict_proba(np.vstack(rows))
         order = {label: k for k, label in enumerate(self.combiner.labels)}
-        sup = order[Label.SUPPORTED.value]
+        sup, ref, nei = (order[label.value] for label in (Label.SUPPORTED, Label.REFUTED, Label.NOT_ENOUGH_INFO))
+        for row, (i, ev) in enumerate(flat):
+            subject = subject_check(facts[claims[i].text], facts[ev.sentence], ev.doc_title)
+            if subject is not None:
+                checks[row] = (*checks[row], subject)
+                if subject.outcome == "missing":
+                    combined[row, nei] += combined[row, ref]
+                    combined[row, ref] = 0.0
         for row, ((i, ev), found) in enumerate(zip(flat, checks, strict=True)):
             # A sentence about the claim's subject that states another year, number or name cannot
             # support it, whatever the model read: the typed checks veto SUPPORTED for that pair.

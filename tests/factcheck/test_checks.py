@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from factcheck.verify.checks import compare
+from factcheck.verify.checks import compare, subject_check
 from factcheck.verify.facts import FactReader
 
 
@@ -83,3 +83,35 @@ def test_one_edit_apart() -> None:
     assert _one_edit_apart("sergei", "sergey") and _one_edit_apart("austria", "austrian")
     assert _one_edit_apart("lavrov", "lavrov")
     assert not _one_edit_apart("austria", "australia") and not _one_edit_apart("sergei", "sergeyev")
+
+
+def test_the_subject_is_the_head_noun_with_what_narrows_it(reader: FactReader) -> None:
+    (liaison, russia, pronoun, misparsed, hyphen) = reader.read([
+        "NATO's liaison mission in Moscow was established in 2002.",
+        "Russia is not a member of NATO.",
+        "It was founded in 1990.",
+        "Russia annexed Ukraine's Crimean Peninsula.",
+        "The Chandra X-ray Observatory was launched in 1999.",
+    ])
+    assert liaison.subject == ("liaison", "mission", "nato")
+    assert russia.subject == ("russia",)
+    assert pronoun.subject == ()
+    assert misparsed.subject == ("russia",)
+    assert "-" not in hyphen.subject and "observatory" in hyphen.subject
+
+
+def test_subject_check_needs_every_subject_word_in_the_sentence_or_title(reader: FactReader) -> None:
+    claim, france, own, pronoun = reader.read([
+        "Russia is not a member of NATO.",
+        "France remains the only NATO member outside the Nuclear Planning Group.",
+        "Russia has never been a member of NATO.",
+        "It has never joined the alliance.",
+    ])
+    missing = subject_check(claim, france, "Nuclear sharing")
+    assert missing is not None and (missing.name, missing.outcome, missing.claim_value) == ("subject", "missing", "russia")
+    matched = subject_check(claim, own, "")
+    assert matched is not None and matched.outcome == "match"
+    # the document title names the subject when the sentence uses a pronoun
+    assert subject_check(claim, pronoun, "Russia and NATO").outcome == "match"
+    no_subject = reader.read(["It was founded in 1990."])[0]
+    assert subject_check(no_subject, france, "") is None

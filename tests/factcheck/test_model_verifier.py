@@ -29,7 +29,7 @@ def _label(report: dict, fragment: str) -> dict:
 
 def test_model_verifier_is_named_in_the_manifest(model_report: dict) -> None:
     assert model_report["manifest"]["verifier"].startswith("factcheck-verifier-minilm-")
-    assert model_report["manifest"]["verifier"].endswith("+checks-v1")
+    assert model_report["manifest"]["verifier"].endswith("+checks-v2")
     assert ["verifier", "model"] in model_report["manifest"]["settings"]
 
 
@@ -80,6 +80,31 @@ def test_number_contradiction_is_refuted_by_the_combined_verifier() -> None:
     (verdict,) = ModelVerifier(Settings(verifier="model")).verify([claim], [(ev,)])
     assert verdict.label is Label.REFUTED
     assert any(c.name == "number" and c.outcome == "conflict" for c in verdict.checks)
+
+
+def test_a_sentence_about_another_subject_cannot_refute() -> None:
+    """The real model reads "Russia is not a member of NATO" against a sentence on France as REFUTED
+    (0.77 before the gate); the sentence never names Russia, so the claim is not refuted."""
+    from claims.types import Claim
+    from evidence.types import Evidence
+    from factcheck.config import Settings
+    from factcheck.types import Label
+    from factcheck.verify.model import ModelVerifier
+
+    text = "Russia is not a member of NATO."
+    sentence = (
+        "France remains the only NATO member outside the Nuclear Planning Group and, unlike the United States, "
+        "will not commit its submarines to the alliance."
+    )
+    claim = Claim("c", text, text, "a.md", 0, len(text), 1, 1)
+    ev = Evidence("nuclear.md", "Nuclear sharing", "nuclear.md", 0, sentence, sentence, 0, len(sentence),
+                  0.03, 0.6, 3.0, 0.63, 1)
+    verifier = ModelVerifier(Settings(verifier="model"))
+    raw = verifier.model.predict_proba([(text, f"Nuclear sharing: {sentence}")])[0]
+    assert raw[verifier.model.labels.index("REFUTED")] > 0.5  # the model alone would refute it
+    (verdict,) = verifier.verify([claim], [(ev,)])
+    assert verdict.label is not Label.REFUTED
+    assert any(c.name == "subject" and c.outcome == "missing" for c in verdict.checks)
 
 
 def _pair(doc: str, rank: int, probs: tuple[float, float, float]) -> tuple:
