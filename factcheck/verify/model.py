@@ -5,7 +5,8 @@ Claim-level rule: every (claim, evidence sentence) pair gets calibrated probabil
 sentence is about the claim's subject but states another year, number or name cannot be SUPPORTED
 (its support probability is moved to the other labels), and a pair whose sentence (with its document
 title) does not name the claim's grammatical subject cannot be REFUTED (that probability becomes NOT
-ENOUGH INFO): a sentence about something else can share the claim's topic and names, not contradict it. The most decisive pair is the one with the
+ENOUGH INFO): a sentence about something else can share the claim's topic and names, not contradict it.
+The most decisive pair is the one with the
 highest SUPPORTED or REFUTED probability. If that probability reaches ``verdict_threshold``, the
 claim takes its label, with that probability as its confidence; the pair's document is the deciding
 evidence, joined by any other document whose pair gives the same label at least

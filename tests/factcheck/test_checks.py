@@ -108,7 +108,8 @@ def test_subject_check_needs_every_subject_word_in_the_sentence_or_title(reader:
         "It has never joined the alliance.",
     ])
     missing = subject_check(claim, france, "Nuclear sharing")
-    assert missing is not None and (missing.name, missing.outcome, missing.claim_value) == ("subject", "missing", "russia")
+    assert missing is not None
+    assert (missing.name, missing.outcome, missing.claim_value) == ("subject", "missing", "russia")
     matched = subject_check(claim, own, "")
     assert matched is not None and matched.outcome == "match"
     # the document title names the subject when the sentence uses a pronoun
