@@ -6,12 +6,12 @@ sentence is about the claim's subject but states another year, number or name ca
 (its support probability is moved to the other labels), and a pair whose sentence (with its document
 title) does not name the claim's grammatical subject cannot be REFUTED (that probability becomes NOT
 ENOUGH INFO): a sentence about something else can share the claim's topic and names, not contradict it.
-The most decisive pair is the one with the
-highest SUPPORTED or REFUTED probability. If that probability reaches ``verdict_threshold``, the
-claim takes its label, with that probability as its confidence; the pair's document is the deciding
-evidence, joined by any other document whose pair gives the same label at least
-``evidence_threshold``. Otherwise the claim is NOT ENOUGH INFO, with the smallest NOT ENOUGH INFO
-probability over its evidence as confidence: even the best evidence did not settle it.
+The most decisive pair is the one with the highest SUPPORTED or REFUTED probability. If that
+probability reaches ``verdict_threshold``, the claim takes its label, with that probability as its
+confidence; the pair's document is the deciding evidence, joined by any other document whose pair
+gives the same label at least ``evidence_threshold``. Otherwise the claim is NOT ENOUGH INFO, with
+the smallest NOT ENOUGH INFO probability over its evidence as confidence: even the best evidence did
+not settle it.
 
 Why one document by default: the verifier reads one sentence at a time, and a second abstract that
 merely shares the topic often gets a confident-looking label; on SciFact train claims held out
