@@ -2,9 +2,10 @@
 
 The claim-level rule, in order: SUPPORTED needs a close paraphrase whose sentence and context
 cover every year, number and name of the claim; REFUTED needs a sentence about the same thing
-(close enough, sharing a name or most content words) that states another year, number, name or
-polarity; everything else is NOT ENOUGH INFO. Support is tested first: a paraphrase covering every
-value is stronger evidence than one typed conflict. ``Verdict.evidence`` lists every deciding piece
+(close enough, sharing a name or most content words, and naming the claim's grammatical subject in
+the sentence or its document title) that states another year, number, name or polarity; everything
+else is NOT ENOUGH INFO. Support is tested first: a paraphrase covering every value is stronger
+evidence than one typed conflict. ``Verdict.evidence`` lists every deciding piece
 of evidence (one per document, best first), so several documents can settle one claim. The
 confidence is a monotone score, not a calibrated probability.
 """
@@ -18,7 +19,7 @@ from claims.types import Claim
 from evidence.types import Evidence
 from factcheck.config import Settings
 from factcheck.types import CheckResult, Label, Verdict
-from factcheck.verify.checks import about_same_subject, compare
+from factcheck.verify.checks import about_same_subject, compare, subject_check
 from factcheck.verify.facts import FactReader, TextFacts
 
 
@@ -34,7 +35,8 @@ class _Judged:
 
     @property
     def missing(self) -> tuple[CheckResult, ...]:
-        return tuple(c for c in self.checks if c.outcome == "missing")
+        # The subject check gates refutation only; support is judged on the claim's values.
+        return tuple(c for c in self.checks if c.outcome == "missing" and c.name != "subject")
 
 
 class HeuristicVerifier:
@@ -44,7 +46,7 @@ class HeuristicVerifier:
 
     @property
     def id(self) -> str:
-        return "heuristic-v1"
+        return "heuristic-v2"
 
     def verify(self, claims: Sequence[Claim], evidence: Sequence[tuple[Evidence, ...]]) -> tuple[Verdict, ...]:
         if len(claims) != len(evidence):
@@ -101,7 +103,12 @@ class HeuristicVerifier:
     def _judge(self, claim: TextFacts, evidence: Evidence, sentence: TextFacts) -> _Judged:
         checks = compare(claim, sentence, f"{evidence.doc_title}\n{evidence.passage_text}")
         # A conflict only counts against a sentence about the claim's own subject.
-        return _Judged(evidence, checks, about_same_subject(claim, sentence, checks))
+        anchored = about_same_subject(claim, sentence, checks)
+        subject = subject_check(claim, sentence, evidence.doc_title)
+        if subject is not None:
+            checks = (*checks, subject)
+            anchored = anchored and subject.outcome == "match"
+        return _Judged(evidence, checks, anchored)
 
 
 def _deciding(judged: list[_Judged]) -> tuple[Evidence, ...]:

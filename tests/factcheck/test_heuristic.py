@@ -50,6 +50,17 @@ def test_conflict_about_another_subject_is_not_a_refutation(verifier: HeuristicV
     assert verdict.label is Label.NOT_ENOUGH_INFO
 
 
+def test_a_shared_name_is_not_enough_when_the_sentence_is_about_another_subject(verifier: HeuristicVerifier) -> None:
+    # NATO is in both, so the year conflict used to count; the sentence is about Poland, not Russia.
+    claim = _claim("Russia joined NATO in 2004.")
+    other = _evidence("Poland joined NATO in 1999.", 0.8, title="Enlargement of NATO")
+    (verdict,) = verifier.verify([claim], [(other,)])
+    assert verdict.label is Label.NOT_ENOUGH_INFO
+    own = _evidence("Russia joined NATO in 1999.", 0.8, title="Enlargement of NATO")
+    (verdict,) = verifier.verify([claim], [(own,)])
+    assert verdict.label is Label.REFUTED
+
+
 def test_related_evidence_missing_a_number_is_not_enough_info(verifier: HeuristicVerifier) -> None:
     claim = _claim("Webb was assembled by more than 3,000 engineers in Baltimore.")
     ev = _evidence("Webb is an infrared observatory built by NASA.", 0.55, title="James Webb Space Telescope")
