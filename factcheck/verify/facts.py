@@ -35,6 +35,13 @@ _WORD_NUMBERS = {
 }
 _SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 _NEGATIONS = frozenset({"not", "never", "no", "n't", "neither", "nor", "without"})
+# Head nouns that say how much or which aspect, not what ("a total of 1,000 people", "the use of
+# aspirin", "AMPK activation"): the subject is then what narrows them, and without that there is none.
+_LIGHT_HEADS = frozenset({
+    "total", "number", "amount", "level", "rate", "use", "effect", "role", "presence", "absence", "lack",
+    "loss", "risk", "increase", "decrease", "reduction", "activation", "expression", "treatment",
+    "administration", "exposure", "deficiency", "majority", "proportion", "percentage", "group", "study",
+})
 _ARTICLES = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
 
 
@@ -133,7 +140,7 @@ def _subject(doc: Any) -> tuple[str, ...]:
     )
     if head is None or head.pos_ not in ("NOUN", "PROPN"):
         return ()
-    words = [head]
+    words = [] if head.lemma_.lower() in _LIGHT_HEADS else [head]
     if head.pos_ == "NOUN":
         stack = [head]
         while stack:
@@ -146,6 +153,11 @@ def _subject(doc: Any) -> tuple[str, ...]:
                 ):
                     words.append(child)
                     stack.append(child)
+        if not words:  # "the use of aspirin": the object of "of" is what the claim is about
+            of = next((c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+            obj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+            if obj is not None and obj.pos_ in ("NOUN", "PROPN"):
+                words.append(obj)
     return tuple(sorted({(tok.lemma_ if tok.pos_ == "NOUN" else tok.text).lower() for tok in words}))
 
 

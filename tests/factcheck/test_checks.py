@@ -116,3 +116,23 @@ def test_subject_check_needs_every_subject_word_in_the_sentence_or_title(reader:
     assert subject_check(claim, pronoun, "Russia and NATO").outcome == "match"
     no_subject = reader.read(["It was founded in 1990."])[0]
     assert subject_check(no_subject, france, "") is None
+
+
+def test_a_light_head_gives_way_to_what_it_quantifies(reader: FactReader) -> None:
+    total, use = reader.read([
+        "A total of 1,000 people in the UK carry the infection.",
+        "The use of aspirin reduces the risk of stroke.",
+    ])
+    assert total.subject == ("people",)
+    assert use.subject == ("aspirin",)
+
+
+def test_half_of_the_subject_words_must_be_named(reader: FactReader) -> None:
+    cells, liaison, marrow, nato = reader.read([
+        "Bone marrow cells contribute to adult macrophage compartments.",
+        "NATO's liaison mission in Moscow was established in 2002.",
+        "After bone marrow transplantation, host macrophages were retained.",
+        "The NATO-Russia Council was established in 2002.",
+    ])
+    assert subject_check(cells, marrow, "").outcome == "match"  # bone, marrow of bone, cell, marrow
+    assert subject_check(liaison, nato, "").outcome == "missing"  # nato only, of liaison, mission, nato
