@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from factcheck.types import CheckResult
+from factcheck.verify.abbreviations import definitions
 from factcheck.verify.facts import TextFacts, normalise_name
 
 _WORD = re.compile(r"\w+")
@@ -39,7 +40,7 @@ def about_same_subject(claim: TextFacts, sentence: TextFacts, checks: tuple[Chec
     return len(claim.content & sentence.content) / max(1, len(claim.content)) >= 0.5
 
 
-def subject_check(claim: TextFacts, sentence: TextFacts, title: str) -> CheckResult | None:
+def subject_check(claim: TextFacts, sentence: TextFacts, title: str, context: str = "") -> CheckResult | None:
     """Whether the sentence (or its document's title) names the claim's grammatical subject.
 
     A sentence can only contradict a claim about the thing the claim is about: "Russia is not a
@@ -47,15 +48,30 @@ def subject_check(claim: TextFacts, sentence: TextFacts, title: str) -> CheckRes
     A subject word counts as named as a lemma, a whole word, or one letter apart; at least half of
     the subject's words must be named ("bone marrow cells" is named by "bone marrow transplantation",
     "NATO's liaison mission" is not by "NATO"). None when the claim has no noun subject (a pronoun,
-    "there"), since nothing can then be required.
+    "there"), since nothing can then be required. An abbreviation that ``context`` (the passage)
+    defines counts as named by its long form, and the words of a long form by its abbreviation.
     """
     if not claim.subject:
         return None
     text_low = f"{sentence.text}\n{title}".lower()
+    abbreviations = definitions(f"{title}\n{context}\n{sentence.text}")
+    claim_low = claim.text.lower()
+    by_short = {
+        word
+        for long, short in abbreviations.items()
+        if len(long) > len(short) and _contains(claim_low, long) and _contains(text_low, short)
+        for word in _WORD.findall(long)
+    }
     words: set[str] | None = None
     named = 0
     for word in claim.subject:
-        if word in sentence.content or _contains(text_low, word):
+        alias = abbreviations.get(word)
+        if (
+            word in sentence.content
+            or _contains(text_low, word)
+            or word in by_short
+            or (alias is not None and len(alias) > len(word) and _contains(text_low, alias))
+        ):
             named += 1
             continue
         if words is None:

@@ -104,7 +104,7 @@ class HeuristicVerifier:
         checks = compare(claim, sentence, f"{evidence.doc_title}\n{evidence.passage_text}")
         # A conflict only counts against a sentence about the claim's own subject.
         anchored = about_same_subject(claim, sentence, checks)
-        subject = subject_check(claim, sentence, evidence.doc_title)
+        subject = subject_check(claim, sentence, evidence.doc_title, evidence.passage_text)
         if subject is not None:
             checks = (*checks, subject)
             anchored = anchored and subject.outcome == "match"

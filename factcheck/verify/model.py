@@ -90,7 +90,7 @@ class ModelVerifier:
         order = {label: k for k, label in enumerate(self.combiner.labels)}
         sup, ref, nei = (order[label.value] for label in (Label.SUPPORTED, Label.REFUTED, Label.NOT_ENOUGH_INFO))
         for row, (i, ev) in enumerate(flat):
-            subject = subject_check(facts[claims[i].text], facts[ev.sentence], ev.doc_title)
+            subject = subject_check(facts[claims[i].text], facts[ev.sentence], ev.doc_title, ev.passage_text)
             if subject is not None:
                 checks[row] = (*checks[row], subject)
                 if subject.outcome == "missing":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from factcheck.verify.abbreviations import definitions
 from factcheck.verify.checks import compare, subject_check
 from factcheck.verify.facts import FactReader
 
@@ -136,3 +137,27 @@ def test_half_of_the_subject_words_must_be_named(reader: FactReader) -> None:
     ])
     assert subject_check(cells, marrow, "").outcome == "match"  # bone, marrow of bone, cell, marrow
     assert subject_check(liaison, nato, "").outcome == "missing"  # nato only, of liaison, mission, nato
+
+
+def test_abbreviations_defined_in_the_text_are_read_both_ways() -> None:
+    found = definitions("In mammals, caloric restriction (CR) extends lifespan. C-reactive protein (CRP) was high.")
+    assert found["cr"] == "caloric restriction" and found["caloric restriction"] == "cr"
+    assert found["crp"] == "c-reactive protein"
+    # a parenthesis that is not a short form of the words before it defines nothing
+    assert definitions("Twins were measured (n = 20) twice (ABC).") == {}
+    assert definitions("The results (Table 2) were clear.") == {}
+
+
+def test_a_subject_given_by_its_abbreviation_is_named_in_full_and_back(reader: FactReader) -> None:
+    passage = "Continuous integration (CI) runs every test on each commit. Continuous integration is free."
+    claim, sentence, long_claim, short_sentence = reader.read([
+        "CI runs every test on each commit.",
+        "Continuous integration is free for open projects.",
+        "Continuous integration costs money.",
+        "CI is free for open projects.",
+    ])
+    assert claim.subject == ("ci",)
+    assert subject_check(claim, sentence, "", passage).outcome == "match"
+    assert subject_check(claim, sentence, "", "").outcome == "missing"  # without the definition: not named
+    assert subject_check(long_claim, short_sentence, "", passage).outcome == "match"
+    assert subject_check(long_claim, short_sentence, "", "").outcome == "missing"
