@@ -122,7 +122,10 @@ def _names(claim: TextFacts, sentence: TextFacts, context_low: str) -> list[Chec
         rivals = sorted(
             other
             for other, other_label in sentence.entities
-            if label != "PROPN" and other_label == label and not _name_found(other, claim_names, claim_low)
+            if label != "PROPN"
+            and other_label == label
+            and not _name_found(other, claim_names, claim_low)
+            and not _same_stem(other, claim_names)
         )
         if rivals:
             out.append(CheckResult("name", "conflict", name, ", ".join(rivals)))
@@ -151,6 +154,13 @@ def _name_found(name: str, names: set[str], text_low: str) -> bool:
         if not any(t[0] == word[0] and _one_edit_apart(word, t) for t in text_words if abs(len(t) - len(word)) <= 1):
             return False
     return True
+
+
+def _same_stem(name: str, names: set[str]) -> bool:
+    """Whether a word of ``name`` shares its first five letters with a word of one of ``names``: the
+    "Russian Federation" is no rival to a claim about "Russia", nor "Ukrainian" to "Ukraine"."""
+    stems = {w[:5] for other in names for w in normalise_name(other).split() if len(w) >= 5}
+    return any(w[:5] in stems for w in normalise_name(name).split() if len(w) >= 5)
 
 
 def _contains(text_low: str, term: str) -> bool:

@@ -72,6 +72,15 @@ def test_a_transliteration_one_letter_apart_is_the_same_name(reader: FactReader)
     assert ("name", "match") in out and ("name", "conflict") not in out
 
 
+def test_another_form_of_a_claim_name_is_no_rival(reader: FactReader) -> None:
+    out = _outcomes(
+        reader,
+        "Russia annexed the Crimean Peninsula from Ukraine in 2014.",
+        "In 2014 the Crimean Peninsula was annexed by the Russian Federation.",
+    )
+    assert ("name", "conflict") not in out
+
+
 def test_a_different_name_of_the_same_kind_still_conflicts(reader: FactReader) -> None:
     # One letter apart but a different first letter: Prussia is not Russia.
     out = _outcomes(reader, "The treaty was signed by Russia in 1807.", "The treaty was signed by Prussia in 1807.")
