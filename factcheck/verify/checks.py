@@ -76,7 +76,7 @@ def subject_check(claim: TextFacts, sentence: TextFacts, title: str, context: st
             continue
         if words is None:
             words = set(_WORD.findall(text_low))
-        if len(word) >= 5 and any(t[0] == word[0] and _one_edit_apart(word, t) for t in words):
+        if _transliterated(word, words):
             named += 1
     subject = " ".join(claim.subject)
     if 2 * named < len(claim.subject):
@@ -145,15 +145,19 @@ def _name_found(name: str, names: set[str], text_low: str) -> bool:
     for word in words:
         if _contains(text_low, word):
             continue
-        # Transliterations differ by a letter (Sergei / Sergey, Tchaikovsky / Chaikovsky is too far):
-        # a long word one edit away from a word of the text, with the same first letter, is the same name.
-        if len(word) < 5:
-            return False
         if text_words is None:
             text_words = set(_WORD.findall(text_low))
-        if not any(t[0] == word[0] and _one_edit_apart(word, t) for t in text_words if abs(len(t) - len(word)) <= 1):
+        if not _transliterated(word, text_words):
             return False
     return True
+
+
+def _transliterated(word: str, text_words: set[str]) -> bool:
+    """Transliterations differ by a letter (Sergei / Sergey; Tchaikovsky / Chaikovsky is too far): a
+    word of five letters or more one edit away from a word of the text, same first letter, is the same."""
+    return len(word) >= 5 and any(
+        t[0] == word[0] and _one_edit_apart(word, t) for t in text_words if abs(len(t) - len(word)) <= 1
+    )
 
 
 def _same_stem(name: str, names: set[str]) -> bool:

@@ -79,29 +79,26 @@ class ModelVerifier:
         probs = self.model.predict_proba([(claims[i].text, evidence_text(ev)) for i, ev in flat])
         texts = sorted({c.text for c in claims} | {ev.sentence for _, ev in flat})
         facts = dict(zip(texts, self.reader.read(texts), strict=True))
-        rows, checks = [], []
+        rows, checks, anchored, off_subject = [], [], [], []
         for (i, ev), p in zip(flat, probs, strict=True):
             claim_facts, sentence_facts = facts[claims[i].text], facts[ev.sentence]
             found = compare(claim_facts, sentence_facts, f"{ev.doc_title}\n{ev.passage_text}")
-            anchored = about_same_subject(claim_facts, sentence_facts, found)
-            rows.append(pair_features(p, self.model.labels, found, ev.sentence_score, anchored))
-            checks.append(found)
+            anchored.append(about_same_subject(claim_facts, sentence_facts, found))
+            rows.append(pair_features(p, self.model.labels, found, ev.sentence_score, anchored[-1]))
+            subject = subject_check(claim_facts, sentence_facts, ev.doc_title, ev.passage_text)
+            off_subject.append(subject is not None and subject.outcome == "missing")
+            checks.append(found if subject is None else (*found, subject))
         combined = self.combiner.predict_proba(np.vstack(rows))
         order = {label: k for k, label in enumerate(self.combiner.labels)}
         sup, ref, nei = (order[label.value] for label in (Label.SUPPORTED, Label.REFUTED, Label.NOT_ENOUGH_INFO))
-        for row, (i, ev) in enumerate(flat):
-            subject = subject_check(facts[claims[i].text], facts[ev.sentence], ev.doc_title, ev.passage_text)
-            if subject is not None:
-                checks[row] = (*checks[row], subject)
-                if subject.outcome == "missing":
-                    combined[row, nei] += combined[row, ref]
-                    combined[row, ref] = 0.0
-        for row, ((i, ev), found) in enumerate(zip(flat, checks, strict=True)):
+        for row, found in enumerate(checks):
+            if off_subject[row]:
+                combined[row, nei] += combined[row, ref]
+                combined[row, ref] = 0.0
             # A sentence about the claim's subject that states another year, number or name cannot
             # support it, whatever the model read: the typed checks veto SUPPORTED for that pair.
-            claim_facts, sentence_facts = facts[claims[i].text], facts[ev.sentence]
             vetoed = any(c.outcome == "conflict" and c.name in _VALUE_CHECKS for c in found)
-            if vetoed and about_same_subject(claim_facts, sentence_facts, found):
+            if vetoed and anchored[row]:
                 combined[row, sup] = 0.0
                 combined[row] /= combined[row].sum()
 
