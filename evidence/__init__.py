@@ -9,6 +9,7 @@ from __future__ import annotations
 from evidence.build import build_index
 from evidence.embed import Embedder, SentenceTransformerEmbedder
 from evidence.errors import (
+    BadIgnoreFile,
     CorpusError,
     CorpusNotFound,
     EmptyCorpus,
@@ -36,6 +37,7 @@ from evidence.types import (
 from evidence.update import add_documents, remove_documents, update_index
 
 __all__ = [
+    "BadIgnoreFile",
     "BuildResult",
     "CorpusError",
     "CorpusNotFound",

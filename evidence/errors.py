@@ -8,7 +8,8 @@ Hierarchy::
     EvidenceError
     ├── CorpusError
     │   ├── CorpusNotFound      the corpus folder does not exist or is not a folder
-    │   └── EmptyCorpus         no file in the corpus could be read
+    │   ├── EmptyCorpus         no file in the corpus could be read
+    │   └── BadIgnoreFile       the corpus folder's .factcheckignore cannot be read
     ├── IndexStoreError
     │   ├── IndexNotFound       no index at the given path (or the path is not an index)
     │   ├── IndexCorrupt        manifest, SQLite store or faiss file unreadable or inconsistent
@@ -35,6 +36,10 @@ class CorpusNotFound(CorpusError):
 
 
 class EmptyCorpus(CorpusError):
+    pass
+
+
+class BadIgnoreFile(CorpusError):
     pass
 
 

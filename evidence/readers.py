@@ -1,11 +1,13 @@
 """Read a corpus folder into Documents, one reader per file format.
 
 A file that cannot be read becomes a ReadFailure with a one-line reason; it never stops the
-build. Files with other suffixes, and hidden files and folders, are ignored.
+build. Files with other suffixes, hidden files and folders, and whatever the corpus folder's
+``.factcheckignore`` names are left out.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import json
 import os
@@ -13,11 +15,12 @@ import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from evidence.errors import CorpusNotFound
+from evidence.errors import BadIgnoreFile, CorpusNotFound
 from evidence.markup import html_to_text, markdown_to_text
 from evidence.types import CorpusReadResult, Document, ReadFailure
 
 SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".jsonl", ".pdf"})
+IGNORE_FILE = ".factcheckignore"
 _ID_KEYS = ("id", "doc_id", "_id")
 _TEXT_KEYS = ("text", "abstract")
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.I)
@@ -166,17 +169,67 @@ def document_order(doc: Document) -> tuple[str, str]:
     return (doc.path, doc.id)
 
 
+def ignore_patterns(corpus_dir: Path) -> tuple[str, ...]:
+    """The patterns of ``corpus_dir/.factcheckignore``: one per line, blank lines and ``#`` comments skipped."""
+    path = Path(corpus_dir) / IGNORE_FILE
+    if not path.is_file():
+        return ()
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadIgnoreFile(f"cannot read {path} ({exc}): save it as UTF-8 text or delete it") from exc
+    patterns = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith("!"):
+            raise BadIgnoreFile(
+                f"{path}: '{line}' re-includes files, which factcheck does not support: "
+                "name only what to leave out"
+            )
+        if line and not line.startswith("#"):
+            patterns.append(line.removeprefix("./"))
+    return tuple(patterns)
+
+
+def is_ignored(rel: str, patterns: tuple[str, ...]) -> bool:
+    """Whether the corpus-relative posix path ``rel`` matches one of the ignore patterns.
+
+    The subset of .gitignore that corpus folders need: ``drafts/`` (a trailing slash) leaves out every
+    folder of that name; a pattern with a slash (``notes/*.md``, ``/archive``) is matched against the
+    relative path from the corpus root, and also leaves out a folder it names; one without (``README*``)
+    against the file name and every folder name on the way. Unlike git, ``*`` also crosses slashes.
+    """
+    parts = rel.split("/")
+    for pattern in patterns:
+        body = pattern.rstrip("/")
+        anchored = "/" in body
+        body = body.lstrip("/")
+        # A path pattern names a file, or a folder whose contents all go; a bare name, any part of the path.
+        names = ["/".join(parts[:i]) for i in range(1, len(parts) + 1)] if anchored else list(parts)
+        if pattern.endswith("/"):
+            names = names[:-1]  # folders only
+        if any(fnmatch.fnmatchcase(name, body) for name in names):
+            return True
+    return False
+
+
 def corpus_files(corpus_dir: Path) -> list[Path]:
-    """Supported files under corpus_dir, sorted by relative path; hidden entries are skipped."""
+    """Supported files under corpus_dir, sorted by relative path.
+
+    Hidden entries and the paths that ``.factcheckignore`` names are skipped.
+    """
     corpus_dir = Path(corpus_dir)
     if not corpus_dir.is_dir():
         raise CorpusNotFound(f"corpus folder {corpus_dir} does not exist or is not a folder: check the path")
+    patterns = ignore_patterns(corpus_dir)
     found: list[Path] = []
     for root, dirs, files in os.walk(corpus_dir):
         dirs[:] = [name for name in dirs if not name.startswith(".")]
         for name in files:
             if not name.startswith(".") and Path(name).suffix.lower() in SUFFIXES:
-                found.append(Path(root) / name)
+                path = Path(root) / name
+                if not is_ignored(path.relative_to(corpus_dir).as_posix(), patterns):
+                    found.append(path)
     return sorted(found, key=lambda path: path.relative_to(corpus_dir).as_posix())
 
 
@@ -216,9 +269,13 @@ def read_corpus(corpus_dir: Path, *, progress: Callable[[str, int, int], None] |
 
 
 def corpus_fingerprint(corpus_dir: Path) -> str:
-    """A cheap hash of the supported files' relative paths, sizes and modification times."""
+    """A cheap hash of the supported files' relative paths, sizes and modification times.
+
+    The ignore patterns are part of it, so editing ``.factcheckignore`` makes a cached index stale.
+    """
     corpus_dir = Path(corpus_dir)
     digest = hashlib.sha256()
+    digest.update(("\n".join(ignore_patterns(corpus_dir)) + "\0").encode())
     for path in corpus_files(corpus_dir):
         stat = path.stat()
         digest.update(f"{path.relative_to(corpus_dir).as_posix()}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from evidence import CorpusNotFound, corpus_fingerprint, read_corpus
+from evidence import BadIgnoreFile, CorpusNotFound, corpus_fingerprint, read_corpus
 from evidence.markup import html_to_text, markdown_to_text
+from evidence.readers import is_ignored
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
 
@@ -201,3 +202,54 @@ def test_fingerprint_changes_with_the_corpus_and_only_then(tmp_path: Path) -> No
     changed = corpus_fingerprint(tmp_path)
     write(tmp_path, "b.md", "New.")
     assert corpus_fingerprint(tmp_path) != changed
+
+
+@pytest.mark.parametrize(
+    ("rel", "patterns", "ignored"),
+    [
+        ("README.txt", ("README*",), True),
+        ("docs/README.md", ("README*",), True),  # a bare name matches at any depth
+        ("docs/readme.md", ("README*",), False),  # case-sensitive, like git
+        ("drafts/a.md", ("drafts/",), True),
+        ("x/drafts/a.md", ("drafts/",), True),
+        ("drafts.md", ("drafts/",), False),  # a trailing slash names folders only
+        ("notes/a.md", ("notes/*.md",), True),
+        ("x/notes/a.md", ("notes/*.md",), False),  # a pattern with a slash is anchored at the corpus root
+        ("notes/deep/a.md", ("/notes/deep/",), True),
+        ("archive/2019/a.md", ("/archive",), True),  # an anchored path also names a folder
+        ("x/archive/a.md", ("/archive",), False),
+        ("keep.md", ("*.txt", "old/"), False),
+    ],
+)
+def test_ignore_patterns_follow_the_gitignore_subset(rel: str, patterns: tuple[str, ...], ignored: bool) -> None:
+    assert is_ignored(rel, patterns) is ignored
+
+
+def test_factcheckignore_leaves_files_out_of_the_corpus_and_the_fingerprint_sees_it(tmp_path: Path) -> None:
+    write(tmp_path, "README.txt", "This folder holds the reference documents of the team.")
+    write(tmp_path, "facts/tower.txt", "The Eiffel Tower was completed in 1889.")
+    write(tmp_path, "drafts/old.md", "# Old\n\nThe tower was completed in 1899.")
+    everything = corpus_fingerprint(tmp_path)
+    assert [d.path for d in read_corpus(tmp_path).documents] == ["README.txt", "drafts/old.md", "facts/tower.txt"]
+
+    write(tmp_path, ".factcheckignore", "# not evidence\nREADME*\n\ndrafts/\n")
+    assert [d.path for d in read_corpus(tmp_path).documents] == ["facts/tower.txt"]
+    ignoring = corpus_fingerprint(tmp_path)
+    assert ignoring != everything  # a cached index of the folder is stale now
+    write(tmp_path, ".factcheckignore", "README*\n")
+    assert corpus_fingerprint(tmp_path) not in {everything, ignoring}
+
+
+def test_unreadable_factcheckignore_is_a_one_line_error(tmp_path: Path) -> None:
+    write(tmp_path, "a.txt", "One.")
+    write(tmp_path, ".factcheckignore", b"\xff\xfe\x00bad")
+    with pytest.raises(BadIgnoreFile, match=r"\.factcheckignore.*UTF-8") as raised:
+        read_corpus(tmp_path)
+    assert "\n" not in str(raised.value)
+
+
+def test_factcheckignore_refuses_reinclusion_rather_than_guessing(tmp_path: Path) -> None:
+    write(tmp_path, "a.txt", "One.")
+    write(tmp_path, ".factcheckignore", "*.txt\n!a.txt\n")
+    with pytest.raises(BadIgnoreFile, match="re-includes"):
+        corpus_fingerprint(tmp_path)

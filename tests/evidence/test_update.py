@@ -81,6 +81,19 @@ def test_add_and_remove_match_a_fresh_build(tmp_path: Path, embedder) -> None:
     assert snapshot(out, embedder) == fresh(corpus, tmp_path, embedder, "fresh-removed")
 
 
+def test_update_drops_what_factcheckignore_names(tmp_path: Path, embedder) -> None:
+    corpus = write_corpus(tmp_path / "corpus", ARTICLES)
+    out = tmp_path / "index"
+    build_index(corpus, out, embedder)
+    (corpus / ".factcheckignore").write_text("web/\n")
+    result = update_index(out, corpus, embedder)
+    assert result.removed == ("web/coffee.html",) and not result.added and not result.changed
+    assert snapshot(out, embedder) == fresh(corpus, tmp_path, embedder)
+    with open_index(out, embedder) as index:
+        hits = index.search(["coffee producer"], k=5)[0]
+    assert all(not hit.doc_id.startswith("web/") for hit in hits)
+
+
 def test_removing_everything_is_refused(tmp_path: Path, embedder) -> None:
     corpus = write_corpus(tmp_path / "corpus", {"a.txt": "Only document."})
     out = tmp_path / "index"
