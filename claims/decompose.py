@@ -13,17 +13,22 @@ A sentence is taken apart along the joints the parse shows:
   per conjunct, a place or date attached to the last conjunct being shared by all;
 - reported speech gives the attributed claim ("Lavrov said that ...") plus the embedded
   facts, marked with the speaker; a sentence that is mostly a direct quotation stays whole.
+
+Clauses and reported speech are handled here; the modifier rules live in ``claims.modifiers`` and
+the coordinated objects in ``claims.coordination``, both mixed into the one decomposer.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from claims.context import SUBJECTS, noun_phrase, subject_of, titled_name
+from claims.coordination import CoordinationRules
 from claims.inflect import copula, past, present
 from claims.lexicon import SPEECH, words
+from claims.modifiers import ModifierRules
 from claims.render import BRACKETS, Replacement, cut, render
 from claims.types import ClaimKind
 
@@ -52,14 +57,8 @@ DISCOURSE = frozenset(
         "instead",
     }
 )
-# Relations that need all their members ("between A and B") or lists of examples ("such as A and B").
-NO_SPLIT_PREPS = frozenset(
-    {"between", "among", "amongst", "amid", "amidst", "versus", "vs", "like", "as", "including", "from"}
-)
-SHARED_ENTS = frozenset({"GPE", "LOC", "FAC", "DATE"})
 NOT_PARTICIPLES = frozenset({"according", "including", "following", "regarding", "concerning", "excluding"})
 QUOTE_SHARE = 0.5
-MAX_VARIANTS = 8
 # A main clause left with fewer words than this keeps its subordinate clauses.
 MIN_MAIN_WORDS = 5
 # A claim ending on one of these lost its object in a cut.
@@ -77,23 +76,14 @@ class Draft:
 
 
 @dataclass(frozen=True, slots=True)
-class _Lead:
+class Lead:
     """Words a clause without its own subject borrows: the subject and maybe auxiliaries."""
 
     pieces: tuple[int | str, ...] = ()
     subject: Token | None = None
 
 
-_Pending = tuple["Token", _Lead, "dict[int, Replacement] | None"]
-
-
-@dataclass(slots=True)
-class _Group:
-    members: list[Token]
-    regions: list[set[int]]
-    glue: set[int]
-    shared: set[int] = field(default_factory=set)  # a place or date of the last member, for all
-    left: set[int] = field(default_factory=set)  # the first member's determiner, for the second
+_Pending = tuple["Token", Lead, "dict[int, Replacement] | None"]
 
 
 _subject = subject_of
@@ -123,7 +113,7 @@ def _marker(clause: Token) -> str:
     return markers[0].lower_ if markers else ""
 
 
-class _Decomposer:
+class _Decomposer(ModifierRules, CoordinationRules):
     def __init__(self, sent: Span, quoted: Sequence[bool], reps: dict[int, Replacement]) -> None:
         self.sent = sent
         self.doc = sent.doc
@@ -192,7 +182,7 @@ class _Decomposer:
             return {phrase[0]: Replacement(phrase[0], phrase[0] + 1, "the")}
         return {}
 
-    def speaker(self, verb: Token, lead: _Lead) -> str:
+    def speaker(self, verb: Token, lead: Lead) -> str:
         subject = _subject(verb) or lead.subject
         if subject is None:
             return ""
@@ -218,11 +208,11 @@ class _Decomposer:
         for root in roots:
             verb = self.predicate_of_noun(root)
             if verb is None:
-                self.clause(root, _Lead(), "")
+                self.clause(root, Lead(), "")
                 continue
             rest = self.subtree(root) - self.subtree(verb)
             self.modifiers(rest, _is_past(verb), root.i)
-            self.clause(verb, _Lead(tuple(self.np_tokens(root)), root), "")
+            self.clause(verb, Lead(tuple(self.np_tokens(root)), root), "")
         return self.drafts
 
     def predicate_of_noun(self, root: Token) -> Token | None:
@@ -258,7 +248,7 @@ class _Decomposer:
         speaker = ""
         for token in self.sent:
             if token.i not in self.quoted and token.lemma_ in SPEECH and _subject(token) is not None:
-                speaker = self.speaker(token, _Lead())
+                speaker = self.speaker(token, Lead())
                 break
         pieces = [t.i for t in self.sent if not t.is_space]
         self.emit(pieces, ClaimKind.QUOTE, speaker)
@@ -278,10 +268,13 @@ class _Decomposer:
             self.emit([*name, "is" if possessed else "is the", *title], ClaimKind.FACT, "")
 
     # -- one clause --------------------------------------------------------------------------------
-    def clause(self, verb: Token, lead: _Lead, attributed_to: str, local: dict[int, Replacement] | None = None) -> None:
+    def clause(
+        self, verb: Token, lead: Lead | None, attributed_to: str, local: dict[int, Replacement] | None = None
+    ) -> None:
         if verb.i in self.seen_roots:
             return
         self.seen_roots.add(verb.i)
+        lead = lead or Lead()
         subject = _subject(verb)
         prefix: list[int | str] = [] if subject is not None else list(lead.pieces)
         selected = self.subtree(verb)
@@ -312,7 +305,7 @@ class _Decomposer:
                 # "they argued that the money should be spent on roads": a view, not a fact to check
                 modal = any(self.doc[i].lower_ in ("should", "must", "ought") for i in words)
                 if not quoted and not modal:
-                    self.clause(comp, _Lead(), speaker)
+                    self.clause(comp, Lead(), speaker)
             for clause, clause_lead, clause_local in pending:
                 self.clause(clause, clause_lead, attributed_to, {**(local or {}), **(clause_local or {})})
             return
@@ -329,7 +322,7 @@ class _Decomposer:
             self.clause(clause, clause_lead, attributed_to, {**(local or {}), **(clause_local or {})})
 
     def coordinated_clauses(
-        self, verb: Token, subject: Token | None, lead: _Lead, selected: set[int]
+        self, verb: Token, subject: Token | None, lead: Lead, selected: set[int]
     ) -> list[_Pending]:
         """Cut "and"/"but" clauses out of ``selected``; they come back as clauses of their own."""
         ccs = [c for c in verb.children if c.dep_ in ("cc", "preconj")]
@@ -356,7 +349,7 @@ class _Decomposer:
         return pending
 
     def subordinate_clauses(
-        self, verb: Token, subject: Token | None, lead: _Lead, selected: set[int]
+        self, verb: Token, subject: Token | None, lead: Lead, selected: set[int]
     ) -> list[_Pending]:
         """Temporal or causal clauses and participle clauses, restated on their own.
 
@@ -369,7 +362,7 @@ class _Decomposer:
             adv_subject = _subject(adv)
             region = self.subtree(adv)
             if adv_subject is not None and _marker(adv) in SPLIT_MARKS:
-                pending.append((adv, _Lead(), None))
+                pending.append((adv, Lead(), None))
                 taken |= region
             elif adv_subject is None and adv.tag_ in ("VBD", "VBZ", "VBP"):
                 # "comes after NATO stripped ...": the parser made the subject an object of "after"
@@ -384,7 +377,7 @@ class _Decomposer:
                 obj = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
                 if obj is not None and obj.i + 1 == min(region):
                     noun = self.np_tokens(obj)
-                    pending.append((adv, _Lead(tuple(noun), obj), None))
+                    pending.append((adv, Lead(tuple(noun), obj), None))
                     taken |= region | self.subtree(prep)
             elif adv_subject is None and self.participle_clause(adv):
                 finite = self.finite(adv, verb, subject or lead.subject)
@@ -396,11 +389,11 @@ class _Decomposer:
                         conj_finite = self.finite(conj, verb, subject or lead.subject)
                         if conj.tag_ == adv.tag_ and conj_finite is not None:
                             replacement[conj.i] = Replacement(conj.i, conj.i + 1, conj_finite)
-                    pending.append((adv, _Lead(pieces, subject or lead.subject), replacement))
+                    pending.append((adv, Lead(pieces, subject or lead.subject), replacement))
                     taken |= region
         for para in [c for c in verb.children if c.dep_ == "parataxis" and c.i in selected]:
             if _subject(para) is not None:
-                pending.append((para, _Lead(), None))
+                pending.append((para, Lead(), None))
                 taken |= self.subtree(para)
         remaining = [i for i in selected - taken if not self.doc[i].is_punct]
         if taken and len(remaining) >= MIN_MAIN_WORDS:
@@ -412,12 +405,12 @@ class _Decomposer:
     def subject_pieces(self, subject: Token) -> list[int]:
         return self.np_tokens(subject) if subject.pos_ != "PRON" else [subject.i]
 
-    def conj_lead(self, verb: Token, conj: Token, subject: Token | None, lead: _Lead) -> _Lead:
+    def conj_lead(self, verb: Token, conj: Token, subject: Token | None, lead: Lead) -> Lead:
         pieces: list[int | str] = list(self.subject_pieces(subject)) if subject is not None else list(lead.pieces)
         own_aux = any(c.dep_ in ("aux", "auxpass") for c in conj.children)
         if not own_aux and conj.tag_ in ("VBG", "VBN", "VB") and conj.tag_ == verb.tag_:
             pieces += [c.i for c in verb.children if c.dep_ in ("aux", "auxpass", "neg") and c.lower_ != "to"]
-        return _Lead(tuple(pieces), subject or lead.subject)
+        return Lead(tuple(pieces), subject or lead.subject)
 
     def participle_clause(self, adv: Token) -> bool:
         if adv.tag_ not in ("VBG", "VBN") or adv.lower_ in NOT_PARTICIPLES:
@@ -438,287 +431,6 @@ class _Decomposer:
         return None
 
     # -- modifiers restated as claims of their own --------------------------------------------------
-    def modifiers(self, selected: set[int], past_tense: bool, own: int | None = None) -> None:
-        """Restate the modifiers inside ``selected`` (except its own head ``own``) and cut them out."""
-        for i in sorted(selected):
-            if i not in selected or i == own or i in self.quoted:
-                continue
-            token = self.doc[i]
-            if token.dep_ == "relcl":
-                self.relative(token, selected, past_tense)
-            elif token.dep_ == "acl" and self.participle_clause(token):
-                self.participle(token, token.head, selected, past_tense)
-            elif (
-                token.dep_ == "advcl"
-                and token.tag_ in ("VBN", "VBD")
-                and _subject(token) is None
-                and token.i - 1 in selected
-                and token.i - 1 not in self.subtree(token)
-                and self.doc[token.i - 1].pos_ in ("NOUN", "PROPN")
-                and not any(c.dep_ in ("mark", "aux", "auxpass", "dobj") for c in token.children)
-            ):
-                # the small parser often hangs "a council meant to promote" on the verb
-                self.participle(token, self.doc[token.i - 1], selected, past_tense)
-            elif token.dep_ == "appos":
-                self.apposition(token, selected)
-
-    def relative(self, rel: Token, selected: set[int], past_tense: bool) -> None:
-        pronoun = next(
-            (t for t in rel.subtree if t.tag_ in ("WDT", "WP", "WP$") and (t.head == rel or t.tag_ == "WP$")),
-            None,
-        )
-        if pronoun is None:
-            self.place_relative(rel, selected, past_tense)
-            return
-        if pronoun.tag_ != "WP$" and pronoun.dep_ not in ("nsubj", "nsubjpass"):
-            return
-        before = pronoun.i - 1
-        while before > self.sent.start and self.doc[before].is_punct:
-            before -= 1
-        candidate = self.doc[before]
-        head = rel.head
-        if candidate.pos_ in ("NOUN", "PROPN") and candidate.i in self.subtree(head):
-            head = candidate
-        if head.pos_ not in ("NOUN", "PROPN"):
-            return
-        copular_subject = _subject(head.head) if head.dep_ == "attr" else None
-        if copular_subject is not None and copular_subject.pos_ == "PROPN":
-            head = copular_subject  # "Ben Davis was a footballer who signed ...": Ben Davis signed
-        noun = [i for i in self.np_tokens(head) if i not in self.subtree(rel)]
-        cut(selected, self.subtree(rel), self.doc)
-        text = render(self.doc, noun, {**self.reps, **self.definite(noun)}, finish=False)
-        if pronoun.tag_ == "WP$":
-            plural_s = head.tag_ in ("NNS", "NNPS") and head.text.endswith("s")
-            text += "'" if plural_s else "'s"
-        # the clause is restated whole, coordinated verbs and all, with the pronoun as its noun
-        self.clause(rel, _Lead(), "", {pronoun.i: Replacement(pronoun.i, pronoun.i + 1, text, source=tuple(noun))})
-
-    def place_relative(self, rel: Token, selected: set[int], past_tense: bool) -> None:
-        """ "... in Brussels, where ministers had gathered" gives "Ministers had gathered in Brussels"."""
-        where = next((c for c in rel.children if c.lower_ == "where" and c.tag_ == "WRB"), None)
-        head = rel.head
-        if where is None or head.pos_ not in ("NOUN", "PROPN") or _subject(rel) is None:
-            return
-        noun = [i for i in self.np_tokens(head) if i not in self.subtree(rel)]
-        predicate = self.subtree(rel) - {where.i}
-        cut(selected, self.subtree(rel), self.doc)
-        self.modifiers(predicate, past_tense, rel.i)
-        prep = "in" if head.ent_type_ in ("GPE", "LOC") else "at"
-        self.emit([*sorted(predicate), prep, *noun], ClaimKind.FACT, "", self.definite(noun))
-
-    def participle(self, part: Token, noun: Token, selected: set[int], past_tense: bool) -> None:
-        if noun.pos_ not in ("NOUN", "PROPN") or len(self.subtree(part)) < 2:
-            return
-        phrase = [i for i in self.np_tokens(noun) if i not in self.subtree(part)]
-        dated = any(self.doc[i].ent_type_ == "DATE" for i in self.subtree(part))
-        cop = copula(past_tense or dated, noun.tag_ in ("NNS", "NNPS"))
-        conjs = [c for c in part.children if c.dep_ == "conj" and c.tag_ in ("VBN", "VBG")]
-        predicate = self.subtree(part)
-        for conj in conjs:
-            predicate -= self.subtree(conj)
-        predicate -= {c.i for c in part.children if c.dep_ == "cc"}
-        cut(selected, self.subtree(part), self.doc)
-        plural = noun.tag_ in ("NNS", "NNPS")
-        for head, pred in [(part, predicate), *((c, self.subtree(c)) for c in conjs)]:
-            self.modifiers(pred, past_tense, head.i)
-            local = self.definite(phrase)
-            if head.tag_ == "VBG":
-                # "an edition restoring the songs": "The edition restored the songs"
-                verb = past(head.lemma_) if past_tense else present(head.lemma_, plural)
-                local[head.i] = Replacement(head.i, head.i + 1, verb)
-                self.emit([*phrase, *sorted(pred)], ClaimKind.FACT, "", local)
-            else:
-                self.emit([*phrase, cop, *sorted(pred)], ClaimKind.FACT, "", local)
-
-    def apposition(self, appos: Token, selected: set[int]) -> None:
-        noun = appos.head
-        if noun.pos_ not in ("NOUN", "PROPN"):
-            return
-        if appos.ent_type_ in ("GPE", "LOC") or noun.ent_type_ in ("GPE", "LOC"):
-            return  # "Moscow, Russia", "University of California, Santa Cruz": an address, not an identity
-        if noun.pos_ == "PROPN" and appos.pos_ == "PROPN":
-            return  # two names side by side are a list or an acronym more often than an identity
-        if appos.ent_type_ in ("DATE", "TIME", "CARDINAL", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"):
-            return
-        region = self.subtree(appos)
-        opener = min(region) - 1
-        if opener < 0 or self.doc[opener].text not in BRACKETS:
-            return  # "the pop group The Pretty Things": a name that restricts, not an aside
-        if opener - 1 < 0 or (opener - 1) not in self.subtree(noun):
-            return  # the parser hung the aside on a noun it does not follow
-        if any(c.dep_ == "advmod" for c in appos.children):
-            return  # "birds, particularly nestlings": an example, not an identity
-        own = [i for i in self.np_tokens(noun) if i not in region]
-        # the description keeps its own modifiers: "an instrument built by the European Space Agency"
-        other = sorted(region)
-        while other and self.doc[other[-1]].text in BRACKETS:
-            other.pop()
-        bracketed = self.doc[opener].text in ("(", "[")
-        if bracketed:
-            return  # "(a method known as ...)", "(Center for ...)": a gloss; brackets() cuts it
-        cop = "are" if noun.tag_ in ("NNS", "NNPS") else "is"
-        if appos.pos_ == "PROPN" and noun.pos_ == "NOUN":
-            # keep the name in the clause; restate the description unless it is empty ("the planet")
-            cut(selected, own, self.doc)
-            for i in (min(region) - 1, max(region) + 1):
-                if i in selected and self.doc[i].text in BRACKETS:
-                    selected.discard(i)
-            if len([i for i in own if not self.doc[i].is_punct]) > 2:
-                self.emit([*other, cop, *own], ClaimKind.FACT, "")
-            return
-        cut(selected, region, self.doc)
-        self.emit([*own, cop, *other], ClaimKind.FACT, "", self.definite(own))
-
-    def brackets(self, selected: set[int]) -> None:
-        """Cut what sits between brackets or a pair of dashes; restate it when it is a clause."""
-        opened: dict[str, int] = {}
-        pairs = {"(": ")", "[": "]"}
-        for i in sorted(selected):
-            text = self.doc[i].text
-            if text in pairs:
-                opened[pairs[text]] = i
-            elif text in (")", "]") and text in opened:
-                self.bracketed(opened.pop(text), i, selected)
-            elif text in ("—", "–", "--"):
-                if "dash" in opened:
-                    self.bracketed(opened.pop("dash"), i, selected)
-                else:
-                    opened["dash"] = i
-
-    def bracketed(self, start: int, end: int, selected: set[int]) -> None:
-        inner = {i for i in range(start + 1, end) if i in selected}
-        if not inner or len(inner) == len(selected) - 2:
-            return
-        self.life_dates(start, end)
-        clause = next((self.doc[i] for i in inner if _subject(self.doc[i]) is not None), None)
-        selected -= inner | {start, end}
-        if clause is not None and self.subtree(clause) <= inner:
-            self.clause(clause, _Lead(), "")
-
-    def life_dates(self, start: int, end: int) -> None:
-        """ "Brian Pendleton (13 April 1944 – 16 May 2001) was ..." also says when he was born and died."""
-        person = self.doc[start - 1] if start > self.sent.start else None
-        if person is None or person.pos_ != "PROPN" or person.ent_type_ != "PERSON":
-            return
-        inner = self.doc[start + 1 : end]
-        dash = next((t.i for t in inner if t.text in ("–", "-", "—")), None)
-        if dash is None:
-            return
-        born = [t.i for t in inner if t.i < dash and t.ent_type_ == "DATE"]
-        died = [t.i for t in inner if t.i > dash and t.ent_type_ == "DATE"]
-        if not born or not died:
-            return
-        name = [t.i for t in person.subtree if t.i < start and (t.pos_ == "PROPN" or t.i == person.i)]
-        on = "on" if len(born) > 1 else "in"
-        self.emit([*name, "was born", on, *born], ClaimKind.FACT, "")
-        on = "on" if len(died) > 1 else "in"
-        self.emit([*name, "died", on, *died], ClaimKind.FACT, "")
-
-    # -- coordinated objects ---------------------------------------------------------------------
-    def coordination(self, selected: set[int]) -> list[_Group]:
-        groups: list[_Group] = []
-        claimed: set[int] = set()
-        for i in sorted(selected):
-            token = self.doc[i]
-            if i in claimed:
-                continue
-            members = self.members(token)
-            if len(members) < 2 or not all(m.i in selected and m.i not in self.quoted for m in members):
-                continue
-            regions, glue = [], set()
-            for member in members:
-                region = self.subtree(member)
-                for child in member.children:
-                    if child.dep_ == "conj":
-                        region -= self.subtree(child)
-                    elif child.dep_ in ("cc", "preconj") or (child.dep_ == "punct" and child.text == ","):
-                        region.discard(child.i)
-                        glue.add(child.i)
-                regions.append(region)
-            group = _Group(members, regions, glue)
-            last = members[-1]
-            # a place or date after the last of two nouns is read as theirs; after a longer list it
-            # belongs to the last item ("colonies in Japan and greenhouses in Belgium")
-            shareable = members[0].pos_ in ("NOUN", "PROPN") and len(members) == 2
-            for child in last.children if shareable else ():
-                if child.dep_ == "prep" and any(
-                    t.ent_type_ in SHARED_ENTS for t in child.subtree if t.dep_ == "pobj" or t.head == child
-                ):
-                    group.shared |= self.subtree(child)
-            for member in members[:-1]:
-                self.shared[member.i] = set(group.shared)
-            first, second = members[0], members[-1]
-            if first.pos_ == "VERB" and not any(c.dep_ == "aux" for c in second.children):
-                # "scheduled to begin in March and finish by 2025": both take the "to"
-                group.left |= {c.i for c in first.children if c.dep_ == "aux" and c.i < first.i}
-            elif len(members) == 2 and first.pos_ in ("NOUN", "PROPN"):
-                own = [c for c in second.children if c.dep_ in ("det", "poss", "amod")]
-                if not own:
-                    for child in first.children:
-                        if child.dep_ in ("det", "poss") and child.i < first.i:
-                            group.left |= self.subtree(child)
-            claimed.update(m.i for m in members)
-            groups.append(group)
-        return groups
-
-    def members(self, token: Token) -> list[Token]:
-        """``token`` and its chain of coordinated nouns (or prepositions), when splitting is safe."""
-        nominal = token.pos_ in ("NOUN", "PROPN") and token.dep_ in ("dobj", "pobj", "attr")
-        prepositional = token.dep_ == "prep" and token.pos_ == "ADP"
-        verbal = token.dep_ == "xcomp" and token.pos_ == "VERB"
-        if not (nominal or prepositional or verbal):
-            return []
-        if nominal and token.dep_ == "pobj" and token.head.lower_ in NO_SPLIT_PREPS:
-            return []
-        if nominal and token.dep_ == "pobj" and token.head.head.pos_ == "PROPN" and token.pos_ == "PROPN":
-            return []  # "Center for Predictive Engineering and Computational Sciences" is one name
-        members = [token]
-        node = token
-        while True:
-            ccs = [c for c in node.children if c.dep_ == "cc"]
-            if any(c.lower_ not in ("and", "as well as") for c in ccs):
-                return []
-            nxt = next((c for c in node.children if c.dep_ == "conj"), None)
-            if nxt is None:
-                break
-            if nominal and nxt.pos_ not in ("NOUN", "PROPN"):
-                return []
-            if prepositional and nxt.pos_ != "ADP":
-                return []
-            if verbal and (nxt.pos_ != "VERB" or _subject(nxt) is not None):
-                return []
-            members.append(nxt)
-            node = nxt
-        if len(members) > 1 and nominal:
-            for ent in self.sent.ents:
-                span = range(ent.start, ent.end)
-                if token.i in span and members[1].i in span:
-                    return []  # "Bosnia and Herzegovina" is one name
-        return members
-
-    def variants(self, selected: set[int], groups: list[_Group]) -> list[set[int]]:
-        variants = [set(selected)]
-        for group in groups:
-            if len(variants) * len(group.members) > MAX_VARIANTS:
-                break
-            out = []
-            for variant in variants:
-                if group.members[0].i not in variant:
-                    out.append(variant)
-                    continue
-                for k, _member in enumerate(group.members):
-                    chosen = set(variant)
-                    for j, region in enumerate(group.regions):
-                        if j != k:
-                            cut(chosen, region & chosen, self.doc)
-                    chosen -= group.glue
-                    if k < len(group.members) - 1:
-                        chosen |= group.shared
-                    if k > 0:
-                        chosen |= group.left
-                    out.append(chosen)
-            variants = out
-        return variants
 
 
 def decompose(sent: Span, quoted: Sequence[bool], reps: dict[int, Replacement]) -> list[Draft]:

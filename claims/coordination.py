@@ -1,0 +1,150 @@
+"""Coordinated objects: "the liaison mission and information office in Moscow" gives one claim each.
+
+A mixin of the sentence decomposer (``claims.decompose``): it finds the groups of coordinated nouns,
+prepositions or infinitives that are safe to split, and the token sets of each variant of a clause.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from claims.context import subject_of
+from claims.render import cut
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+# Relations that need all their members ("between A and B") or lists of examples ("such as A and B").
+NO_SPLIT_PREPS = frozenset(
+    {"between", "among", "amongst", "amid", "amidst", "versus", "vs", "like", "as", "including", "from"}
+)
+SHARED_ENTS = frozenset({"GPE", "LOC", "FAC", "DATE"})
+MAX_VARIANTS = 8
+
+
+@dataclass(slots=True)
+class Group:
+    members: list[Token]
+    regions: list[set[int]]
+    glue: set[int]
+    shared: set[int] = field(default_factory=set)  # a place or date of the last member, for all
+    left: set[int] = field(default_factory=set)  # the first member's determiner, for the second
+
+
+class CoordinationRules:
+    """Needs the decomposer's sentence, its quoted tokens, ``shared`` tokens per noun, and ``subtree``."""
+
+    sent: Span
+    doc: Doc
+    quoted: set[int]
+    shared: dict[int, set[int]]
+
+    if TYPE_CHECKING:  # provided by the decomposer
+
+        def subtree(self, token: Token) -> set[int]: ...
+
+    def coordination(self, selected: set[int]) -> list[Group]:
+        groups: list[Group] = []
+        claimed: set[int] = set()
+        for i in sorted(selected):
+            token = self.doc[i]
+            if i in claimed:
+                continue
+            members = self.members(token)
+            if len(members) < 2 or not all(m.i in selected and m.i not in self.quoted for m in members):
+                continue
+            regions, glue = [], set()
+            for member in members:
+                region = self.subtree(member)
+                for child in member.children:
+                    if child.dep_ == "conj":
+                        region -= self.subtree(child)
+                    elif child.dep_ in ("cc", "preconj") or (child.dep_ == "punct" and child.text == ","):
+                        region.discard(child.i)
+                        glue.add(child.i)
+                regions.append(region)
+            group = Group(members, regions, glue)
+            last = members[-1]
+            # a place or date after the last of two nouns is read as theirs; after a longer list it
+            # belongs to the last item ("colonies in Japan and greenhouses in Belgium")
+            shareable = members[0].pos_ in ("NOUN", "PROPN") and len(members) == 2
+            for child in last.children if shareable else ():
+                if child.dep_ == "prep" and any(
+                    t.ent_type_ in SHARED_ENTS for t in child.subtree if t.dep_ == "pobj" or t.head == child
+                ):
+                    group.shared |= self.subtree(child)
+            for member in members[:-1]:
+                self.shared[member.i] = set(group.shared)
+            first, second = members[0], members[-1]
+            if first.pos_ == "VERB" and not any(c.dep_ == "aux" for c in second.children):
+                # "scheduled to begin in March and finish by 2025": both take the "to"
+                group.left |= {c.i for c in first.children if c.dep_ == "aux" and c.i < first.i}
+            elif len(members) == 2 and first.pos_ in ("NOUN", "PROPN"):
+                own = [c for c in second.children if c.dep_ in ("det", "poss", "amod")]
+                if not own:
+                    for child in first.children:
+                        if child.dep_ in ("det", "poss") and child.i < first.i:
+                            group.left |= self.subtree(child)
+            claimed.update(m.i for m in members)
+            groups.append(group)
+        return groups
+
+    def members(self, token: Token) -> list[Token]:
+        """``token`` and its chain of coordinated nouns (or prepositions), when splitting is safe."""
+        nominal = token.pos_ in ("NOUN", "PROPN") and token.dep_ in ("dobj", "pobj", "attr")
+        prepositional = token.dep_ == "prep" and token.pos_ == "ADP"
+        verbal = token.dep_ == "xcomp" and token.pos_ == "VERB"
+        if not (nominal or prepositional or verbal):
+            return []
+        if nominal and token.dep_ == "pobj" and token.head.lower_ in NO_SPLIT_PREPS:
+            return []
+        if nominal and token.dep_ == "pobj" and token.head.head.pos_ == "PROPN" and token.pos_ == "PROPN":
+            return []  # "Center for Predictive Engineering and Computational Sciences" is one name
+        members = [token]
+        node = token
+        while True:
+            ccs = [c for c in node.children if c.dep_ == "cc"]
+            if any(c.lower_ not in ("and", "as well as") for c in ccs):
+                return []
+            nxt = next((c for c in node.children if c.dep_ == "conj"), None)
+            if nxt is None:
+                break
+            if nominal and nxt.pos_ not in ("NOUN", "PROPN"):
+                return []
+            if prepositional and nxt.pos_ != "ADP":
+                return []
+            if verbal and (nxt.pos_ != "VERB" or subject_of(nxt) is not None):
+                return []
+            members.append(nxt)
+            node = nxt
+        if len(members) > 1 and nominal:
+            for ent in self.sent.ents:
+                span = range(ent.start, ent.end)
+                if token.i in span and members[1].i in span:
+                    return []  # "Bosnia and Herzegovina" is one name
+        return members
+
+    def variants(self, selected: set[int], groups: list[Group]) -> list[set[int]]:
+        variants = [set(selected)]
+        for group in groups:
+            if len(variants) * len(group.members) > MAX_VARIANTS:
+                break
+            out = []
+            for variant in variants:
+                if group.members[0].i not in variant:
+                    out.append(variant)
+                    continue
+                for k, _member in enumerate(group.members):
+                    chosen = set(variant)
+                    for j, region in enumerate(group.regions):
+                        if j != k:
+                            cut(chosen, region & chosen, self.doc)
+                    chosen -= group.glue
+                    if k < len(group.members) - 1:
+                        chosen |= group.shared
+                    if k > 0:
+                        chosen |= group.left
+                    out.append(chosen)
+            variants = out
+        return variants

@@ -1,0 +1,228 @@
+"""Modifiers cut out of a clause and restated as claims of their own.
+
+A mixin of the sentence decomposer (``claims.decompose``): relative clauses ("the mission, which was
+established in 2002"), participle modifiers, appositions, places ("where ministers had gathered"),
+bracket and dash insertions, and a person's life dates in brackets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from claims.context import subject_of
+from claims.inflect import copula, past, present
+from claims.render import BRACKETS, Replacement, cut, render
+from claims.types import ClaimKind
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+    from claims.decompose import Lead
+
+
+class ModifierRules:
+    """Needs the decomposer's sentence, replacements and its clause, emit and noun-phrase methods."""
+
+    sent: Span
+    doc: Doc
+    quoted: set[int]
+    reps: dict[int, Replacement]
+
+    if TYPE_CHECKING:  # provided by the decomposer
+
+        def subtree(self, token: Token) -> set[int]: ...
+
+        def emit(
+            self,
+            pieces: Iterable[int | str],
+            kind: ClaimKind,
+            attributed_to: str,
+            local: dict[int, Replacement] | None = None,
+        ) -> None: ...
+
+        def np_tokens(self, head: Token) -> list[int]: ...
+
+        def definite(self, phrase: Sequence[int]) -> dict[int, Replacement]: ...
+
+        def clause(
+            self, verb: Token, lead: Lead | None, attributed_to: str, local: dict[int, Replacement] | None = None
+        ) -> None: ...
+
+        def participle_clause(self, adv: Token) -> bool: ...
+
+    def modifiers(self, selected: set[int], past_tense: bool, own: int | None = None) -> None:
+        """Restate the modifiers inside ``selected`` (except its own head ``own``) and cut them out."""
+        for i in sorted(selected):
+            if i not in selected or i == own or i in self.quoted:
+                continue
+            token = self.doc[i]
+            if token.dep_ == "relcl":
+                self.relative(token, selected, past_tense)
+            elif token.dep_ == "acl" and self.participle_clause(token):
+                self.participle(token, token.head, selected, past_tense)
+            elif (
+                token.dep_ == "advcl"
+                and token.tag_ in ("VBN", "VBD")
+                and subject_of(token) is None
+                and token.i - 1 in selected
+                and token.i - 1 not in self.subtree(token)
+                and self.doc[token.i - 1].pos_ in ("NOUN", "PROPN")
+                and not any(c.dep_ in ("mark", "aux", "auxpass", "dobj") for c in token.children)
+            ):
+                # the small parser often hangs "a council meant to promote" on the verb
+                self.participle(token, self.doc[token.i - 1], selected, past_tense)
+            elif token.dep_ == "appos":
+                self.apposition(token, selected)
+
+    def relative(self, rel: Token, selected: set[int], past_tense: bool) -> None:
+        pronoun = next(
+            (t for t in rel.subtree if t.tag_ in ("WDT", "WP", "WP$") and (t.head == rel or t.tag_ == "WP$")),
+            None,
+        )
+        if pronoun is None:
+            self.place_relative(rel, selected, past_tense)
+            return
+        if pronoun.tag_ != "WP$" and pronoun.dep_ not in ("nsubj", "nsubjpass"):
+            return
+        before = pronoun.i - 1
+        while before > self.sent.start and self.doc[before].is_punct:
+            before -= 1
+        candidate = self.doc[before]
+        head = rel.head
+        if candidate.pos_ in ("NOUN", "PROPN") and candidate.i in self.subtree(head):
+            head = candidate
+        if head.pos_ not in ("NOUN", "PROPN"):
+            return
+        copular_subject = subject_of(head.head) if head.dep_ == "attr" else None
+        if copular_subject is not None and copular_subject.pos_ == "PROPN":
+            head = copular_subject  # "Ben Davis was a footballer who signed ...": Ben Davis signed
+        noun = [i for i in self.np_tokens(head) if i not in self.subtree(rel)]
+        cut(selected, self.subtree(rel), self.doc)
+        text = render(self.doc, noun, {**self.reps, **self.definite(noun)}, finish=False)
+        if pronoun.tag_ == "WP$":
+            plural_s = head.tag_ in ("NNS", "NNPS") and head.text.endswith("s")
+            text += "'" if plural_s else "'s"
+        # the clause is restated whole, coordinated verbs and all, with the pronoun as its noun
+        self.clause(rel, None, "", {pronoun.i: Replacement(pronoun.i, pronoun.i + 1, text, source=tuple(noun))})
+
+    def place_relative(self, rel: Token, selected: set[int], past_tense: bool) -> None:
+        """ "... in Brussels, where ministers had gathered" gives "Ministers had gathered in Brussels"."""
+        where = next((c for c in rel.children if c.lower_ == "where" and c.tag_ == "WRB"), None)
+        head = rel.head
+        if where is None or head.pos_ not in ("NOUN", "PROPN") or subject_of(rel) is None:
+            return
+        noun = [i for i in self.np_tokens(head) if i not in self.subtree(rel)]
+        predicate = self.subtree(rel) - {where.i}
+        cut(selected, self.subtree(rel), self.doc)
+        self.modifiers(predicate, past_tense, rel.i)
+        prep = "in" if head.ent_type_ in ("GPE", "LOC") else "at"
+        self.emit([*sorted(predicate), prep, *noun], ClaimKind.FACT, "", self.definite(noun))
+
+    def participle(self, part: Token, noun: Token, selected: set[int], past_tense: bool) -> None:
+        if noun.pos_ not in ("NOUN", "PROPN") or len(self.subtree(part)) < 2:
+            return
+        phrase = [i for i in self.np_tokens(noun) if i not in self.subtree(part)]
+        dated = any(self.doc[i].ent_type_ == "DATE" for i in self.subtree(part))
+        cop = copula(past_tense or dated, noun.tag_ in ("NNS", "NNPS"))
+        conjs = [c for c in part.children if c.dep_ == "conj" and c.tag_ in ("VBN", "VBG")]
+        predicate = self.subtree(part)
+        for conj in conjs:
+            predicate -= self.subtree(conj)
+        predicate -= {c.i for c in part.children if c.dep_ == "cc"}
+        cut(selected, self.subtree(part), self.doc)
+        plural = noun.tag_ in ("NNS", "NNPS")
+        for head, pred in [(part, predicate), *((c, self.subtree(c)) for c in conjs)]:
+            self.modifiers(pred, past_tense, head.i)
+            local = self.definite(phrase)
+            if head.tag_ == "VBG":
+                # "an edition restoring the songs": "The edition restored the songs"
+                verb = past(head.lemma_) if past_tense else present(head.lemma_, plural)
+                local[head.i] = Replacement(head.i, head.i + 1, verb)
+                self.emit([*phrase, *sorted(pred)], ClaimKind.FACT, "", local)
+            else:
+                self.emit([*phrase, cop, *sorted(pred)], ClaimKind.FACT, "", local)
+
+    def apposition(self, appos: Token, selected: set[int]) -> None:
+        noun = appos.head
+        if noun.pos_ not in ("NOUN", "PROPN"):
+            return
+        if appos.ent_type_ in ("GPE", "LOC") or noun.ent_type_ in ("GPE", "LOC"):
+            return  # "Moscow, Russia", "University of California, Santa Cruz": an address, not an identity
+        if noun.pos_ == "PROPN" and appos.pos_ == "PROPN":
+            return  # two names side by side are a list or an acronym more often than an identity
+        if appos.ent_type_ in ("DATE", "TIME", "CARDINAL", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"):
+            return
+        region = self.subtree(appos)
+        opener = min(region) - 1
+        if opener < 0 or self.doc[opener].text not in BRACKETS:
+            return  # "the pop group The Pretty Things": a name that restricts, not an aside
+        if opener - 1 < 0 or (opener - 1) not in self.subtree(noun):
+            return  # the parser hung the aside on a noun it does not follow
+        if any(c.dep_ == "advmod" for c in appos.children):
+            return  # "birds, particularly nestlings": an example, not an identity
+        own = [i for i in self.np_tokens(noun) if i not in region]
+        # the description keeps its own modifiers: "an instrument built by the European Space Agency"
+        other = sorted(region)
+        while other and self.doc[other[-1]].text in BRACKETS:
+            other.pop()
+        bracketed = self.doc[opener].text in ("(", "[")
+        if bracketed:
+            return  # "(a method known as ...)", "(Center for ...)": a gloss; brackets() cuts it
+        cop = "are" if noun.tag_ in ("NNS", "NNPS") else "is"
+        if appos.pos_ == "PROPN" and noun.pos_ == "NOUN":
+            # keep the name in the clause; restate the description unless it is empty ("the planet")
+            cut(selected, own, self.doc)
+            for i in (min(region) - 1, max(region) + 1):
+                if i in selected and self.doc[i].text in BRACKETS:
+                    selected.discard(i)
+            if len([i for i in own if not self.doc[i].is_punct]) > 2:
+                self.emit([*other, cop, *own], ClaimKind.FACT, "")
+            return
+        cut(selected, region, self.doc)
+        self.emit([*own, cop, *other], ClaimKind.FACT, "", self.definite(own))
+
+    def brackets(self, selected: set[int]) -> None:
+        """Cut what sits between brackets or a pair of dashes; restate it when it is a clause."""
+        opened: dict[str, int] = {}
+        pairs = {"(": ")", "[": "]"}
+        for i in sorted(selected):
+            text = self.doc[i].text
+            if text in pairs:
+                opened[pairs[text]] = i
+            elif text in (")", "]") and text in opened:
+                self.bracketed(opened.pop(text), i, selected)
+            elif text in ("—", "–", "--"):
+                if "dash" in opened:
+                    self.bracketed(opened.pop("dash"), i, selected)
+                else:
+                    opened["dash"] = i
+
+    def bracketed(self, start: int, end: int, selected: set[int]) -> None:
+        inner = {i for i in range(start + 1, end) if i in selected}
+        if not inner or len(inner) == len(selected) - 2:
+            return
+        self.life_dates(start, end)
+        clause = next((self.doc[i] for i in inner if subject_of(self.doc[i]) is not None), None)
+        selected -= inner | {start, end}
+        if clause is not None and self.subtree(clause) <= inner:
+            self.clause(clause, None, "")
+
+    def life_dates(self, start: int, end: int) -> None:
+        """ "Brian Pendleton (13 April 1944 – 16 May 2001) was ..." also says when he was born and died."""
+        person = self.doc[start - 1] if start > self.sent.start else None
+        if person is None or person.pos_ != "PROPN" or person.ent_type_ != "PERSON":
+            return
+        inner = self.doc[start + 1 : end]
+        dash = next((t.i for t in inner if t.text in ("–", "-", "—")), None)
+        if dash is None:
+            return
+        born = [t.i for t in inner if t.i < dash and t.ent_type_ == "DATE"]
+        died = [t.i for t in inner if t.i > dash and t.ent_type_ == "DATE"]
+        if not born or not died:
+            return
+        name = [t.i for t in person.subtree if t.i < start and (t.pos_ == "PROPN" or t.i == person.i)]
+        on = "on" if len(born) > 1 else "in"
+        self.emit([*name, "was born", on, *born], ClaimKind.FACT, "")
+        on = "on" if len(died) > 1 else "in"
+        self.emit([*name, "died", on, *died], ClaimKind.FACT, "")
