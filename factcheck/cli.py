@@ -363,7 +363,8 @@ def train_verifier_command(
     out: Annotated[Path, typer.Option("--out", "-o", help="Model folder to write (replaced only when complete).")],
     seed: Annotated[int, typer.Option("--seed", help="Random seed: same data and seed, same model.")] = 13,
     epochs: Annotated[
-        float | None, typer.Option("--epochs", min=0.0, help="Epochs over your labels (0: recalibrate only).")
+        float | None,
+        typer.Option("--epochs", min=0.0, help="Epochs over your labels (0: keep the weights, refit the combiner)."),
     ] = None,
     init_from: Annotated[
         Path | None, typer.Option("--init-from", help="Model folder to start from (default: the shipped model).")
@@ -375,13 +376,13 @@ def train_verifier_command(
     then: factcheck check article.md --corpus docs --verifier my-verifier
     """
     with _errors():
-        import shutil
+        import numpy as np
 
-        from factcheck.training.combine import fit_combiner
+        from factcheck.training.combine import fit_combiner, refit_combiner
         from factcheck.training.errors import TrainingError
         from factcheck.training.loop import HyperParameters
-        from factcheck.training.train import train_verifier
-        from factcheck.verify.combine import COMBINER_FILE
+        from factcheck.training.train import train_verifier, user_pairs_not_trained_on
+        from factcheck.verify.combine import COMBINER_FILE, Combiner
         from factcheck.verify.crossencoder import SHIPPED_MODEL
 
         if not data.exists():
@@ -400,9 +401,24 @@ def train_verifier_command(
         if data.is_dir():
             fit_combiner(data, out, seed=seed)
         else:
-            # The combiner reads calibrated probabilities, so the shipped one carries over to a
-            # recalibrated model; refit it with the shared data for a full retrain.
-            shutil.copy(SHIPPED_MODEL / COMBINER_FILE, out / COMBINER_FILE)
+            # The user's corpus gets its own combination of model, checks and similarity, fitted on the
+            # pairs fine-tuning did not see (all of them when --epochs 0) and pulled towards the shipped one.
+            pairs = user_pairs_not_trained_on(data, seed, fine_tuned=report.fine_tuned)
+            start = init_from if init_from is not None and (init_from / COMBINER_FILE).is_file() else SHIPPED_MODEL
+            figures = refit_combiner(pairs, out, Combiner.load(start / COMBINER_FILE), seed=seed)
+            if np.isnan(figures["prior_strength"]):
+                typer.echo(
+                    f"combiner: kept the starting one ({len(pairs)} pairs did not improve its held-out log-loss "
+                    f"{figures['prior_log_loss']:.3f})",
+                    err=True,
+                )
+            else:
+                typer.echo(
+                    f"combiner: refitted on {len(pairs)} pairs, held-out log-loss {figures['prior_log_loss']:.3f} -> "
+                    f"{figures['refit_log_loss']:.3f}, accuracy {figures['prior_accuracy']:.3f} -> "
+                    f"{figures['refit_accuracy']:.3f}",
+                    err=True,
+                )
         typer.echo(f"wrote {report.model_id} to {out} (temperature {report.temperature:.3f})")
 
 

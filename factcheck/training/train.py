@@ -39,6 +39,7 @@ from factcheck.training.scifact import SciFactCorpus, oracle_pairs
 from factcheck.training.sources import read_fever_symmetric, read_user_pairs
 from factcheck.training.text import claim_key
 from factcheck.training.types import Pair, TrainingSet, TrainReport
+from factcheck.verify.crossencoder import CrossEncoderModel
 
 MODEL_VERSION = "1.0"
 SHIPPED_MODEL = Path(__file__).resolve().parent.parent / "models" / "verifier"
@@ -120,7 +121,10 @@ def train_verifier(
     try:
         save_model(model, tokenizer, staging, hp.max_length)  # leaves the model with fp16-rounded weights
         labels = tuple(str(model.config.id2label[i]) for i in range(model.config.num_labels))
-        calibration, metrics = _calibrate(model, tokenizer, training.held_out, labels, hp, pad_id, seed)
+        # Weights left as they were (--epochs 0): the starting model's temperature still holds, and the
+        # combiner refitted on the user's pairs is what adapts the confidences to their corpus.
+        kept = None if standard or "stage1" in stages else CrossEncoderModel(init).temperature
+        calibration, metrics = _calibrate(model, tokenizer, training.held_out, labels, hp, pad_id, seed, kept)
         if standard and evaluate:
             metrics.update(
                 _benchmarks(model, tokenizer, data, labels, hp, pad_id, calibration["temperature"])
@@ -167,7 +171,15 @@ def train_verifier(
         temperature=float(calibration["temperature"]),
         metrics={k: {m: v for m, v in s.items() if isinstance(v, float)} for k, s in metrics.items()},
         wall_time_s=wall,
+        fine_tuned="stage1" in stages,
     )
+
+
+def user_pairs_not_trained_on(path: Path, seed: int, *, fine_tuned: bool) -> tuple[Pair, ...]:
+    """The pairs of a user's file that fine-tuning (same seed) left out: all of them when it only
+    recalibrated, else its held-out split (the whole file when too small to hold any out)."""
+    pairs = read_user_pairs(path)
+    return _user_split(pairs, seed).held_out if fine_tuned else pairs
 
 
 def _user_split(pairs: tuple[Pair, ...], seed: int) -> TrainingSet:
@@ -196,21 +208,24 @@ def _second_stage_pairs(training: TrainingSet, hp: HyperParameters, seed: int) -
 
 def _calibrate(
     model: Any, tokenizer: Any, held_out: tuple[Pair, ...], labels: tuple[str, ...],
-    hp: HyperParameters, pad_id: int, seed: int,
+    hp: HyperParameters, pad_id: int, seed: int, kept_temperature: float | None = None,
 ) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:  # fmt: skip
     ids = {label: i for i, label in enumerate(labels)}
     logits = predict_logits(model, encode(tokenizer, held_out, hp.max_length, ids), pad_id)
     gold = np.array([ids[p.label] for p in held_out])
-    temperature = fit_temperature(logits, gold)
+    temperature = fit_temperature(logits, gold) if kept_temperature is None else kept_temperature
+    after = round(expected_calibration_error(softmax(logits, temperature), gold), 4)
     calibration = {
         "method": "temperature",
         "temperature": round(temperature, 6),
-        "fitted_on": "held-out pairs (never trained on)",
+        "fitted_on": "held-out pairs (never trained on)"
+        if kept_temperature is None
+        else "kept from the starting model (weights not fine-tuned)",
         "pairs": len(held_out),
         "ece_bins": ECE_BINS,
         "ece_before": round(expected_calibration_error(softmax(logits), gold), 4),
-        "ece_after_in_sample": round(expected_calibration_error(softmax(logits, temperature), gold), 4),
-        "ece_after_cross_fitted": round(cross_fitted_ece(logits, gold, seed), 4),
+        "ece_after_in_sample": after,
+        "ece_after_cross_fitted": round(cross_fitted_ece(logits, gold, seed), 4) if kept_temperature is None else after,
     }
     predicted = [labels[i] for i in logits.argmax(axis=1)]
     metrics: dict[str, dict[str, Any]] = {

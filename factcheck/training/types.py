@@ -70,3 +70,4 @@ class TrainReport:
     temperature: float
     metrics: dict[str, dict[str, float]]
     wall_time_s: float
+    fine_tuned: bool = False  # False: the weights are the starting model's, only recalibrated

@@ -42,3 +42,33 @@ def test_bad_combiner_files_say_how_to_refit(tmp_path: Path) -> None:
     bad.write_text('{"labels": ["A"], "features": ["x"], "coef": [[1.0]], "intercept": [0.0]}', encoding="utf-8")
     with pytest.raises(FactcheckError, match="other features"):
         Combiner.load(bad)
+
+
+def _prior() -> Combiner:
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(2000, len(FEATURES)))
+    gold = np.where(x[:, 4] > 0.5, 1, np.where(x[:, 3] > 0, 0, 2))
+    return fit(x, gold, LABELS)
+
+
+def test_fit_with_a_prior_stays_near_it_on_little_data_and_follows_plenty() -> None:
+    prior = _prior()
+    rng = np.random.default_rng(2)
+    # A corpus where NOT ENOUGH INFO is far more common than the prior expects, whatever the features say.
+    x = rng.normal(size=(60, len(FEATURES)))
+    gold = np.where(rng.random(60) < 0.85, 2, np.where(x[:, 3] > 0, 0, 1))
+    strong = fit(x, gold, LABELS, l2=10.0, prior=prior)
+    weak = fit(x, gold, LABELS, l2=1e-4, prior=prior)
+    probe = rng.normal(size=(500, len(FEATURES)))
+    base = prior.predict_proba(probe)
+    assert np.abs(strong.predict_proba(probe) - base).max() < np.abs(weak.predict_proba(probe) - base).max()
+    assert np.abs(strong.predict_proba(probe) - base).mean() < 0.05
+    # Little pull: the NOT ENOUGH INFO share moves towards the corpus's own rate.
+    assert weak.predict_proba(probe)[:, 2].mean() > base[:, 2].mean() + 0.2
+
+
+def test_fit_refuses_a_prior_with_other_labels() -> None:
+    prior = _prior()
+    x = np.random.default_rng(3).normal(size=(30, len(FEATURES)))
+    with pytest.raises(ValueError, match="labels"):
+        fit(x, np.zeros(30, dtype=int), ("REFUTED", "SUPPORTED", "NOT ENOUGH INFO"), prior=prior)

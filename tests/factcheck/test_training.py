@@ -452,3 +452,42 @@ def test_cli_reports_a_bad_data_path_in_one_line(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
     assert not (tmp_path / "o").exists()
+
+
+def test_recalibrating_on_user_labels_refits_the_combiner_and_keeps_the_temperature(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from factcheck.cli import app
+    from factcheck.config import Settings
+    from factcheck.verify.combine import COMBINER_FILE, Combiner
+    from factcheck.verify.model import ModelVerifier
+
+    # A user whose corpus standard says a paraphrase is not enough: every supported pair relabelled.
+    rows = [json.loads(line) for line in PAIRS.read_text(encoding="utf-8").splitlines()]
+    for row in rows:
+        if row["label"].upper().startswith("SUPPORT"):
+            row["label"] = "NOT ENOUGH INFO"
+    labels = tmp_path / "labels.jsonl"
+    labels.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    out = tmp_path / "mine"
+    result = CliRunner().invoke(app, ["train", "verifier", "--data", str(labels), "--epochs", "0", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "combiner: refitted on 42 pairs" in result.stderr
+
+    shipped = CrossEncoderModel()
+    assert CrossEncoderModel(out).temperature == pytest.approx(shipped.temperature, rel=1e-5)
+    record = json.loads((out / COMBINER_FILE).read_text(encoding="utf-8"))["metrics"]
+    assert record["pairs"] == 42 and record["refit_log_loss"] < record["prior_log_loss"]
+    assert not np.allclose(Combiner.load(out / COMBINER_FILE).coef, Combiner.load(SHIPPED_MODEL / COMBINER_FILE).coef)
+
+    from claims.types import Claim
+    from evidence.types import Evidence
+    from factcheck.types import Label
+
+    text, sentence = "Canberra is the capital of Australia.", "Canberra is the capital city of Australia."
+    claim = Claim("c", text, text, "a.md", 0, len(text), 1, 1)
+    ev = Evidence("au.md", "Australia", "au.md", 0, sentence, sentence, 0, len(sentence), 0.03, 0.9, 3.0, 0.9, 1)
+    (before,) = ModelVerifier(Settings(verifier="model")).verify([claim], [(ev,)])
+    (after,) = ModelVerifier(Settings(verifier="model"), out).verify([claim], [(ev,)])
+    assert before.label is Label.SUPPORTED
+    assert after.label is not Label.SUPPORTED
