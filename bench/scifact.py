@@ -241,6 +241,38 @@ def score(gold: Gold, predictions: Sequence[Prediction]) -> Scores:
     return Scores(label, rationale, selection, selection_label, claim_scores(gold, predictions))
 
 
+def bootstrap_intervals(
+    gold: Gold, predictions: Sequence[Prediction], *, rounds: int = 1000, level: float = 0.95, seed: int = 0
+) -> dict[str, tuple[float, float]]:
+    """Percentile bootstrap intervals over claims for abstract label-only F1 and claim macro-F1.
+
+    Each round draws len(gold) claims with replacement (a claim drawn twice counts twice) and scores
+    them with the same functions as the point estimate. It says how far a dev figure can move by the
+    luck of which claims were asked, which is what separates a real change from noise.
+    """
+    import random
+
+    by_id = {p.claim_id: p for p in predictions}
+    ids = sorted(gold)
+    rng = random.Random(seed)
+    label_f1: list[float] = []
+    macro_f1: list[float] = []
+    for _ in range(rounds):
+        drawn = [rng.choice(ids) for _ in ids]
+        sample = {k: replace(gold[cid], id=k) for k, cid in enumerate(drawn)}
+        sample_predictions = [replace(by_id[cid], claim_id=k) for k, cid in enumerate(drawn) if cid in by_id]
+        label_f1.append(abstract_scores(sample, sample_predictions)[0].f1)
+        macro_f1.append(claim_scores(sample, sample_predictions).macro_f1)
+
+    def interval(values: list[float]) -> tuple[float, float]:
+        values = sorted(values)
+        low = values[round((1 - level) / 2 * (len(values) - 1))]
+        high = values[round((1 + level) / 2 * (len(values) - 1))]
+        return low, high
+
+    return {"abstract_label_f1": interval(label_f1), "claim_macro_f1": interval(macro_f1)}
+
+
 def recall_at(gold: Gold, rankings: Mapping[int, Sequence[str]], ks: Sequence[int] = KS) -> dict[int, float]:
     """Mean share of a claim's gold abstracts among its first k ranked abstracts, over claims with
     evidence; a claim missing from ``rankings`` retrieved nothing."""
@@ -750,6 +782,13 @@ def run_eval(
     print(f"verifier id {report.manifest.verifier}; {_setting_text(settings)}")
     print("verdicts: " + ", ".join(f"{label} {n}" for label, n in report.counts().items()))
     print("\n".join(score_table(scores)))
+    intervals = bootstrap_intervals(gold, predictions)
+    print(
+        "95% bootstrap intervals over claims (1,000 resamples): abstract label-only F1 "
+        + "{:.1f} to {:.1f}".format(*(100 * x for x in intervals["abstract_label_f1"]))
+        + ", claim macro-F1 "
+        + "{:.1f} to {:.1f}".format(*(100 * x for x in intervals["claim_macro_f1"]))
+    )
     with_docs = sum(1 for c in gold.values() if c.docs)
     print(
         f"retrieval recall of gold abstracts ({with_docs} claims with evidence): "

@@ -22,6 +22,7 @@ from bench.scifact import (
     Prediction,
     abstract_scores,
     abstract_spans,
+    bootstrap_intervals,
     claim_scores,
     parse_args,
     prf,
@@ -242,3 +243,24 @@ def test_tuning_is_refused_on_dev() -> None:
         parse_args(["--tune"])
     assert stopped.value.code == 2
     assert parse_args(["--tune", "--split", "train"]).tune
+
+
+def test_bootstrap_intervals_are_degenerate_for_a_perfect_run_and_bracket_a_mixed_one() -> None:
+    perfect = [
+        Prediction(7, SUPPORT, (PredictedDoc("100", SUPPORT, (6,)), PredictedDoc("200", SUPPORT, (0,)))),
+        Prediction(8, CONTRADICT, (PredictedDoc("300", CONTRADICT, (4,)),)),
+        Prediction(9, NEI, ()),
+    ]
+    intervals = bootstrap_intervals(GOLD, perfect, rounds=200)
+    assert intervals["abstract_label_f1"] == (1.0, 1.0)
+    # A three-claim resample can miss a label, whose F1 then counts as 0 in the macro average.
+    assert intervals["claim_macro_f1"][1] == 1.0
+
+    # Right on claim 7, wrong label on 8, a false support on NEI claim 9: label-only F1 2 / 4 and 2 / 3.
+    mixed = [perfect[0], Prediction(8, SUPPORT, (PredictedDoc("300", SUPPORT, (4,)),)),
+             Prediction(9, SUPPORT, (PredictedDoc("900", SUPPORT, (1,)),))]
+    point = abstract_scores(GOLD, mixed)[0].f1
+    assert point == pytest.approx(2 * (2 / 4) * (2 / 3) / (2 / 4 + 2 / 3))
+    low, high = bootstrap_intervals(GOLD, mixed, rounds=500)["abstract_label_f1"]
+    assert 0.0 <= low < point < high <= 1.0
+    assert bootstrap_intervals(GOLD, mixed, rounds=500) == bootstrap_intervals(GOLD, mixed, rounds=500)
