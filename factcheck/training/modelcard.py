@@ -134,7 +134,11 @@ def write_model_card(folder: Path, record: dict[str, Any], data_dir: Path | None
         "```",
         "HF_HUB_OFFLINE=1 .venv/bin/python -m factcheck.training --data ../shared/data "
         f"--out factcheck/models/verifier --seed {record['seed']}",
+        "HF_HUB_OFFLINE=1 .venv/bin/python -m factcheck.training.combine --data ../shared/data "
+        f"--model factcheck/models/verifier --seed {record['seed']}",
         "```",
+        "",
+        "`make verifier` runs both. The second step fits the combiner (section above, when present).",
         "",
         "The run is seeded (data sampling, batching, dropout); results can still move slightly with the "
         "number of CPU threads and the torch build, because float reductions run in a different order.",
@@ -153,3 +157,20 @@ def write_model_card(folder: Path, record: dict[str, Any], data_dir: Path | None
         "",
     ]
     (folder / "MODEL_CARD.md").write_text("\n".join(lines), encoding="utf-8")
+
+
+def write_combiner_section(folder: Path, lines: list[str]) -> None:
+    """Put a "## Combiner" section (``lines``, without the heading) in the folder's model card, replacing
+    an earlier one; it goes before "## Training". Written by the combiner fit, which runs after the card."""
+    card = folder / "MODEL_CARD.md"
+    if not card.is_file():
+        return
+    text = card.read_text(encoding="utf-8")
+    start = text.find("\n## Combiner\n")
+    if start != -1:
+        end = text.find("\n## ", start + 1)
+        text = text[:start] + (text[end:] if end != -1 else "\n")
+    section = "\n".join(["## Combiner", "", *lines, ""]) + "\n"
+    where = text.find("\n## Training\n")
+    text = text + "\n" + section if where == -1 else text[: where + 1] + section + text[where + 1 :]
+    card.write_text(text, encoding="utf-8")

@@ -479,6 +479,9 @@ def test_recalibrating_on_user_labels_refits_the_combiner_and_keeps_the_temperat
     record = json.loads((out / COMBINER_FILE).read_text(encoding="utf-8"))["metrics"]
     assert record["pairs"] == 42 and record["refit_log_loss"] < record["prior_log_loss"]
     assert not np.allclose(Combiner.load(out / COMBINER_FILE).coef, Combiner.load(SHIPPED_MODEL / COMBINER_FILE).coef)
+    card = (out / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert card.count("## Combiner") == 1 and "refitted with L2 strength" in card
+    assert card.index("## Combiner") < card.index("\n## Training\n")
 
     from claims.types import Claim
     from evidence.types import Evidence
@@ -491,3 +494,15 @@ def test_recalibrating_on_user_labels_refits_the_combiner_and_keeps_the_temperat
     (after,) = ModelVerifier(Settings(verifier="model"), out).verify([claim], [(ev,)])
     assert before.label is Label.SUPPORTED
     assert after.label is not Label.SUPPORTED
+
+
+def test_combiner_section_goes_before_training_and_replaces_an_earlier_one(tmp_path: Path) -> None:
+    from factcheck.training.modelcard import write_combiner_section
+
+    (tmp_path / "MODEL_CARD.md").write_text("# m\n\n## Metrics\n\nx\n\n## Training\n\ny\n", encoding="utf-8")
+    write_combiner_section(tmp_path, ["first fit"])
+    write_combiner_section(tmp_path, ["second fit"])
+    card = (tmp_path / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert card == "# m\n\n## Metrics\n\nx\n\n## Combiner\n\nsecond fit\n\n## Training\n\ny\n"
+    write_combiner_section(tmp_path / "nowhere", ["no card, nothing written"])
+    assert not (tmp_path / "nowhere").exists()
