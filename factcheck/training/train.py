@@ -183,7 +183,9 @@ def user_pairs_not_trained_on(path: Path, seed: int, *, fine_tuned: bool) -> tup
 
 
 def _user_split(pairs: tuple[Pair, ...], seed: int) -> TrainingSet:
-    chosen = [held_out_draw(seed, claim_key(p.claim)) < USER_HELD_OUT for p in pairs]
+    # Salted: unsalted, the draw is the one that split the shipped model's own data, so a user file of
+    # claims the shipped model trained on would hold none out (and one of its held-out claims, all).
+    chosen = [held_out_draw(seed, f"user:{claim_key(p.claim)}") < USER_HELD_OUT for p in pairs]
     held = tuple(p for p, out in zip(pairs, chosen, strict=True) if out)
     train = tuple(p for p, out in zip(pairs, chosen, strict=True) if not out)
     if not held:  # too few claims to hold any out: calibrate on the training pairs and say so in the card

@@ -506,3 +506,18 @@ def test_combiner_section_goes_before_training_and_replaces_an_earlier_one(tmp_p
     assert card == "# m\n\n## Metrics\n\nx\n\n## Combiner\n\nsecond fit\n\n## Training\n\ny\n"
     write_combiner_section(tmp_path / "nowhere", ["no card, nothing written"])
     assert not (tmp_path / "nowhere").exists()
+
+
+def test_user_split_is_independent_of_the_shipped_models_own_split() -> None:
+    """A user file of claims the shipped model trained on (its own split's draw put them in training)
+    must still get a held-out share for calibration, not a silent fallback to calibrating on everything."""
+    from factcheck.training.dataset import HELD_OUT, held_out_draw
+    from factcheck.training.train import _user_split
+    from factcheck.training.types import Pair
+
+    claims = [f"Compound {i} lowers blood pressure in adults." for i in range(400)]
+    trained = [c for c in claims if held_out_draw(13, claim_key(c)) >= HELD_OUT["scifact_train"]]
+    pairs = tuple(Pair(c, "Some evidence sentence.", "SUPPORTED", "user") for c in trained)
+    split = _user_split(pairs, 13)
+    assert 0.05 * len(pairs) < len(split.held_out) < 0.3 * len(pairs)
+    assert set(split.held_out).isdisjoint(split.train)
