@@ -376,6 +376,8 @@ def train_verifier_command(
     then: factcheck check article.md --corpus docs --verifier my-verifier
     """
     with _errors():
+        import shutil
+
         import numpy as np
 
         from factcheck.training.combine import fit_combiner, refit_combiner
@@ -405,6 +407,8 @@ def train_verifier_command(
             # pairs fine-tuning did not see (all of them when --epochs 0) and pulled towards the shipped one.
             pairs = user_pairs_not_trained_on(data, seed, fine_tuned=report.fine_tuned)
             start = init_from if init_from is not None and (init_from / COMBINER_FILE).is_file() else SHIPPED_MODEL
+            # The starting combiner first, so that an interrupted refit still leaves a usable model folder.
+            shutil.copy(start / COMBINER_FILE, out / COMBINER_FILE)
             figures = refit_combiner(pairs, out, Combiner.load(start / COMBINER_FILE), seed=seed)
             if np.isnan(figures["prior_strength"]):
                 typer.echo(
