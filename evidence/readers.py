@@ -7,7 +7,7 @@ build. Files with other suffixes, hidden files and folders, and whatever the cor
 
 from __future__ import annotations
 
-import fnmatch
+import functools
 import hashlib
 import json
 import os
@@ -197,7 +197,8 @@ def is_ignored(rel: str, patterns: tuple[str, ...]) -> bool:
     The subset of .gitignore that corpus folders need: ``drafts/`` (a trailing slash) leaves out every
     folder of that name; a pattern with a slash (``notes/*.md``, ``/archive``) is matched against the
     relative path from the corpus root, and also leaves out a folder it names; one without (``README*``)
-    against the file name and every folder name on the way. Unlike git, ``*`` also crosses slashes.
+    against the file name and every folder name on the way. As in git, ``*`` stays inside one part
+    of the path and ``**`` crosses parts (``archive/**/*.md``).
     """
     parts = rel.split("/")
     for pattern in patterns:
@@ -208,9 +209,38 @@ def is_ignored(rel: str, patterns: tuple[str, ...]) -> bool:
         names = ["/".join(parts[:i]) for i in range(1, len(parts) + 1)] if anchored else list(parts)
         if pattern.endswith("/"):
             names = names[:-1]  # folders only
-        if any(fnmatch.fnmatchcase(name, body) for name in names):
+        regex = _glob(body)
+        if any(regex.fullmatch(name) for name in names):
             return True
     return False
+
+
+@functools.lru_cache(maxsize=256)
+def _glob(pattern: str) -> re.Pattern[str]:
+    """A .gitignore glob as a regex: ``*`` and ``?`` stay inside one path part, ``**`` crosses parts."""
+    out, i = [], 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif pattern[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif pattern[i] == "?":
+            out.append("[^/]")
+            i += 1
+        elif pattern[i] == "[" and "]" in pattern[i + 2 :]:
+            end = pattern.index("]", i + 2)
+            body = pattern[i + 1 : end].replace("\\", "\\\\")
+            out.append("[" + ("^" + body[1:] if body.startswith("!") else body) + "]")
+            i = end + 1
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    return re.compile("".join(out))
 
 
 def corpus_files(corpus_dir: Path) -> list[Path]:

@@ -219,6 +219,12 @@ def test_fingerprint_changes_with_the_corpus_and_only_then(tmp_path: Path) -> No
         ("archive/2019/a.md", ("/archive",), True),  # an anchored path also names a folder
         ("x/archive/a.md", ("/archive",), False),
         ("keep.md", ("*.txt", "old/"), False),
+        ("notes/deep/a.md", ("notes/*.md",), False),  # as in git, * does not cross a slash
+        ("archive/2019/06/a.md", ("archive/**/*.md",), True),
+        ("archive/a.md", ("archive/**/*.md",), True),  # **/ may match no folder at all
+        ("draft-1.md", ("draft-[0-9].md",), True),
+        ("draft-x.md", ("draft-[!0-9].md",), True),
+        ("draft-3.md", ("draft-[!0-9].md",), False),
     ],
 )
 def test_ignore_patterns_follow_the_gitignore_subset(rel: str, patterns: tuple[str, ...], ignored: bool) -> None:
