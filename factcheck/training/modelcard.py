@@ -81,6 +81,7 @@ def write_model_card(folder: Path, record: dict[str, Any], data_dir: Path | None
         ]
     else:
         lines += [f"Fine-tuned on a user's file: `{record['data']}`.", ""]
+    lines += _soup_lines(record.get("soup"))
     lines += [
         "Pairs per split, source and label:",
         "",
@@ -131,14 +132,7 @@ def write_model_card(folder: Path, record: dict[str, Any], data_dir: Path | None
         "",
         "## Reproduce",
         "",
-        "```",
-        "HF_HUB_OFFLINE=1 .venv/bin/python -m factcheck.training --data ../shared/data "
-        f"--out factcheck/models/verifier --seed {record['seed']}",
-        "HF_HUB_OFFLINE=1 .venv/bin/python -m factcheck.training.combine --data ../shared/data "
-        f"--model factcheck/models/verifier --seed {record['seed']}",
-        "```",
-        "",
-        "`make verifier` runs both. The second step fits the combiner (section above, when present).",
+        *_reproduce_lines(record),
         "",
         "The run is seeded (data sampling, batching, dropout); results can still move slightly with the "
         "number of CPU threads and the torch build, because float reductions run in a different order.",
@@ -157,6 +151,56 @@ def write_model_card(folder: Path, record: dict[str, Any], data_dir: Path | None
         "",
     ]
     (folder / "MODEL_CARD.md").write_text("\n".join(lines), encoding="utf-8")
+
+
+def _soup_lines(soup: dict[str, Any] | None) -> list[str]:
+    if not soup:
+        return []
+    return [
+        "## Third stage: weight interpolation",
+        "",
+        f"The shipped weights are `(1 - alpha) * base + alpha * tuned` with alpha = {soup['alpha']}. `base` is the "
+        "two-stage model described here; `tuned` is `base` fine-tuned for one more epoch on "
+        f"`{soup.get('tuned_data')}`: the SciFact train claims it trained on, each with its gold rationales "
+        "(their label) and the sentences factcheck's own retrieval returns from abstracts that are not gold "
+        "(NOT ENOUGH INFO). Alone, that stage teaches the model to abstain on topical look-alikes but also "
+        "on real rationales; the interpolation keeps most of both. "
+        f"{soup.get('chosen_by', '')}".rstrip(),
+        "",
+        f"Third stage: {soup.get('tuned_stages')}. The temperature and the combiner below are refitted "
+        "for the interpolated weights on the held-out pairs of the standard recipe.",
+        "",
+    ]
+
+
+def _reproduce_lines(record: dict[str, Any]) -> list[str]:
+    seed = record["seed"]
+    if record.get("soup"):
+        return [
+            "`make verifier` runs these steps (stage folders under `build/verifier/`):",
+            "",
+            "```",
+            f"python -m factcheck.training --data ../shared/data --out build/verifier/base --seed {seed}",
+            "python bench/scifact_pairs.py --claims trained --labels hard-negatives --model build/verifier/base "
+            "--index-dir build/verifier/scifact-index --out build/verifier/hard-negatives.jsonl",
+            "python -m factcheck.training --data build/verifier/hard-negatives.jsonl --init-from "
+            f"build/verifier/base --epochs 1 --threads 2 --out build/verifier/tuned --seed {seed}",
+            f"python -m factcheck.training.soup --base build/verifier/base --tuned build/verifier/tuned --alpha "
+            f"{record['soup']['alpha']} --out factcheck/models/verifier --seed {seed}",
+            "```",
+            "",
+            "The last step also fits the combiner (section above).",
+        ]
+    return [
+        "```",
+        "HF_HUB_OFFLINE=1 .venv/bin/python -m factcheck.training --data ../shared/data "
+        f"--out factcheck/models/verifier --seed {seed}",
+        "HF_HUB_OFFLINE=1 .venv/bin/python -m factcheck.training.combine --data ../shared/data "
+        f"--model factcheck/models/verifier --seed {seed}",
+        "```",
+        "",
+        "`make verifier` runs both. The second step fits the combiner (section above, when present).",
+    ]
 
 
 def write_combiner_section(folder: Path, lines: list[str]) -> None:

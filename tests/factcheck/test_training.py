@@ -521,3 +521,53 @@ def test_user_split_is_independent_of_the_shipped_models_own_split() -> None:
     split = _user_split(pairs, 13)
     assert 0.05 * len(pairs) < len(split.held_out) < 0.3 * len(pairs)
     assert set(split.held_out).isdisjoint(split.train)
+
+
+def test_soup_interpolates_weights_and_writes_a_calibrated_model(tmp_path: Path) -> None:
+    from safetensors.torch import load_file
+
+    from factcheck.training.soup import mixed_state, soup
+    from factcheck.verify.combine import COMBINER_FILE
+
+    tuned = tmp_path / "tuned"
+    train_verifier(
+        PAIRS, tuned, seed=5, hyper=HyperParameters(learning_rate=1e-3, epochs=1.0, max_steps=3), log=lambda m: None
+    )
+    base_w, tuned_w = load_file(str(SHIPPED_MODEL / "model.safetensors")), load_file(str(tuned / "model.safetensors"))
+    name = next(k for k in base_w if not base_w[k].float().equal(tuned_w[k].float()))
+    for alpha in (0.0, 0.25, 1.0):
+        mixed = mixed_state(SHIPPED_MODEL, tuned, alpha)[name]
+        expected = (1 - alpha) * base_w[name].float() + alpha * tuned_w[name].float()
+        assert np.allclose(mixed.numpy(), expected.numpy(), atol=1e-6), alpha
+    with pytest.raises(TrainingError, match=r"outside 0\.\.1"):
+        mixed_state(SHIPPED_MODEL, tuned, 1.5)
+
+    data = write_tiny_data(tmp_path / "data")
+    out = tmp_path / "models" / "soup"
+    record = soup(SHIPPED_MODEL, tuned, 0.5, out, data, why="a test", log=lambda m: None)
+    assert sorted(p.name for p in out.parent.iterdir()) == ["soup"], "no staging folder is left behind"
+    assert record["recipe"] == "soup" and record["soup"]["alpha"] == 0.5
+    written = load_file(str(out / "model.safetensors"))[name].float()
+    midway = (base_w[name].float() + tuned_w[name].float()) / 2
+    assert np.allclose(written.numpy(), midway.numpy(), atol=2e-3), "fp16 storage rounds, nothing more"
+    model = CrossEncoderModel(out, quantize=False)
+    assert model.temperature == pytest.approx(record["calibration"]["temperature"], rel=1e-5)
+    assert (out / COMBINER_FILE).is_file()
+    card = (out / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert "alpha = 0.5" in card and "a test" in card and "factcheck.training.soup" in card
+
+
+def test_soup_refuses_models_of_another_shape(tmp_path: Path) -> None:
+    import torch
+    from safetensors.torch import load_file, save_file
+
+    from factcheck.training.soup import mixed_state
+
+    other = tmp_path / "other"
+    other.mkdir()
+    weights = load_file(str(SHIPPED_MODEL / "model.safetensors"))
+    weights.pop(next(iter(weights)))
+    weights["extra"] = torch.zeros(2)
+    save_file(weights, str(other / "model.safetensors"))
+    with pytest.raises(TrainingError, match="not the same architecture"):
+        mixed_state(SHIPPED_MODEL, other, 0.5)
