@@ -81,7 +81,6 @@ def write_model_card(folder: Path, record: dict[str, Any], data_dir: Path | None
         ]
     else:
         lines += [f"Fine-tuned on a user's file: `{record['data']}`.", ""]
-    lines += _soup_lines(record.get("soup"))
     lines += [
         "Pairs per split, source and label:",
         "",
@@ -92,8 +91,8 @@ def write_model_card(folder: Path, record: dict[str, Any], data_dir: Path | None
         for source, labels in sources.items():
             lines += [f"| {split} | {source} | {label} | {n} |" for label, n in labels.items()]
     cal = record["calibration"]
+    lines += ["", *_soup_lines(record.get("soup"))]
     lines += [
-        "",
         "## Metrics",
         "",
         "Accuracy and macro-F1 of the fp32 weights (temperature scaling does not change the argmax; "
@@ -167,10 +166,23 @@ def _soup_lines(soup: dict[str, Any] | None) -> list[str]:
         "on real rationales; the interpolation keeps most of both. "
         f"{soup.get('chosen_by', '')}".rstrip(),
         "",
-        f"Third stage: {soup.get('tuned_stages')}. The temperature and the combiner below are refitted "
-        "for the interpolated weights on the held-out pairs of the standard recipe.",
+        f"Third stage: {_stage_text(soup.get('tuned_stages') or {})}. The temperature and the combiner below are "
+        "refitted for the interpolated weights on the held-out pairs of the standard recipe"
+        + (
+            f"; interpolating and recalibrating took {soup['wall_time_s'] / 60:.1f} min."
+            if "wall_time_s" in soup
+            else "."
+        ),
         "",
     ]
+
+
+def _stage_text(stages: dict[str, dict[str, Any]]) -> str:
+    return "; ".join(
+        f"{name} {s.get('steps')} steps over {s.get('pairs')} pairs in {s.get('seconds')} s, final loss "
+        f"{s.get('final_loss')}"
+        for name, s in stages.items()
+    ) or "none recorded"
 
 
 def _reproduce_lines(record: dict[str, Any]) -> list[str]:
@@ -186,7 +198,8 @@ def _reproduce_lines(record: dict[str, Any]) -> list[str]:
             "python -m factcheck.training --data build/verifier/hard-negatives.jsonl --init-from "
             f"build/verifier/base --epochs 1 --threads 2 --out build/verifier/tuned --seed {seed}",
             f"python -m factcheck.training.soup --base build/verifier/base --tuned build/verifier/tuned --alpha "
-            f"{record['soup']['alpha']} --out factcheck/models/verifier --seed {seed}",
+            f"{record['soup']['alpha']} --out factcheck/models/verifier --seed {seed} --model-id {record['model_id']} "
+            "--why ...",
             "```",
             "",
             "The last step also fits the combiner (section above).",

@@ -53,6 +53,7 @@ def soup(
     *,
     seed: int = 13,
     why: str = "",
+    model_id: str | None = None,
     log: Log = print,
 ) -> dict[str, Any]:
     """Write the interpolated model to ``out`` (atomically), calibrated and with its combiner fitted."""
@@ -87,7 +88,7 @@ def soup(
         tuned_record = json.loads((tuned / "training.json").read_text(encoding="utf-8"))
         record = {
             **base_record,
-            "model_id": f"{base_record['model_id']}-soup",
+            "model_id": model_id or f"{base_record['model_id']}-soup",
             "recipe": "soup",
             "soup": {
                 "alpha": alpha,
@@ -99,8 +100,9 @@ def soup(
             },
             "metrics": metrics,
             "calibration": calibration,
-            "wall_time_s": round(time.monotonic() - started, 1),
         }
+        # The base's wall time and threads stay: the card's Training section describes the base run.
+        record["soup"]["wall_time_s"] = round(time.monotonic() - started, 1)
         (staging / "calibration.json").write_text(json.dumps(calibration, indent=2) + "\n", encoding="utf-8")
         (staging / "training.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
         write_model_card(staging, record, data)
@@ -124,10 +126,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--why", default="", help="how alpha was chosen, for the model card")
+    parser.add_argument("--model-id", default=None, help="id of the result (default: the base's id + '-soup')")
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     try:
-        soup(args.base, args.tuned, args.alpha, args.out, args.data, seed=args.seed, why=args.why)
+        soup(
+            args.base, args.tuned, args.alpha, args.out, args.data,
+            seed=args.seed, why=args.why, model_id=args.model_id,
+        )  # fmt: skip
     except TrainingError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
