@@ -39,6 +39,11 @@ def mixed_state(base: Path, tuned: Path, alpha: float) -> dict[str, Any]:
         raise TrainingError(f"{base} and {tuned} are not the same architecture: soup only fine-tuned copies")
     out = {}
     for name, tensor in first.items():
+        if not tensor.is_floating_point():  # ids and counters cannot be averaged, only shared
+            if not torch.equal(tensor, second[name]):
+                raise TrainingError(f"{base} and {tuned} differ in the integer tensor {name}: not fine-tuned copies")
+            out[name] = tensor
+            continue
         a, b = tensor.to(torch.float32), second[name].to(torch.float32)
         out[name] = a if torch.equal(a, b) else torch.lerp(a, b, alpha)
     return out

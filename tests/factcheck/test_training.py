@@ -571,3 +571,20 @@ def test_soup_refuses_models_of_another_shape(tmp_path: Path) -> None:
     save_file(weights, str(other / "model.safetensors"))
     with pytest.raises(TrainingError, match="not the same architecture"):
         mixed_state(SHIPPED_MODEL, other, 0.5)
+
+
+def test_soup_keeps_integer_tensors_and_refuses_when_they_differ(tmp_path: Path) -> None:
+    import torch
+    from safetensors.torch import save_file
+
+    from factcheck.training.soup import mixed_state
+
+    for name, ids in (("a", [0, 1, 2]), ("b", [0, 1, 2]), ("c", [2, 1, 0])):
+        (tmp_path / name).mkdir()
+        weights = {"w": torch.full((2,), 1.0 if name == "a" else 3.0), "ids": torch.tensor(ids)}
+        save_file(weights, str(tmp_path / name / "model.safetensors"))
+    mixed = mixed_state(tmp_path / "a", tmp_path / "b", 0.5)
+    assert mixed["ids"].dtype == torch.int64 and mixed["ids"].tolist() == [0, 1, 2]
+    assert mixed["w"].tolist() == [2.0, 2.0]
+    with pytest.raises(TrainingError, match="integer tensor ids"):
+        mixed_state(tmp_path / "a", tmp_path / "c", 0.5)
