@@ -65,7 +65,7 @@ def soup(
     from factcheck.training.combine import fit_combiner
     from factcheck.training.dataset import held_out_pairs
     from factcheck.training.modelcard import write_model_card
-    from factcheck.training.train import _benchmarks, _calibrate
+    from factcheck.training.train import _benchmarks, _calibrate, replace_folder, staging_for
 
     started = time.monotonic()
     for folder in (base, tuned):
@@ -80,11 +80,7 @@ def soup(
     labels = tuple(str(model.config.id2label[i]) for i in range(model.config.num_labels))
     pad_id = int(tokenizer.pad_token_id or 0)
 
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = out.parent / f".{out.name}.tmp-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
+    out, staging = staging_for(out)
     try:
         save_model(model, tokenizer, staging, hp.max_length)
         held = held_out_pairs(data, seed=seed)
@@ -112,9 +108,7 @@ def soup(
         (staging / "training.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
         write_model_card(staging, record, data)
         fit_combiner(data, staging, seed=seed)
-        if out.exists():
-            shutil.rmtree(out)
-        os.replace(staging, out)
+        replace_folder(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

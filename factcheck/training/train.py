@@ -113,11 +113,7 @@ def train_verifier(
             log=log, stage="stage2",
         )  # fmt: skip
 
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = out.parent / f".{out.name}.tmp-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
+    out, staging = staging_for(out)
     try:
         save_model(model, tokenizer, staging, hp.max_length)  # leaves the model with fp16-rounded weights
         labels = tuple(str(model.config.id2label[i]) for i in range(model.config.num_labels))
@@ -157,7 +153,7 @@ def train_verifier(
         (staging / "calibration.json").write_text(json.dumps(calibration, indent=2) + "\n", encoding="utf-8")
         (staging / "training.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
         write_model_card(staging, record, data if standard else None)
-        _replace(staging, out)
+        replace_folder(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -275,7 +271,17 @@ def _version(package: str) -> str:
     return version(package)
 
 
-def _replace(staging: Path, out: Path) -> None:
+def staging_for(out: Path) -> tuple[Path, Path]:
+    """``out`` resolved, and an empty folder beside it to build the model in (renamed into place at the end)."""
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = out.parent / f".{out.name}.tmp-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    return out, staging
+
+
+def replace_folder(staging: Path, out: Path) -> None:
     """Swap the finished folder into place; the old one is removed only once the new one is there."""
     old = out.parent / f".{out.name}.old-{os.getpid()}"
     if out.exists():
