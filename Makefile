@@ -39,7 +39,7 @@ bench: install
 bench-scifact: install
 	$(BIN)/python bench/scifact.py
 
-# Rebuilds the shipped verifier from ../shared/data on CPU (about 1.5 hours on 2 cores): two training
+# Rebuilds the shipped verifier from ../shared/data on CPU (about 75 minutes on 2 cores): two training
 # stages; SciFact train claims with the hard negatives factcheck's own retrieval finds for them (the
 # SciFact index is built once, about 15 minutes); a third stage on those; then the weights halfway
 # between the second and third stage, recalibrated, with the combiner of model, typed checks and
