@@ -69,8 +69,9 @@ def soup(
 
     started = time.monotonic()
     for folder in (base, tuned):
-        if not (folder / WEIGHTS_FILE).is_file():
-            raise TrainingError(f"{folder} holds no {WEIGHTS_FILE}: pass two verifier model folders")
+        for name in (WEIGHTS_FILE, "training.json"):
+            if not (folder / name).is_file():
+                raise TrainingError(f"{folder} holds no {name}: pass two verifier folders made by factcheck training")
     base_record = json.loads((base / "training.json").read_text(encoding="utf-8"))
     hp = HyperParameters(**base_record["hyper_parameters"])
     model, tokenizer = load_model(base)

@@ -588,3 +588,15 @@ def test_soup_keeps_integer_tensors_and_refuses_when_they_differ(tmp_path: Path)
     assert mixed["w"].tolist() == [2.0, 2.0]
     with pytest.raises(TrainingError, match="integer tensor ids"):
         mixed_state(tmp_path / "a", tmp_path / "c", 0.5)
+
+
+def test_soup_cli_reports_a_missing_model_folder_in_one_line(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "factcheck.training.soup", "--base", str(SHIPPED_MODEL), "--tuned",
+         str(tmp_path / "nowhere"), "--alpha", "0.5", "--out", str(tmp_path / "o")],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1, result.stderr
+    assert "nowhere holds no model.safetensors" in result.stderr
+    assert not (tmp_path / "o").exists()
