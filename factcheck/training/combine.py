@@ -55,8 +55,11 @@ def pair_rows(pairs: Sequence[Pair], model: CrossEncoderModel) -> tuple[np.ndarr
     return np.vstack(rows), probs
 
 
-def fit_combiner(data_dir: Path, model_dir: Path, *, seed: int = 13, folds: int = 5) -> dict[str, float]:
-    pairs = held_out_pairs(data_dir, seed=seed)
+def fit_combiner(
+    data_dir: Path, model_dir: Path, *, seed: int = 13, folds: int = 5, pairs: Sequence[Pair] | None = None
+) -> dict[str, float]:
+    """Fit on the held-out pairs of ``data_dir`` (``pairs`` when the caller has already read them)."""
+    pairs = held_out_pairs(data_dir, seed=seed) if pairs is None else pairs
     model = CrossEncoderModel(model_dir)
     labels = model.labels
     gold = np.array([labels.index(p.label) for p in pairs])

@@ -44,8 +44,7 @@ def mixed_state(base: Path, tuned: Path, alpha: float) -> dict[str, Any]:
                 raise TrainingError(f"{base} and {tuned} differ in the integer tensor {name}: not fine-tuned copies")
             out[name] = tensor
             continue
-        a, b = tensor.to(torch.float32), second[name].to(torch.float32)
-        out[name] = a if torch.equal(a, b) else torch.lerp(a, b, alpha)
+        out[name] = torch.lerp(tensor.to(torch.float32), second[name].to(torch.float32), alpha)
     return out
 
 
@@ -65,7 +64,7 @@ def soup(
     from factcheck.training.combine import fit_combiner
     from factcheck.training.dataset import held_out_pairs
     from factcheck.training.modelcard import write_model_card
-    from factcheck.training.train import _benchmarks, _calibrate, replace_folder, staging_for
+    from factcheck.training.train import benchmark_metrics, calibrate, replace_folder, staging_for
 
     started = time.monotonic()
     for folder in (base, tuned):
@@ -85,8 +84,8 @@ def soup(
     try:
         save_model(model, tokenizer, staging, hp.max_length)
         held = held_out_pairs(data, seed=seed)
-        calibration, metrics = _calibrate(model, tokenizer, held, labels, hp, pad_id, seed)
-        metrics.update(_benchmarks(model, tokenizer, data, labels, hp, pad_id, calibration["temperature"]))
+        calibration, metrics = calibrate(model, tokenizer, held, labels, hp, pad_id, seed)
+        metrics.update(benchmark_metrics(model, tokenizer, data, labels, hp, pad_id, calibration["temperature"]))
         tuned_record = json.loads((tuned / "training.json").read_text(encoding="utf-8"))
         record = {
             **base_record,
@@ -108,7 +107,7 @@ def soup(
         (staging / "calibration.json").write_text(json.dumps(calibration, indent=2) + "\n", encoding="utf-8")
         (staging / "training.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
         write_model_card(staging, record, data)
-        fit_combiner(data, staging, seed=seed)
+        fit_combiner(data, staging, seed=seed, pairs=held)
         replace_folder(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -120,10 +120,10 @@ def train_verifier(
         # Weights left as they were (--epochs 0): the starting model's temperature still holds, and the
         # combiner refitted on the user's pairs is what adapts the confidences to their corpus.
         kept = None if standard or "stage1" in stages else CrossEncoderModel(init).temperature
-        calibration, metrics = _calibrate(model, tokenizer, training.held_out, labels, hp, pad_id, seed, kept)
+        calibration, metrics = calibrate(model, tokenizer, training.held_out, labels, hp, pad_id, seed, kept)
         if standard and evaluate:
             metrics.update(
-                _benchmarks(model, tokenizer, data, labels, hp, pad_id, calibration["temperature"])
+                benchmark_metrics(model, tokenizer, data, labels, hp, pad_id, calibration["temperature"])
             )
         wall = round(time.monotonic() - started, 1)
         model_id = f"factcheck-verifier-minilm-{MODEL_VERSION}" + ("" if standard else "-finetuned")
@@ -204,7 +204,7 @@ def _second_stage_pairs(training: TrainingSet, hp: HyperParameters, seed: int) -
     return tuple(scifact + replay)
 
 
-def _calibrate(
+def calibrate(
     model: Any, tokenizer: Any, held_out: tuple[Pair, ...], labels: tuple[str, ...],
     hp: HyperParameters, pad_id: int, seed: int, kept_temperature: float | None = None,
 ) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:  # fmt: skip
@@ -237,7 +237,7 @@ def _calibrate(
     return calibration, metrics
 
 
-def _benchmarks(
+def benchmark_metrics(
     model: Any, tokenizer: Any, data: Path, labels: tuple[str, ...], hp: HyperParameters,
     pad_id: int, temperature: float,
 ) -> dict[str, dict[str, Any]]:  # fmt: skip
