@@ -703,7 +703,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--index-dir", type=Path, default=INDEX_DIR, help=f"index cache (default {INDEX_DIR})"
     )
-    parser.add_argument("--verifier", help="setting verifier: heuristic, model or a model folder")
+    parser.add_argument("--verifier", help="setting verifier: heuristic, model, fast or a model folder")
     parser.add_argument("--top-k", type=int, help="setting top_k (default: factcheck's configuration)")
     parser.add_argument("--support-threshold", type=float, help="setting support_threshold")
     parser.add_argument("--conflict-threshold", type=float, help="setting conflict_threshold")

@@ -267,8 +267,9 @@ MinConfidenceOpt = Annotated[
 TopKOpt = Annotated[int | None, typer.Option("--top-k", min=1, help="Evidence passages per claim (setting: top_k).")]
 VerifierOpt = Annotated[
     str | None,
-    typer.Option("--verifier", help="'model' (trained cross-encoder with typed checks), 'heuristic', or a model "
-                 "folder from `factcheck train verifier` (setting: verifier)."),
+    typer.Option("--verifier", help="'model' (trained cross-encoder with typed checks), 'fast' (its 3-layer "
+                 "distilled student, about twice as fast), 'heuristic', or a model folder from "
+                 "`factcheck train verifier` (setting: verifier)."),
 ]
 
 

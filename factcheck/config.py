@@ -28,8 +28,9 @@ class Settings:
     # Retrieval: how many evidence passages each claim gets. 3 won the search on SciFact train claims
     # for both verifiers (bench/scifact.py --tune): more passages add topical look-alikes.
     top_k: int = 3
-    # "model" (the shipped cross-encoder with typed checks, calibrated), "heuristic" (similarity
-    # and typed checks only), or the path of a model folder trained with `factcheck train verifier`.
+    # "model" (the shipped cross-encoder with typed checks, calibrated), "fast" (its 3-layer distilled
+    # student: about twice as fast, somewhat less accurate), "heuristic" (similarity and typed checks
+    # only), or the path of a model folder trained with `factcheck train verifier`.
     verifier: str = "model"
     # Heuristic verifier thresholds, on the cosine similarity of claim and evidence sentence.
     # SUPPORTED needs a close paraphrase with every name and number covered; a typed conflict

@@ -136,9 +136,20 @@ def fit(
     seed: int,
     log: Log,
     stage: str,
+    teacher_logits: np.ndarray | None = None,
+    distill_weight: float = 0.5,
+    distill_temperature: float = 2.0,
 ) -> dict[str, float]:
-    """AdamW with linear warm-up and decay over ``epochs`` passes (fractions allowed)."""
+    """AdamW with linear warm-up and decay over ``epochs`` passes (fractions allowed).
+
+    With ``teacher_logits`` (one row per pair, the model's label order) the loss is knowledge
+    distillation: ``(1 - distill_weight) * CE(gold) + distill_weight * T^2 * KL(teacher_T || student_T)``
+    at temperature T = ``distill_temperature`` (Hinton et al. 2015). The teacher's full distribution says
+    how close a pair is to the other labels, which a 0/1 gold label cannot; the T^2 keeps the two terms'
+    gradients on the same scale whatever T is.
+    """
     import torch
+    import torch.nn.functional as F
 
     rng = random.Random(seed)
     lengths = [len(x) for x in encoded.input_ids]
@@ -163,19 +174,34 @@ def fit(
         optimizer, lambda s: min((s + 1) / warm, max(0.0, (steps - s) / max(1, steps - warm)))
     )
     labels = torch.tensor(encoded.labels, dtype=torch.long)
+    if teacher_logits is not None and len(teacher_logits) != len(labels):
+        raise TrainingError(f"{len(teacher_logits)} teacher rows for {len(labels)} pairs: score every pair once")
+    teacher = None if teacher_logits is None else torch.tensor(teacher_logits, dtype=torch.float32)
     model.train()
     started, seen, running = time.monotonic(), 0, 0.0
     for step, indices in enumerate(plan, start=1):
         batch = collate(encoded, indices, pad_id)
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=hp.bf16):
-            out = model(**batch, labels=labels[indices])
-        out.loss.backward()
+            if teacher is None:
+                loss_value = model(**batch, labels=labels[indices]).loss
+            else:
+                student = model(**batch).logits.float()
+                t = distill_temperature
+                soft = F.kl_div(
+                    F.log_softmax(student / t, dim=-1),
+                    F.log_softmax(teacher[indices] / t, dim=-1),
+                    reduction="batchmean",
+                    log_target=True,
+                )
+                hard = F.cross_entropy(student, labels[indices])
+                loss_value = (1 - distill_weight) * hard + distill_weight * t * t * soft
+        loss_value.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         optimizer.step()
         schedule.step()
         optimizer.zero_grad(set_to_none=True)
         seen += len(indices)
-        loss = out.loss.item()
+        loss = loss_value.item()
         running = 0.98 * running + 0.02 * loss if step > 1 else loss
         if step % 50 == 0 or step == len(plan):
             elapsed = time.monotonic() - started

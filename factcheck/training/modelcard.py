@@ -49,8 +49,8 @@ def write_model_card(folder: Path, record: dict[str, Any], data_dir: Path | None
         f"# {record['model_id']}",
         "",
         "A 3-way claim verifier (cross-encoder) for factcheck: given (claim, evidence) it scores "
-        f"{', '.join(record['labels'])}. Initialised from {record['init_from']}; "
-        "a fresh classification head on the [CLS] pooler.",
+        f"{', '.join(record['labels'])}. Initialised from {record['init_from']}"
+        + ("." if record.get("distillation") else "; a fresh classification head on the [CLS] pooler."),
         "",
         "## Labels",
         "",
@@ -91,7 +91,7 @@ def write_model_card(folder: Path, record: dict[str, Any], data_dir: Path | None
         for source, labels in sources.items():
             lines += [f"| {split} | {source} | {label} | {n} |" for label, n in labels.items()]
     cal = record["calibration"]
-    lines += ["", *_soup_lines(record.get("soup"))]
+    lines += ["", *_soup_lines(record.get("soup")), *_distill_lines(record.get("distillation"), hp)]
     lines += [
         "## Metrics",
         "",
@@ -177,6 +177,26 @@ def _soup_lines(soup: dict[str, Any] | None) -> list[str]:
     ]
 
 
+def _distill_lines(distillation: dict[str, Any] | None, hp: dict[str, Any]) -> list[str]:
+    if not distillation:
+        return []
+    layers = distillation["layers"]
+    return [
+        "## Distillation",
+        "",
+        f"A student of `{distillation['teacher_model_id']}` with {len(layers)} of its encoder layers "
+        f"({', '.join(map(str, layers))}), made for speed: the time per pair is roughly proportional to the "
+        "number of layers. It was trained on the teacher's own training split (rebuilt with the teacher's seed"
+        + (f", plus `{distillation['extra']}`" if distillation.get("extra") else "")
+        + f") for {hp['epochs']} epochs at learning rate {hp['learning_rate']}, with the loss "
+        f"`(1 - w) * CE(gold) + w * T^2 * KL(teacher || student)` at w = {distillation['weight']} and T = "
+        f"{distillation['temperature']}. Scoring the pairs with the teacher took "
+        f"{distillation['teacher_scoring_seconds'] / 60:.1f} min. Its temperature and combiner are its own, fitted "
+        "on the same held-out pairs as the teacher's.",
+        "",
+    ]
+
+
 def _stage_text(stages: dict[str, dict[str, Any]]) -> str:
     return "; ".join(
         f"{name} {s.get('steps')} steps over {s.get('pairs')} pairs in {s.get('seconds')} s, final loss "
@@ -187,6 +207,21 @@ def _stage_text(stages: dict[str, dict[str, Any]]) -> str:
 
 def _reproduce_lines(record: dict[str, Any]) -> list[str]:
     seed = record["seed"]
+    if record.get("distillation"):
+        d = record["distillation"]
+        hp = record["hyper_parameters"]
+        return [
+            "```",
+            f"python -m factcheck.training.distill --teacher {d['teacher']} --layers "
+            f"{','.join(map(str, d['layers']))}"
+            + (f" --extra {d['extra']}" if d.get("extra") else "")
+            + f" --epochs {hp['epochs']} --learning-rate {hp['learning_rate']} --weight {d['weight']} "
+            f"--temperature {d['temperature']} --seed {seed} --model-id {record['model_id']} --out OUT",
+            "```",
+            "",
+            "`make verifier-fast` runs it (after `make verifier`, which makes the teacher and the extra file). "
+            "It also fits the combiner (section above).",
+        ]
     if record.get("soup"):
         return [
             "`make verifier` runs these steps (stage folders under `build/verifier/`):",

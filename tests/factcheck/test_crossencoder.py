@@ -171,3 +171,17 @@ def test_broken_model_folders_raise_one_line_errors(tmp_path: Path, damage, mess
     message_text = str(caught.value)
     assert "\n" not in message_text
     assert "retrain" in message_text or "reinstall" in message_text or "delete it" in message_text
+
+
+def test_fast_student_has_three_layers_and_mostly_agrees_with_its_teacher(fp32: CrossEncoderModel) -> None:
+    from factcheck.verify.crossencoder import FAST_MODEL
+
+    fast = CrossEncoderModel(FAST_MODEL)
+    config = json.loads((FAST_MODEL / "config.json").read_text(encoding="utf-8"))
+    assert config["num_hidden_layers"] == 3 and fast.labels == fp32.labels
+    assert fast.model_id == "factcheck-verifier-minilm-1.1-fast" and fast.temperature != 1.0
+    rows = _pairs()
+    pairs = [(claim, evidence) for claim, evidence, _ in rows]
+    student, teacher = fast.predict_proba(pairs).argmax(axis=1), fp32.predict_proba(pairs).argmax(axis=1)
+    assert (student == teacher).mean() >= 0.8
+    assert fast.labels[int(fast.predict_proba([SUPPORTED_PAIR]).argmax())] == "SUPPORTED"

@@ -189,3 +189,18 @@ def test_a_claims_verdict_does_not_depend_on_the_other_claims_checked_with_it() 
     together = verifier.verify([target[0], *(c for c, _ in others)], [target[1], *(e for _, e in others)])
     assert together[0].label is alone.label
     assert together[0].confidence == pytest.approx(alone.confidence, abs=1e-4)
+
+
+def test_fast_verifier_is_the_distilled_student_and_keeps_the_demo_verdicts() -> None:
+    """`--verifier fast` runs the shipped 3-layer student end to end; the demo's clear cases hold."""
+    result = CliRunner().invoke(
+        app, ["check", str(DEMO_ARTICLE), "--corpus", str(DEMO_CORPUS), "--verifier", "fast", "-f", "json",
+              "--fail-on", "never"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["manifest"]["verifier"] == "factcheck-verifier-minilm-1.1-fast+checks-v2"
+    assert ["verifier", "fast"] in report["manifest"]["settings"]
+    year = _label(report, "2019")
+    assert year["label"] == "REFUTED" and "2021" in year["evidence"][0]["sentence"]
+    assert _label(report, "engineers")["label"] == "NOT ENOUGH INFO"

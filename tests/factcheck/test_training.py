@@ -600,3 +600,89 @@ def test_soup_cli_reports_a_missing_model_folder_in_one_line(tmp_path: Path) -> 
     assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1, result.stderr
     assert "nowhere holds no model.safetensors" in result.stderr
     assert not (tmp_path / "o").exists()
+
+
+def test_student_keeps_the_chosen_teacher_layers_exactly() -> None:
+    import torch
+
+    from factcheck.training.distill import student_of
+    from factcheck.training.loop import load_model
+
+    teacher, _ = load_model(SHIPPED_MODEL)
+    student = student_of(teacher, (0, 2, 4))
+    assert len(student.base_model.encoder.layer) == 3 and student.config.num_hidden_layers == 3
+    assert len(teacher.base_model.encoder.layer) == 6, "the teacher itself is left whole"
+    for kept, source in zip(student.base_model.encoder.layer, (0, 2, 4), strict=True):
+        original = teacher.base_model.encoder.layer[source]
+        assert all(torch.equal(a, b) for a, b in zip(kept.parameters(), original.parameters(), strict=True))
+    assert torch.equal(student.classifier.weight, teacher.classifier.weight)
+    for bad in ((), (2, 0), (0, 0, 1), (0, 6)):
+        with pytest.raises(TrainingError, match="must be increasing"):
+            student_of(teacher, bad)
+
+
+def test_distillation_loss_follows_the_teacher_not_only_the_gold_label() -> None:
+    """With the whole weight on the teacher term, the student learns what the teacher says (REFUTED)
+    even though every gold label says SUPPORTED: proof that the teacher logits drive the loss."""
+    import torch
+
+    from factcheck.training.loop import encode, fit, label_ids, load_model, predict_logits
+
+    torch.manual_seed(0)
+    model, tokenizer = load_model(SHIPPED_MODEL)
+    ids = label_ids(model)
+    pairs = [Pair(f"Drug {i} lowers blood pressure.", f"Drug {i} was studied in {i + 20} adults.", SUPPORTED, "t")
+             for i in range(16)]  # fmt: skip
+    encoded = encode(tokenizer, pairs, 64, ids)
+    before = softmax(predict_logits(model, encoded, 0))[:, ids[REFUTED]].mean()
+    teacher = np.full((len(pairs), 3), -4.0)
+    teacher[:, ids[REFUTED]] = 4.0
+    hp = HyperParameters(batch_size=8, learning_rate=1e-4, epochs=2.0)
+    with pytest.raises(TrainingError, match="teacher rows"):
+        fit(model, encoded, pad_id=0, hp=hp, learning_rate=1e-4, epochs=1.0, seed=1, log=lambda m: None,
+            stage="t", teacher_logits=teacher[:3])  # fmt: skip
+    fit(model, encoded, pad_id=0, hp=hp, learning_rate=1e-4, epochs=2.0, seed=1, log=lambda m: None, stage="t",
+        teacher_logits=teacher, distill_weight=1.0)  # fmt: skip
+    after = softmax(predict_logits(model, encoded, 0))[:, ids[REFUTED]].mean()
+    assert after > before + 0.3, (before, after)
+
+
+def test_distill_writes_a_smaller_calibrated_model_and_drops_extra_pairs_of_held_out_claims(tmp_path: Path) -> None:
+    from factcheck.training.dataset import held_out_pairs
+    from factcheck.training.distill import distill
+    from factcheck.verify.combine import COMBINER_FILE
+
+    data = write_tiny_data(tmp_path / "data")
+    held_claim = held_out_pairs(data, seed=13)[0].claim
+    extra = tmp_path / "extra.jsonl"
+    rows = [json.loads(line) for line in PAIRS.read_text(encoding="utf-8").splitlines()]
+    rows.append({"claim": held_claim, "evidence": "An unrelated sentence.", "label": "NOT ENOUGH INFO"})
+    _jsonl(extra, rows)
+    out = tmp_path / "models" / "fast"
+    record = distill(SHIPPED_MODEL, out, data, layers=(1, 3, 5), extra=extra, max_steps=3, log=lambda m: None)
+    assert sorted(p.name for p in out.parent.iterdir()) == ["fast"], "no staging folder is left behind"
+    assert record["distillation"]["extra_dropped_held_out"] == 1
+    assert record["recipe"] == "distilled" and record["stages"]["distill"]["steps"] == 3
+    config = json.loads((out / "config.json").read_text(encoding="utf-8"))
+    assert config["num_hidden_layers"] == 3
+    assert (out / "model.safetensors").stat().st_size < 0.85 * (SHIPPED_MODEL / "model.safetensors").stat().st_size
+    model = CrossEncoderModel(out)
+    assert model.labels == CrossEncoderModel().labels
+    assert model.temperature == pytest.approx(record["calibration"]["temperature"], rel=1e-5)
+    probs = model.predict_proba([("Berlin has 3.6 million inhabitants.", "Berlin has 3.6 million inhabitants.")])
+    assert probs.shape == (1, 3) and probs.sum() == pytest.approx(1.0)
+    assert (out / COMBINER_FILE).is_file()
+    card = (out / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert "## Distillation" in card and "factcheck.training.distill" in card and "layers 1, 3, 5" in card
+
+
+def test_distill_cli_reports_a_missing_teacher_in_one_line(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "factcheck.training.distill", "--teacher", str(tmp_path / "nowhere"),
+         "--out", str(tmp_path / "o")],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1, result.stderr
+    assert "nowhere holds no model.safetensors" in result.stderr
+    assert not (tmp_path / "o").exists()
