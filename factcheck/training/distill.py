@@ -9,6 +9,9 @@ layers alone lose most of what the model learned; the student starts from the ke
 teacher's embeddings, pooler and head) and is fine-tuned on the teacher's training pairs against the
 teacher's own probabilities as well as the gold labels. The teacher's split is rebuilt with its seed, so
 the held-out pairs the student is calibrated and judged on are ones neither model trained on.
+
+Keeping every layer (``--layers 0,1,2,3,4,5``) is self-distillation ("born-again networks", Furlanello et
+al. 2018): a student of the teacher's own size, which is how the shipped verifier 1.2 was made from 1.1.
 """
 
 from __future__ import annotations
@@ -64,6 +67,7 @@ def distill(
     model_id: str | None = None,
     max_steps: int | None = None,
     evaluate: bool = True,
+    why: str = "",
     log: Log = print,
 ) -> dict[str, Any]:
     """Write the distilled model to ``out`` (atomically), calibrated, benchmarked and with its combiner."""
@@ -84,6 +88,7 @@ def distill(
         staging_for,
     )
     from factcheck.training.types import TrainingSet
+    from factcheck.verify.crossencoder import CrossEncoderModel
 
     started = time.monotonic()
     for name in (WEIGHTS_FILE, "training.json"):
@@ -128,6 +133,7 @@ def distill(
         distill_temperature=temperature,
     )  # fmt: skip
 
+    out_arg = out
     out, staging = staging_for(out)
     try:
         save_model(student, tokenizer, staging, hp.max_length)
@@ -154,12 +160,17 @@ def distill(
             "distillation": {
                 "teacher": str(teacher),
                 "teacher_model_id": teacher_record["model_id"],
+                "teacher_weights": CrossEncoderModel(teacher).model_hash,
+                "teacher_layers": teacher_layers,
+                "teacher_soup": teacher_record.get("soup"),
+                "out": str(out_arg),
                 "layers": list(layers),
                 "extra": str(extra) if extra is not None else None,
                 "extra_dropped_held_out": dropped,
                 "weight": weight,
                 "temperature": temperature,
                 "teacher_scoring_seconds": teacher_seconds,
+                "chosen_by": why,
             },
             "metrics": metrics,
             "calibration": calibration,
@@ -204,6 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-steps", type=int, default=None, help="cap on optimiser steps (smoke runs)")
     parser.add_argument("--model-id", default=None)
     parser.add_argument("--no-eval", action="store_true", help="skip SciFact dev / FEVER Symmetric scoring")
+    parser.add_argument("--why", default="", help="why this student is used, for the model card")
     args = parser.parse_args(argv)
 
     def log(message: str) -> None:
@@ -214,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
             args.teacher, args.out, args.data, layers=args.layers, extra=args.extra, seed=args.seed,
             size=args.size, epochs=args.epochs, learning_rate=args.learning_rate, weight=args.weight,
             temperature=args.temperature, threads=args.threads, model_id=args.model_id,
-            max_steps=args.max_steps, evaluate=not args.no_eval, log=log,
+            max_steps=args.max_steps, evaluate=not args.no_eval, why=args.why, log=log,
         )  # fmt: skip
     except TrainingError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -181,19 +181,41 @@ def _distill_lines(distillation: dict[str, Any] | None, hp: dict[str, Any]) -> l
     if not distillation:
         return []
     layers = distillation["layers"]
+    teacher = f"`{distillation['teacher_model_id']}`" + (
+        f" (weights `{distillation['teacher_weights']}`)" if distillation.get("teacher_weights") else ""
+    )
+    if len(layers) == distillation.get("teacher_layers"):
+        what = (
+            f"A copy of {teacher} trained again to imitate it (self-distillation, \"born-again\" networks): the same "
+            "size and speed, the teacher's answers as soft targets next to the gold labels."
+        )
+    else:
+        what = (
+            f"A student of {teacher} with {len(layers)} of its encoder layers ({', '.join(map(str, layers))}), "
+            "made for speed: the time per pair is roughly proportional to the number of layers."
+        )
     return [
         "## Distillation",
         "",
-        f"A student of `{distillation['teacher_model_id']}` with {len(layers)} of its encoder layers "
-        f"({', '.join(map(str, layers))}), made for speed: the time per pair is roughly proportional to the "
-        "number of layers. It was trained on the teacher's own training split (rebuilt with the teacher's seed"
+        f"{what} It was trained on the teacher's own training split (rebuilt with the teacher's seed"
         + (f", plus `{distillation['extra']}`" if distillation.get("extra") else "")
         + f") for {hp['epochs']} epochs at learning rate {hp['learning_rate']}, with the loss "
         f"`(1 - w) * CE(gold) + w * T^2 * KL(teacher || student)` at w = {distillation['weight']} and T = "
         f"{distillation['temperature']}. Scoring the pairs with the teacher took "
         f"{distillation['teacher_scoring_seconds'] / 60:.1f} min. Its temperature and combiner are its own, fitted "
-        "on the same held-out pairs as the teacher's.",
+        "on the same held-out pairs as the teacher's. " + distillation.get("chosen_by", ""),
         "",
+        *(
+            [
+                f"The teacher is `(1 - alpha) * base + alpha * tuned` with alpha = {soup['alpha']}: `base` the "
+                "two-stage model (the standard recipe), `tuned` that model after one more epoch on the SciFact train "
+                "claims it trained on, with their gold rationales and the non-gold sentences factcheck's retrieval "
+                f"returns for them. {soup.get('chosen_by', '')}".rstrip(),
+                "",
+            ]
+            if (soup := distillation.get("teacher_soup"))
+            else []
+        ),
     ]
 
 
@@ -210,31 +232,33 @@ def _reproduce_lines(record: dict[str, Any]) -> list[str]:
     if record.get("distillation"):
         d = record["distillation"]
         hp = record["hyper_parameters"]
+        soup = d.get("teacher_soup")
+        teacher_steps = _soup_commands(seed, soup["alpha"], d["teacher"], d["teacher_model_id"]) if soup else []
+        same_size = len(d["layers"]) == d.get("teacher_layers")
         return [
+            "`make verifier` runs these steps (stage folders under `build/verifier/`):"
+            if same_size
+            else "`make verifier-fast` runs the last step, after `make verifier` has made the teacher and the extra "
+            "file:",
+            "",
             "```",
+            *teacher_steps,
             f"python -m factcheck.training.distill --teacher {d['teacher']} --layers "
             f"{','.join(map(str, d['layers']))}"
             + (f" --extra {d['extra']}" if d.get("extra") else "")
             + f" --epochs {hp['epochs']} --learning-rate {hp['learning_rate']} --weight {d['weight']} "
-            f"--temperature {d['temperature']} --seed {seed} --model-id {record['model_id']} --out OUT",
+            f"--temperature {d['temperature']} --threads {record['threads']} --seed {seed} "
+            f"--model-id {record['model_id']} --out {d.get('out', 'OUT')}",
             "```",
             "",
-            "`make verifier-fast` runs it (after `make verifier`, which makes the teacher and the extra file). "
-            "It also fits the combiner (section above).",
+            "The distillation step also fits the combiner (section above).",
         ]
     if record.get("soup"):
         return [
             "`make verifier` runs these steps (stage folders under `build/verifier/`):",
             "",
             "```",
-            f"python -m factcheck.training --data ../shared/data --out build/verifier/base --seed {seed}",
-            "python bench/scifact_pairs.py --claims trained --labels hard-negatives --model build/verifier/base "
-            "--index-dir build/verifier/scifact-index --out build/verifier/hard-negatives.jsonl",
-            "python -m factcheck.training --data build/verifier/hard-negatives.jsonl --init-from "
-            f"build/verifier/base --epochs 1 --threads 2 --out build/verifier/tuned --seed {seed}",
-            f"python -m factcheck.training.soup --base build/verifier/base --tuned build/verifier/tuned --alpha "
-            f"{record['soup']['alpha']} --out factcheck/models/verifier --seed {seed} --model-id {record['model_id']} "
-            "--why ...",
+            *_soup_commands(seed, record["soup"]["alpha"], "factcheck/models/verifier", record["model_id"]),
             "```",
             "",
             "The last step also fits the combiner (section above).",
@@ -248,6 +272,18 @@ def _reproduce_lines(record: dict[str, Any]) -> list[str]:
         "```",
         "",
         "`make verifier` runs both. The second step fits the combiner (section above, when present).",
+    ]
+
+
+def _soup_commands(seed: int, alpha: float, out: str, model_id: str) -> list[str]:
+    return [
+        f"python -m factcheck.training --data ../shared/data --out build/verifier/base --seed {seed}",
+        "python bench/scifact_pairs.py --claims trained --labels hard-negatives --model build/verifier/base "
+        "--index-dir build/verifier/scifact-index --out build/verifier/hard-negatives.jsonl",
+        "python -m factcheck.training --data build/verifier/hard-negatives.jsonl --init-from "
+        f"build/verifier/base --epochs 1 --threads 2 --out build/verifier/tuned --seed {seed}",
+        f"python -m factcheck.training.soup --base build/verifier/base --tuned build/verifier/tuned --alpha "
+        f"{alpha} --out {out} --seed {seed} --model-id {model_id} --why ...",
     ]
 
 
