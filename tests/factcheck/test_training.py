@@ -686,3 +686,21 @@ def test_distill_cli_reports_a_missing_teacher_in_one_line(tmp_path: Path) -> No
     assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1, result.stderr
     assert "nowhere holds no model.safetensors" in result.stderr
     assert not (tmp_path / "o").exists()
+
+
+def test_model_card_tells_a_same_size_student_from_a_smaller_one() -> None:
+    from factcheck.training.modelcard import _distill_lines, _reproduce_lines
+
+    hp = {"epochs": 2.0, "learning_rate": 1e-4}
+    base = {"teacher_model_id": "t-1.1", "teacher_weights": "abc", "teacher_layers": 6, "weight": 0.5,
+            "temperature": 2.0, "teacher_scoring_seconds": 60.0, "teacher": "build/verifier/soup",
+            "chosen_by": "Because.", "out": "factcheck/models/verifier"}  # fmt: skip
+    same = "\n".join(_distill_lines({**base, "layers": [0, 1, 2, 3, 4, 5]}, hp))
+    smaller = "\n".join(_distill_lines({**base, "layers": [0, 2, 4]}, hp))
+    assert "self-distillation" in same and "made for speed" not in same and "Because." in same
+    assert "3 of its encoder layers (0, 2, 4)" in smaller and "self-distillation" not in smaller
+    record = {"seed": 13, "threads": 2, "model_id": "m", "hyper_parameters": hp,
+              "distillation": {**base, "layers": [0, 2, 4], "teacher_soup": {"alpha": 0.5}}}  # fmt: skip
+    steps = "\n".join(_reproduce_lines(record))
+    assert "factcheck.training.soup" in steps and "--out build/verifier/soup" in steps
+    assert "--teacher build/verifier/soup --layers 0,2,4" in steps and "make verifier-fast" in steps
