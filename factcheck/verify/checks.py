@@ -47,9 +47,11 @@ def subject_check(claim: TextFacts, sentence: TextFacts, title: str, context: st
     member of NATO" is not refuted by a sentence on France's NATO membership, though both name NATO.
     A subject word counts as named as a lemma, a whole word, or one letter apart; at least half of
     the subject's words must be named ("bone marrow cells" is named by "bone marrow transplantation",
-    "NATO's liaison mission" is not by "NATO"). None when the claim has no noun subject (a pronoun,
-    "there"), since nothing can then be required. An abbreviation that ``context`` (the passage)
-    defines counts as named by its long form, and the words of a long form by its abbreviation.
+    "NATO's liaison mission" is not by "NATO"), and so must both sides of a hyphen-joined pair of
+    names ("the NATO-Russia Council" is not named by "Russia ... the Council of Europe"). None when the
+    claim has no noun subject (a pronoun, "there"), since nothing can then be required. An abbreviation
+    that ``context`` (the passage) defines counts as named by its long form, and the words of a long
+    form by its abbreviation.
     """
     if not claim.subject:
         return None
@@ -62,26 +64,41 @@ def subject_check(claim: TextFacts, sentence: TextFacts, title: str, context: st
         if len(long) > len(short) and _contains(claim_low, long) and _contains(text_low, short)
         for word in _WORD.findall(long)
     }
-    words: set[str] | None = None
-    named = 0
-    for word in claim.subject:
+    words = set(_WORD.findall(text_low))
+
+    def is_named(word: str) -> bool:
         alias = abbreviations.get(word)
-        if (
+        return (
             word in sentence.content
             or _contains(text_low, word)
             or word in by_short
             or (alias is not None and len(alias) > len(word) and _contains(text_low, alias))
-        ):
-            named += 1
-            continue
-        if words is None:
-            words = set(_WORD.findall(text_low))
-        if _transliterated(word, words):
-            named += 1
+            or _transliterated(word, words)
+        )
+
+    named = sum(is_named(word) for word in claim.subject)
     subject = " ".join(claim.subject)
-    if 2 * named < len(claim.subject):
-        return CheckResult("subject", "missing", subject)
+    joined = [pair for pair in _joined_names(claim.text, claim.subject) if not all(map(is_named, pair))]
+    if 2 * named < len(claim.subject) or joined:
+        return CheckResult("subject", "missing", " ".join([*(f"{a}-{b}" for a, b in joined), subject]))
     return CheckResult("subject", "match", subject, subject)
+
+
+# Two capitalised names joined by a hyphen ("NATO-Russia Council", "US-China trade talks") name one
+# joint thing: a sentence naming only one side ("Russia ... the Council of Europe") is about another.
+# The parser leaves such a pair out of the subject ("council"), so it is read off the claim's text.
+_JOINED = re.compile(r"\b([A-Z][A-Za-z]+)[-\u2010\u2013]([A-Z][A-Za-z]+)((?:\s+[A-Za-z]+){0,3})")
+
+
+def _joined_names(text: str, subject: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Hyphen-joined name pairs that are, or directly narrow, the subject (a subject word among the
+    pair or the three words after it)."""
+    pairs = []
+    for first, second, after in _JOINED.findall(text):
+        near = [first.lower(), second.lower(), *after.lower().split()]
+        if any(w == s or (w.startswith(s) and len(w) - len(s) <= 2) for w in near for s in subject):
+            pairs.append((first.lower(), second.lower()))
+    return pairs
 
 
 def _years(claim: TextFacts, sentence: TextFacts, context_low: str) -> list[CheckResult]:

@@ -148,6 +148,20 @@ def test_half_of_the_subject_words_must_be_named(reader: FactReader) -> None:
     assert subject_check(liaison, nato, "").outcome == "missing"  # nato only, of liaison, mission, nato
 
 
+def test_both_sides_of_a_hyphen_joined_name_must_be_named(reader: FactReader) -> None:
+    council, europe, joint, trade, china = reader.read([
+        "The NATO-Russia Council has only met sporadically since then.",
+        "Russia is a member of the Council of Europe, OSCE, and APEC.",
+        "In 2002 NATO and Russia set up a council to meet as equals.",
+        "US-China trade talks resumed in Geneva.",
+        "Trade talks with China resumed after the summit.",
+    ])
+    # russia and council are named (two of three words), but "NATO-Russia" is one name: NATO is missing
+    assert subject_check(council, europe, "").outcome == "missing"
+    assert subject_check(council, joint, "").outcome == "match"
+    assert subject_check(trade, china, "").outcome == "missing"
+
+
 def test_abbreviations_defined_in_the_text_are_read_both_ways() -> None:
     found = definitions("In mammals, caloric restriction (CR) extends lifespan. C-reactive protein (CRP) was high.")
     assert found["cr"] == "caloric restriction" and found["caloric restriction"] == "cr"
