@@ -105,7 +105,9 @@ def distill(
         HyperParameters(**teacher_record["hyper_parameters"]),
         learning_rate=learning_rate, epochs=epochs, second_stage_epochs=0.0, max_steps=max_steps,
     )  # fmt: skip
-    training = build_training_set(data, seed=seed, size=size, log=log)
+    # The split follows the teacher's seed whatever --seed says: another draw would put pairs the teacher
+    # trained on among the held-out pairs the student is calibrated and judged on.
+    training = build_training_set(data, seed=int(teacher_record.get("seed", seed)), size=size, log=log)
     pairs = list(training.train)
     dropped = 0
     if extra is not None:
