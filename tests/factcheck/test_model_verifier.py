@@ -201,7 +201,7 @@ def test_fast_verifier_is_the_distilled_student_and_keeps_the_demo_verdicts() ->
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
-    assert report["manifest"]["verifier"] == "factcheck-verifier-minilm-1.1-fast+checks-v2"
+    assert report["manifest"]["verifier"] == "factcheck-verifier-minilm-1.2-fast+checks-v2"
     assert ["verifier", "fast"] in report["manifest"]["settings"]
     year = _label(report, "2019")
     assert year["label"] == "REFUTED" and "2021" in year["evidence"][0]["sentence"]
