@@ -1,0 +1,103 @@
+"""Direction-reversed contrast pairs (factcheck/training/contrast.py)."""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from factcheck.training.contrast import OPPOSITES, contrast_pairs, direction_words, reverse_direction
+from factcheck.training.types import NEI, REFUTED, SUPPORTED, Pair
+
+
+def flip(text: str, seed: int = 0) -> str | None:
+    return reverse_direction(text, random.Random(seed))
+
+
+@pytest.mark.parametrize(
+    ("claim", "expected"),
+    [
+        ("PCSK9 inhibitors decrease plasma Lp(a) levels.", "PCSK9 inhibitors increase plasma Lp(a) levels."),
+        ("Statins lowered LDL in the trial.", "Statins raised LDL in the trial."),
+        ("Exercise reduces cancer mortality.", "Exercise increases cancer mortality."),
+        ("Increased acetylation repairs transport.", "Decreased acetylation repairs transport."),
+        ("RUNX1 is up-regulated in T-ALL.", "RUNX1 is down-regulated in T-ALL."),
+        ("Statins are associated with an increased risk of diabetes.",
+         "Statins are associated with a decreased risk of diabetes."),
+        ("PKG plays an essential role in LTP.", "PKG plays a dispensable role in LTP."),
+        ("Aged patients are less susceptible to injury.", "Aged patients are more susceptible to injury."),
+        ("TAXOL IS EFFECTIVE.", "TAXOL IS INEFFECTIVE."),
+    ],
+)  # fmt: skip
+def test_one_direction_word_is_reversed_keeping_case_and_article(claim: str, expected: str) -> None:
+    assert flip(claim) == expected
+
+
+def test_words_after_not_or_than_and_inside_hyphenated_names_are_left_alone() -> None:
+    # "does not increase" and "does not decrease" can both be true, so negated words are no direction.
+    assert flip("Aspirin does not increase bleeding.") is None
+    assert flip("HIV-positive adults were enrolled.") is None
+    assert flip("Deletion of Rpl38 alters translation without raising protein synthesis.") is None
+    assert flip("No claim here about anything.") is None
+    assert [m.group(0) for m in direction_words("Drug A is more potent than higher doses of B.")] == ["more"]
+
+
+def test_every_opposite_is_a_word_the_table_can_read() -> None:
+    # Each replacement is itself a direction word (or a deliberate one-way end such as "dispensable"),
+    # so no entry is a typo that would teach the model a non-word.
+    one_way_ends = {"minor", "dispensable"}
+    for word, opposite in OPPOSITES.items():
+        assert opposite != word
+        assert opposite in OPPOSITES or opposite in one_way_ends, (word, opposite)
+
+
+def test_contrast_pairs_refute_supported_pairs_keep_nei_and_drop_refuted() -> None:
+    claim = "Metformin lowers glucose and increases insulin sensitivity."
+    pairs = [
+        Pair(claim, "Metformin raised insulin sensitivity in trial A.", SUPPORTED, "user"),
+        Pair(claim, "An unrelated sentence about kidney function.", NEI, "user"),
+        Pair(claim, "Metformin had no effect on glucose.", REFUTED, "user"),
+        Pair("A claim without any such word.", "Evidence.", SUPPORTED, "user"),
+    ]
+    made = contrast_pairs(pairs, seed=5)
+    assert [p.label for p in made] == [REFUTED, NEI]
+    assert made[0].claim == made[1].claim != claim  # one draw per claim, shared by all its pairs
+    assert all(p.source == "user/contrast_direction" for p in made)
+    assert contrast_pairs(pairs, seed=5) == made
+
+
+def test_cli_writes_the_input_then_the_contrast_pairs(tmp_path: Path) -> None:
+    source = tmp_path / "pairs.jsonl"
+    rows = [
+        {"claim": "Drug X increases survival.", "evidence": "X improved survival.", "label": "SUPPORT"},
+        {"claim": "Drug X increases survival.", "evidence": "Y was studied.", "label": "NEI"},
+    ]
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    out = tmp_path / "out" / "contrast.jsonl"
+    cmd = [sys.executable, "-m", "factcheck.training.contrast", "--pairs", str(source), "--out", str(out)]
+    done = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    assert "2 contrast pairs" in done.stdout
+    written = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [(r["claim"], r["label"]) for r in written] == [
+        ("Drug X increases survival.", SUPPORTED),
+        ("Drug X increases survival.", NEI),
+        ("Drug X decreases survival.", REFUTED),
+        ("Drug X decreases survival.", NEI),
+    ]
+    assert sorted(p.name for p in out.parent.iterdir()) == ["contrast.jsonl"]  # no staging file left
+
+
+def test_cli_reports_a_missing_or_empty_input_in_one_line(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("", encoding="utf-8")
+    for path in (tmp_path / "missing.jsonl", empty):
+        out = tmp_path / "out.jsonl"
+        cmd = [sys.executable, "-m", "factcheck.training.contrast", "--pairs", str(path), "--out", str(out)]
+        done = subprocess.run(cmd, capture_output=True, text=True)
+        assert done.returncode == 2
+        assert done.stderr.startswith("error: ") and done.stderr.count("\n") == 1
+        assert not out.exists()
