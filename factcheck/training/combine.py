@@ -14,6 +14,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -27,18 +28,25 @@ from factcheck.training.types import Pair
 from factcheck.verify.checks import about_same_subject, compare
 from factcheck.verify.combine import COMBINER_FILE, FEATURES, Combiner, fit, pair_features
 from factcheck.verify.crossencoder import CrossEncoderModel
+from factcheck.verify.directions import direction_symmetric_proba
 from factcheck.verify.facts import FactReader
 
 # L2 pulls towards the shipped combiner tried when refitting on a user's pairs (standardised features).
 PRIOR_STRENGTHS = (0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
 
 
-def pair_rows(pairs: Sequence[Pair], model: CrossEncoderModel) -> tuple[np.ndarray, np.ndarray]:
+def pair_rows(
+    pairs: Sequence[Pair], model: CrossEncoderModel, *, direction_symmetric: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
     """The combiner's features for each pair, as the verifier computes them, and the model's probabilities."""
     from evidence import SentenceTransformerEmbedder
 
     labels = model.labels
-    probs = model.predict_proba([(p.claim, p.evidence) for p in pairs])
+    texts = [(p.claim, p.evidence) for p in pairs]
+    if direction_symmetric:
+        probs = direction_symmetric_proba(model.predict_proba, labels, texts)
+    else:
+        probs = model.predict_proba(texts)
     embedder = SentenceTransformerEmbedder()
     sims = np.sum(
         embedder.encode_queries([p.claim for p in pairs])
@@ -56,14 +64,16 @@ def pair_rows(pairs: Sequence[Pair], model: CrossEncoderModel) -> tuple[np.ndarr
 
 
 def fit_combiner(
-    data_dir: Path, model_dir: Path, *, seed: int = 13, folds: int = 5, pairs: Sequence[Pair] | None = None
-) -> dict[str, float]:
-    """Fit on the held-out pairs of ``data_dir`` (``pairs`` when the caller has already read them)."""
+    data_dir: Path, model_dir: Path, *, seed: int = 13, folds: int = 5, pairs: Sequence[Pair] | None = None,
+    direction_symmetric: bool = False,
+) -> dict[str, float]:  # fmt: skip
+    """Fit on the held-out pairs of ``data_dir`` (``pairs`` when the caller has already read them);
+    with ``direction_symmetric`` on the probabilities of each claim read both ways."""
     pairs = held_out_pairs(data_dir, seed=seed) if pairs is None else pairs
     model = CrossEncoderModel(model_dir)
     labels = model.labels
     gold = np.array([labels.index(p.label) for p in pairs])
-    x, probs = pair_rows(pairs, model)
+    x, probs = pair_rows(pairs, model, direction_symmetric=direction_symmetric)
 
     # Cross-fitted figures: each pair is scored by a combiner that never saw it.
     rng = np.random.default_rng(seed)
@@ -79,13 +89,23 @@ def fit_combiner(
         "combined_accuracy": float(np.mean(held.argmax(1) == gold)),
         "combined_ece": expected_calibration_error(held, gold),
     }
-    _write(model_dir, fit(x, gold, labels), metrics)
-    write_combiner_section(model_dir, shipped_section(len(pairs), seed, folds, metrics))
+    combiner = replace(fit(x, gold, labels), direction_symmetric=direction_symmetric)
+    _write(model_dir, combiner, metrics)
+    write_combiner_section(model_dir, shipped_section(len(pairs), seed, folds, metrics, direction_symmetric))
     return metrics
 
 
-def shipped_section(pairs: int, seed: int, folds: int, metrics: dict[str, float]) -> list[str]:
+def shipped_section(
+    pairs: int, seed: int, folds: int, metrics: dict[str, float], direction_symmetric: bool = False
+) -> list[str]:
     """The model card's words on a combiner fitted by ``fit_combiner``."""
+    symmetric = [
+        "",
+        "Direction-symmetric: the model reads every claim that has a direction word (\"increases\", "
+        "\"higher\", \"required\"...) twice, as written and with that word reversed, and the model "
+        "probabilities are the average of the first reading and the second with SUPPORTED and REFUTED "
+        "swapped (`factcheck/verify/directions.py`). The verifier does the same at check time.",
+    ]
     return [
         "A verdict's probabilities are not the model's alone: a multinomial logistic regression "
         f"(`{COMBINER_FILE}`, plain JSON) combines the calibrated model probabilities with the typed "
@@ -96,6 +116,7 @@ def shipped_section(pairs: int, seed: int, folds: int, metrics: dict[str, float]
         f"never saw it: accuracy {metrics['model_accuracy']:.4f} for the model alone, "
         f"{metrics['combined_accuracy']:.4f} combined; ECE (15 bins) {metrics['model_ece']:.4f} and "
         f"{metrics['combined_ece']:.4f}.",
+        *(symmetric if direction_symmetric else []),
     ]
 
 
@@ -114,7 +135,7 @@ def refit_combiner(
     if tuple(prior.labels) != labels:
         raise TrainingError(f"the combiner's labels {prior.labels} are not the model's {labels}: retrain it")
     gold = np.array([labels.index(p.label) for p in pairs])
-    x, _ = pair_rows(pairs, model)
+    x, _ = pair_rows(pairs, model, direction_symmetric=prior.direction_symmetric)
     # Salted, so that pairs held out of fine-tuning by the same draw still spread over every fold.
     fold_of = np.array([held_out_draw(seed, f"combiner-fold:{claim_key(p.claim)}") for p in pairs])
     fold_of = np.minimum((fold_of * folds).astype(int), folds - 1)
@@ -185,9 +206,14 @@ def main(argv: list[str] | None = None) -> int:
         "--model", type=Path, default=Path(__file__).resolve().parents[1] / "models" / "verifier"
     )
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument(
+        "--direction-symmetric",
+        action="store_true",
+        help="fit on (and have the verifier use) each claim read both ways: as written and direction-reversed",
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    metrics = fit_combiner(args.data, args.model, seed=args.seed)
+    metrics = fit_combiner(args.data, args.model, seed=args.seed, direction_symmetric=args.direction_symmetric)
     for name, value in metrics.items():
         print(f"{name:20s} {value:.4f}")
     return 0

@@ -2,7 +2,9 @@
 
 A small multinomial logistic regression over per-pair features, fitted on held-out training-side
 pairs (never on benchmark data) by ``factcheck.training.combine``, and stored as plain JSON
-(``combiner.json`` in the model folder): no pickles, readable in review.
+(``combiner.json`` in the model folder): no pickles, readable in review. A combiner fitted on
+direction-symmetric probabilities (each claim also read with its direction word reversed, see
+``factcheck.verify.directions``) says so in that file, so the verifier feeds it the same kind.
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ class Combiner:
     features: tuple[str, ...]
     coef: np.ndarray
     intercept: np.ndarray
+    direction_symmetric: bool = False
 
     def predict_proba(self, rows: np.ndarray) -> np.ndarray:
         if rows.size == 0:
@@ -76,6 +79,7 @@ class Combiner:
             "coef": [[round(float(x), 8) for x in row] for row in self.coef],
             "intercept": [round(float(x), 8) for x in self.intercept],
             "metrics": metrics or {},
+            "direction_symmetric": self.direction_symmetric,
         }
         return json.dumps(data, indent=2, sort_keys=True) + "\n"
 
@@ -86,6 +90,7 @@ class Combiner:
             combiner = cls(
                 tuple(data["labels"]), tuple(data["features"]),
                 np.asarray(data["coef"], dtype=np.float64), np.asarray(data["intercept"], dtype=np.float64),
+                bool(data.get("direction_symmetric", False)),
             )
         except FileNotFoundError:
             raise FactcheckError(
@@ -145,4 +150,4 @@ def fit(
     # Fold the standardisation into the weights so inference needs no extra statistics.
     coef = w / scale
     intercept = b - (w * mean / scale).sum(axis=1)
-    return Combiner(tuple(labels), FEATURES, coef, intercept)
+    return Combiner(tuple(labels), FEATURES, coef, intercept, prior.direction_symmetric if prior else False)

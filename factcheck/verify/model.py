@@ -32,6 +32,7 @@ from factcheck.types import CheckResult, Label, Verdict
 from factcheck.verify.checks import about_same_subject, compare, subject_check
 from factcheck.verify.combine import COMBINER_FILE, Combiner, pair_features
 from factcheck.verify.crossencoder import CrossEncoderModel
+from factcheck.verify.directions import direction_symmetric_proba
 from factcheck.verify.facts import FactReader
 
 CHECKS_VERSION = "checks-v2"
@@ -76,7 +77,11 @@ class ModelVerifier:
         if not flat:
             return tuple(_no_evidence(c) for c in claims)
         # One model call and one spaCy pass for every pair of the run.
-        probs = self.model.predict_proba([(claims[i].text, evidence_text(ev)) for i, ev in flat])
+        pairs = [(claims[i].text, evidence_text(ev)) for i, ev in flat]
+        if self.combiner.direction_symmetric:
+            probs = direction_symmetric_proba(self.model.predict_proba, self.model.labels, pairs)
+        else:
+            probs = self.model.predict_proba(pairs)
         texts = sorted({c.text for c in claims} | {ev.sentence for _, ev in flat})
         facts = dict(zip(texts, self.reader.read(texts), strict=True))
         rows, checks, anchored, off_subject = [], [], [], []

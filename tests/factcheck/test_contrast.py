@@ -1,4 +1,5 @@
-"""Direction-reversed contrast pairs (factcheck/training/contrast.py)."""
+"""Direction words: contrast pairs for training (factcheck/training/contrast.py) and the verifier's
+direction-symmetric reading (factcheck/verify/directions.py)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,15 @@ import json
 import random
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from factcheck.training.contrast import OPPOSITES, contrast_pairs, direction_words, reverse_direction
+from factcheck.training.contrast import contrast_pairs
 from factcheck.training.types import NEI, REFUTED, SUPPORTED, Pair
+from factcheck.verify.directions import OPPOSITES, direction_words, reverse_direction
 
 
 def flip(text: str, seed: int = 0) -> str | None:
@@ -101,3 +105,39 @@ def test_cli_reports_a_missing_or_empty_input_in_one_line(tmp_path: Path) -> Non
         assert done.returncode == 2
         assert done.stderr.startswith("error: ") and done.stderr.count("\n") == 1
         assert not out.exists()
+
+
+def test_symmetric_reading_averages_the_reversed_claim_with_support_and_refutation_swapped() -> None:
+    from factcheck.verify.directions import direction_symmetric_proba
+
+    labels = ("REFUTED", "NOT ENOUGH INFO", "SUPPORTED")  # the model's own order, not the usual one
+    calls = []
+
+    def predict(pairs):
+        calls.append(list(pairs))
+        table = {
+            "X increases Y.": [0.5, 0.3, 0.2],  # refuted by the evidence, weakly
+            "X decreases Y.": [0.1, 0.1, 0.8],  # its reversal is clearly supported
+            "Z is blue.": [0.2, 0.6, 0.2],
+        }
+        return np.array([table[claim] for claim, _ in pairs])
+
+    probs = direction_symmetric_proba(predict, labels, [("X increases Y.", "e1"), ("Z is blue.", "e2")])
+    assert len(calls) == 1 and calls[0][2] == ("X decreases Y.", "e1")  # one model call, reversal appended
+    assert np.allclose(probs[0], [(0.5 + 0.8) / 2, (0.3 + 0.1) / 2, (0.2 + 0.1) / 2])
+    assert np.allclose(probs[1], [0.2, 0.6, 0.2])  # no direction word: read once, unchanged
+
+
+def test_combiner_file_keeps_the_direction_symmetric_flag(tmp_path: Path) -> None:
+    from factcheck.verify.combine import FEATURES, Combiner, fit
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(60, len(FEATURES)))
+    combiner = fit(x, rng.integers(0, 3, size=60), ("SUPPORTED", "REFUTED", "NOT ENOUGH INFO"))
+    assert combiner.direction_symmetric is False
+    path = tmp_path / "combiner.json"
+    for flag in (True, False):
+        path.write_text(replace(combiner, direction_symmetric=flag).to_json(), encoding="utf-8")
+        assert Combiner.load(path).direction_symmetric is flag
+        refit = fit(x[:30], np.zeros(30, dtype=int), combiner.labels, prior=Combiner.load(path))
+        assert refit.direction_symmetric is flag  # a user's refit keeps how its prior reads claims
