@@ -71,8 +71,8 @@ GRID: dict[str, tuple[float, ...]] = {
     "conflict_threshold": (0.45, 0.50, 0.55, 0.60, 0.65, 0.70),
 }
 MODEL_GRID: dict[str, tuple[float, ...]] = {
-    "top_k": (3, 5, 8, 10),
-    "verdict_threshold": (0.40, 0.45, 0.50, 0.55, 0.60, 0.65, 0.70, 0.80),
+    "top_k": (1, 2, 3, 5, 8, 10),
+    "verdict_threshold": (0.30, 0.35, 0.40, 0.45, 0.50, 0.55, 0.60, 0.65, 0.70, 0.80),
     "evidence_threshold": (0.60, 0.70, 0.80, 0.90, 1.00),
 }
 Span = tuple[int, int]

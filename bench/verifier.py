@@ -7,6 +7,9 @@ error (15 bins) before and after the model's temperature; throughput in pairs/s 
 SciFact-length pairs for fp32 and int8; and writes a reliability diagram PNG (next to this script unless
 --png says otherwise). Datasets: SciFact dev with oracle evidence, the four FEVER Symmetric files,
 the held-out slices of SufficientFacts and FEVER dev (rebuilt with the model's training seed).
+Each dataset also gets a "symmetric" row: the model's probabilities with every claim that has a
+direction word read both ways (``factcheck.verify.directions``), as the verifier reads them when the
+model's combiner was fitted that way.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from factcheck.training.scifact import SciFactCorpus, oracle_pairs  # noqa: E402
 from factcheck.training.sources import read_fever_symmetric  # noqa: E402
 from factcheck.training.types import Pair  # noqa: E402
 from factcheck.verify.crossencoder import SHIPPED_MODEL, CrossEncoderModel  # noqa: E402
+from factcheck.verify.directions import direction_symmetric_proba, direction_words  # noqa: E402
 
 TARGETS = (
     "SciFact dev macro-F1 >= 0.70 with REFUTED recall >= 0.5; FEVER Symmetric accuracy >= 0.65; ECE <= 0.05"
@@ -181,6 +185,14 @@ def main(argv: list[str] | None = None) -> int:
         if name.startswith("fever_symmetric"):
             extra += f" acc(2-way)={two_way_accuracy(logits, gold, labels):.3f}"
         show(name, report, extra)
+        texts = [(p.claim, p.evidence) for p in pairs]
+        symmetric = direction_symmetric_proba(model.predict_proba, labels, texts)
+        report = classification_report(gold, [labels[i] for i in symmetric.argmax(axis=1)], labels)
+        reversed_share = np.mean([bool(direction_words(claim)) for claim, _ in texts])
+        extra = f" ECE {expected_calibration_error(symmetric, gold_ids):.3f}; {reversed_share:.0%} of claims reversed"
+        if name.startswith("fever_symmetric"):
+            extra += f" acc(2-way)={two_way_accuracy(np.log(symmetric), gold, labels):.3f}"
+        show(f"{name} symmetric", report, extra)
         if "held out" in name or name.startswith("scifact_dev"):
             pooled_logits.append(logits)
             pooled_gold.append(gold_ids)

@@ -6,8 +6,11 @@ Scientific claims are refuted by an effect in the other direction far more often
 number or a "not": of SciFact's 173 contradicted train claims, 125 carry a direction word. A claim
 supported by its evidence becomes refuted by the same evidence once its one direction word flips,
 and a claim its evidence says nothing about stays NOT ENOUGH INFO. Pairs already REFUTED are left
-out: reversing a claim that was refuted on some other ground does not make it supported. The output
-is the input pairs followed by the contrast pairs, in the user format ``factcheck train`` reads.
+out by default: reversing a claim that was refuted on some other ground ("X increases Y" when X has
+no effect) does not make it supported. ``--reverse-refuted`` turns them into SUPPORTED pairs, for
+data whose refuted claims were written as reversals of true ones (SciFact's contradicted claims
+were made by negating a claim an abstract supports). The output is the input pairs followed by the
+contrast pairs, in the user format ``factcheck train`` reads.
 """
 
 from __future__ import annotations
@@ -25,22 +28,23 @@ from factcheck.training.types import NEI, REFUTED, SUPPORTED, Pair
 from factcheck.verify.directions import reverse_direction
 
 
-def contrast_pairs(pairs: Iterable[Pair], seed: int = 13) -> tuple[Pair, ...]:
+def contrast_pairs(pairs: Iterable[Pair], seed: int = 13, *, reverse_refuted: bool = False) -> tuple[Pair, ...]:
     """For each claim with a direction word, one reversed claim (the same draw for all its pairs):
-    SUPPORTED pairs become REFUTED, NOT ENOUGH INFO pairs stay NOT ENOUGH INFO, REFUTED pairs are dropped."""
+    SUPPORTED pairs become REFUTED, NOT ENOUGH INFO pairs stay NOT ENOUGH INFO, REFUTED pairs are
+    dropped, or become SUPPORTED with ``reverse_refuted``."""
     rng = random.Random(seed)
     reversed_claims: dict[str, str | None] = {}
     made = []
+    flipped = {SUPPORTED: REFUTED, NEI: NEI, REFUTED: SUPPORTED}
     for pair in pairs:
-        if pair.label == REFUTED:
+        if pair.label == REFUTED and not reverse_refuted:
             continue
         if pair.claim not in reversed_claims:
             reversed_claims[pair.claim] = reverse_direction(pair.claim, rng)
         claim = reversed_claims[pair.claim]
         if claim is None:
             continue
-        label = REFUTED if pair.label == SUPPORTED else NEI
-        made.append(Pair(claim, pair.evidence, label, f"{pair.source}/contrast_direction"))
+        made.append(Pair(claim, pair.evidence, flipped[pair.label], f"{pair.source}/contrast_direction"))
     return tuple(made)
 
 
@@ -63,17 +67,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pairs", type=Path, required=True, help="input .jsonl of claim/evidence/label lines")
     parser.add_argument("--out", type=Path, required=True, help="output .jsonl: the input pairs, then the new ones")
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument(
+        "--reverse-refuted",
+        action="store_true",
+        help="also turn REFUTED pairs into SUPPORTED ones (when refuted claims are reversals of true ones)",
+    )
     args = parser.parse_args(argv)
     try:
         if not args.pairs.is_file():
             raise TrainingError(f"{args.pairs} is not a file: pass a .jsonl of claim/evidence/label lines")
         pairs = read_user_pairs(args.pairs)
-        made = contrast_pairs(pairs, args.seed)
+        made = contrast_pairs(pairs, args.seed, reverse_refuted=args.reverse_refuted)
         write_pairs((*pairs, *made), args.out)
     except TrainingError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    counts = {label: sum(p.label == label for p in made) for label in (REFUTED, NEI)}
+    counts = {label: sum(p.label == label for p in made) for label in (SUPPORTED, REFUTED, NEI)}
     print(f"wrote {args.out}: {len(pairs)} pairs and {len(made)} contrast pairs {counts}")
     return 0
 

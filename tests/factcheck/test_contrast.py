@@ -72,6 +72,10 @@ def test_contrast_pairs_refute_supported_pairs_keep_nei_and_drop_refuted() -> No
     assert made[0].claim == made[1].claim != claim  # one draw per claim, shared by all its pairs
     assert all(p.source == "user/contrast_direction" for p in made)
     assert contrast_pairs(pairs, seed=5) == made
+    # For data whose refuted claims are reversals of true ones, the reversal of a refuted claim is supported.
+    both = contrast_pairs(pairs, seed=5, reverse_refuted=True)
+    assert [p.label for p in both] == [REFUTED, NEI, SUPPORTED]
+    assert both[2].evidence == "Metformin had no effect on glucose."
 
 
 def test_cli_writes_the_input_then_the_contrast_pairs(tmp_path: Path) -> None:
