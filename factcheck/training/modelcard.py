@@ -155,6 +155,24 @@ def write_model_card(folder: Path, record: dict[str, Any], data_dir: Path | None
 def _soup_lines(soup: dict[str, Any] | None) -> list[str]:
     if not soup:
         return []
+    if soup.get("what"):  # a stage after distillation, described by the run that made it
+        kept = (
+            "The shipped weights are that fine-tuned model itself (alpha = 1.0)"
+            if float(soup["alpha"]) == 1.0
+            else f"The shipped weights are `(1 - alpha) * base + alpha * tuned` with alpha = {soup['alpha']}"
+        )
+        return [
+            "## Last stage: fine-tuning on direction contrasts",
+            "",
+            f"`base` (`{soup.get('base_model_id', soup['base'])}`, described under Distillation) was fine-tuned for "
+            f"{soup.get('tuned_epochs', '?')} epochs on `{soup.get('tuned_data')}`: {soup['what']} "
+            f"{kept}. {soup.get('chosen_by', '')}".rstrip(),
+            "",
+            f"Fine-tuning: {_stage_text(soup.get('tuned_stages') or {})}. The temperature and the combiner below are "
+            "refitted on the held-out pairs of the standard recipe"
+            + (f" ({soup['wall_time_s'] / 60:.1f} min)." if "wall_time_s" in soup else "."),
+            "",
+        ]
     return [
         "## Third stage: weight interpolation",
         "",
@@ -229,6 +247,25 @@ def _stage_text(stages: dict[str, dict[str, Any]]) -> str:
 
 def _reproduce_lines(record: dict[str, Any]) -> list[str]:
     seed = record["seed"]
+    soup = record.get("soup")
+    if soup and soup.get("what") and record.get("distillation"):
+        d = record["distillation"]
+        teacher_record = {k: v for k, v in record.items() if k != "soup"} | {"model_id": soup["base_model_id"]}
+        distilled = _reproduce_lines(teacher_record)
+        commands = distilled[distilled.index("```") + 1 : distilled.index("```", distilled.index("```") + 1)]
+        commands[-1] = commands[-1].replace(f"--out {d.get('out', 'OUT')}", f"--out {soup['base']}")
+        return [
+            "`make verifier` runs these steps (stage folders under `build/verifier/`):",
+            "",
+            "```",
+            *commands,
+            *soup.get("tuned_commands", []),
+            f"python -m factcheck.training.soup --base {soup['base']} --tuned {soup['tuned']} --alpha {soup['alpha']} "
+            f"--out {soup.get('out', 'OUT')} --seed {seed} --model-id {record['model_id']} --what ... --why ...",
+            "```",
+            "",
+            "The last step recalibrates and fits the combiner (section above).",
+        ]
     if record.get("distillation"):
         d = record["distillation"]
         hp = record["hyper_parameters"]

@@ -58,6 +58,8 @@ def soup(
     seed: int = 13,
     why: str = "",
     model_id: str | None = None,
+    what: str = "",
+    made_by: tuple[str, ...] = (),
     log: Log = print,
 ) -> dict[str, Any]:
     """Write the interpolated model to ``out`` (atomically), calibrated and with its combiner fitted."""
@@ -80,6 +82,7 @@ def soup(
     labels = tuple(str(model.config.id2label[i]) for i in range(model.config.num_labels))
     pad_id = int(tokenizer.pad_token_id or 0)
 
+    out_arg = out
     out, staging = staging_for(out)
     try:
         save_model(model, tokenizer, staging, hp.max_length)
@@ -97,7 +100,12 @@ def soup(
                 "tuned": str(tuned),
                 "tuned_data": tuned_record.get("data"),
                 "tuned_stages": tuned_record.get("stages"),
+                "tuned_epochs": tuned_record.get("hyper_parameters", {}).get("epochs"),
+                "base_model_id": base_record["model_id"],
+                "out": str(out_arg),
                 "chosen_by": why,
+                **({"what": what} if what else {}),
+                **({"tuned_commands": list(made_by)} if made_by else {}),
             },
             "metrics": metrics,
             "calibration": calibration,
@@ -126,12 +134,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--why", default="", help="how alpha was chosen, for the model card")
     parser.add_argument("--model-id", default=None, help="id of the result (default: the base's id + '-soup')")
+    parser.add_argument("--what", default="", help="what the tuned stage trained on, for the model card")
+    parser.add_argument(
+        "--made-by", action="append", default=[], help="a command that made the tuned folder (repeat, in order)"
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     try:
         soup(
             args.base, args.tuned, args.alpha, args.out, args.data,
-            seed=args.seed, why=args.why, model_id=args.model_id,
+            seed=args.seed, why=args.why, model_id=args.model_id, what=args.what, made_by=tuple(args.made_by),
         )  # fmt: skip
     except TrainingError as exc:
         print(f"error: {exc}", file=sys.stderr)

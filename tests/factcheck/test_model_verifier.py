@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -83,9 +84,10 @@ def test_number_contradiction_is_refuted_by_the_combined_verifier() -> None:
 
 
 def test_a_sentence_about_another_subject_cannot_refute() -> None:
-    """The real model reads "Russia is not a member of NATO" against a sentence on France as REFUTED
-    (0.77 with verifier 1.1, 0.47 with 1.2: either is above verdict_threshold, enough to decide the
-    claim before the gate); the sentence never names Russia, so the claim is not refuted."""
+    """Verifier 1.1 read "Russia is not a member of NATO" against a sentence on France as REFUTED (0.77;
+    1.2 0.47, 1.3 0.06). The rule must hold whatever the weights say, so the model's answer is pinned
+    to a confident REFUTED here; the combiner, spaCy and the subject check are the real ones. The
+    sentence never names Russia, so the claim is not refuted."""
     from claims.types import Claim
     from evidence.types import Evidence
     from factcheck.config import Settings
@@ -101,9 +103,13 @@ def test_a_sentence_about_another_subject_cannot_refute() -> None:
     ev = Evidence("nuclear.md", "Nuclear sharing", "nuclear.md", 0, sentence, sentence, 0, len(sentence),
                   0.03, 0.6, 3.0, 0.63, 1)
     verifier = ModelVerifier(Settings(verifier="model"))
-    raw = verifier.model.predict_proba([(text, f"Nuclear sharing: {sentence}")])[0]
-    # The model alone would refute it: REFUTED clears the threshold a verdict needs.
-    assert raw[verifier.model.labels.index("REFUTED")] > Settings().verdict_threshold
+    refuted = np.array([[0.9 if label == "REFUTED" else 0.05 for label in verifier.model.labels]])
+    verifier.model.predict_proba = lambda pairs: np.repeat(refuted, len(pairs), axis=0)  # type: ignore[method-assign]
+    elsewhere = Evidence("n.md", "NATO", "n.md", 0, "Russia is not a member of NATO.", "Russia is not a member of "
+                         "NATO.", 0, 31, 0.03, 0.6, 3.0, 0.63, 1)  # fmt: skip
+    (control,) = verifier.verify([Claim("d", "Russia is a member of NATO.", "Russia is a member of NATO.", "a.md",
+                                        0, 27, 1, 1)], [(elsewhere,)])  # fmt: skip
+    assert control.label is Label.REFUTED  # the pinned answer does refute when the subject is named
     (verdict,) = verifier.verify([claim], [(ev,)])
     assert verdict.label is not Label.REFUTED
     assert any(c.name == "subject" and c.outcome == "missing" for c in verdict.checks)

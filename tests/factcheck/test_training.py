@@ -629,8 +629,10 @@ def test_student_keeps_the_chosen_teacher_layers_exactly() -> None:
 
 
 def test_distillation_loss_follows_the_teacher_not_only_the_gold_label() -> None:
-    """With the whole weight on the teacher term, the student learns what the teacher says (REFUTED)
-    even though every gold label says SUPPORTED: proof that the teacher logits drive the loss."""
+    """With the whole weight on the teacher term, the student learns what the teacher says even though
+    every gold label says otherwise: proof that the teacher logits drive the loss. The gold label is
+    the one the starting model already prefers and the teacher's the one it believes least, so the
+    test does not depend on what the shipped weights make of these pairs."""
     import torch
 
     from factcheck.training.loop import encode, fit, label_ids, load_model, predict_logits
@@ -638,20 +640,23 @@ def test_distillation_loss_follows_the_teacher_not_only_the_gold_label() -> None
     torch.manual_seed(0)
     model, tokenizer = load_model(SHIPPED_MODEL)
     ids = label_ids(model)
-    pairs = [Pair(f"Drug {i} lowers blood pressure.", f"Drug {i} was studied in {i + 20} adults.", SUPPORTED, "t")
-             for i in range(16)]  # fmt: skip
-    encoded = encode(tokenizer, pairs, 64, ids)
-    before = softmax(predict_logits(model, encoded, 0))[:, ids[REFUTED]].mean()
-    teacher = np.full((len(pairs), 3), -4.0)
-    teacher[:, ids[REFUTED]] = 4.0
+    texts = [(f"Drug {i} lowers blood pressure.", f"Drug {i} was studied in {i + 20} adults.") for i in range(16)]
+    probe = encode(tokenizer, [Pair(c, e, SUPPORTED, "t") for c, e in texts], 64, ids)
+    start = softmax(predict_logits(model, probe, 0)).mean(axis=0)
+    by_id = {i: label for label, i in ids.items()}
+    gold, taught = by_id[int(start.argmax())], int(start.argmin())
+    encoded = encode(tokenizer, [Pair(c, e, gold, "t") for c, e in texts], 64, ids)
+    before = start[taught]
+    teacher = np.full((len(texts), 3), -4.0)
+    teacher[:, taught] = 4.0
     hp = HyperParameters(batch_size=8, learning_rate=1e-4, epochs=2.0)
     with pytest.raises(TrainingError, match="teacher rows"):
         fit(model, encoded, pad_id=0, hp=hp, learning_rate=1e-4, epochs=1.0, seed=1, log=lambda m: None,
             stage="t", teacher_logits=teacher[:3])  # fmt: skip
     fit(model, encoded, pad_id=0, hp=hp, learning_rate=1e-4, epochs=2.0, seed=1, log=lambda m: None, stage="t",
         teacher_logits=teacher, distill_weight=1.0)  # fmt: skip
-    after = softmax(predict_logits(model, encoded, 0))[:, ids[REFUTED]].mean()
-    assert after > before + 0.3, (before, after)
+    after = softmax(predict_logits(model, encoded, 0))[:, taught].mean()
+    assert after > before + 0.3, (gold, by_id[taught], before, after)
 
 
 def test_distill_writes_a_smaller_calibrated_model_and_drops_extra_pairs_of_held_out_claims(tmp_path: Path) -> None:
@@ -699,3 +704,27 @@ def test_model_card_tells_a_same_size_student_from_a_smaller_one() -> None:
     steps = "\n".join(_reproduce_lines(record))
     assert "factcheck.training.soup" in steps and "--out build/verifier/soup" in steps
     assert "--teacher build/verifier/soup --layers 0,2,4" in steps and "make verifier-fast" in steps
+
+
+def test_model_card_of_a_stage_after_distillation_reproduces_every_step_in_order() -> None:
+    from factcheck.training.modelcard import _reproduce_lines, _soup_lines
+
+    hp = {"epochs": 2.0, "learning_rate": 1e-4}
+    distillation = {"teacher_model_id": "t-1.1", "teacher_layers": 6, "layers": [0, 1, 2, 3, 4, 5], "weight": 0.5,
+                    "temperature": 2.0, "teacher_scoring_seconds": 60.0, "teacher": "build/verifier/soup",
+                    "out": "factcheck/models/verifier", "teacher_soup": {"alpha": 0.5}}  # fmt: skip
+    soup = {"alpha": 1.0, "base": "build/verifier/born-again", "tuned": "build/verifier/contrast-tuned",
+            "base_model_id": "m-1.2", "tuned_data": "build/verifier/contrast.jsonl", "tuned_epochs": 2.0,
+            "what": "reversed claims.", "chosen_by": "Because.", "out": "factcheck/models/verifier",
+            "tuned_commands": ["python -m factcheck.training.contrast X", "python -m factcheck.training Y"],
+            }  # fmt: skip
+    card = "\n".join(_soup_lines(soup))
+    assert "Last stage" in card and "`m-1.2`" in card and "alpha = 1.0" in card and "Because." in card
+    record = {"seed": 13, "threads": 2, "model_id": "m-1.3", "hyper_parameters": hp,
+              "distillation": distillation, "soup": soup}  # fmt: skip
+    steps = [line for line in _reproduce_lines(record) if line.startswith("python")]
+    assert "--out build/verifier/soup" in steps[3]  # the teacher of the distillation
+    assert "--model-id m-1.2 --out build/verifier/born-again" in steps[4]  # the distillation, into its stage folder
+    assert steps[5:7] == soup["tuned_commands"]
+    assert steps[7].startswith("python -m factcheck.training.soup --base build/verifier/born-again")
+    assert "--alpha 1.0 --out factcheck/models/verifier" in steps[7] and "--model-id m-1.3" in steps[7]
