@@ -254,8 +254,11 @@ def _reproduce_lines(record: dict[str, Any]) -> list[str]:
         distilled = _reproduce_lines(teacher_record)
         commands = distilled[distilled.index("```") + 1 : distilled.index("```", distilled.index("```") + 1)]
         commands[-1] = commands[-1].replace(f"--out {d.get('out', 'OUT')}", f"--out {soup['base']}")
+        same_size = len(d["layers"]) == d.get("teacher_layers")
         return [
-            "`make verifier` runs these steps (stage folders under `build/verifier/`):",
+            "`make verifier` runs these steps (stage folders under `build/verifier/`):"
+            if same_size
+            else "`make verifier-fast` runs these steps, after `make verifier` has made the teacher and extra file:",
             "",
             "```",
             *commands,
