@@ -62,7 +62,9 @@ class ModelVerifier:
 
     @property
     def id(self) -> str:
-        return f"{self.model.model_id}+{CHECKS_VERSION}"
+        # The same weights read claims differently when the combiner was fitted direction-symmetric.
+        reading = "+direction-symmetric" if self.combiner.direction_symmetric else ""
+        return f"{self.model.model_id}+{CHECKS_VERSION}{reading}"
 
     @property
     def combiner(self) -> Combiner:

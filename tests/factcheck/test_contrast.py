@@ -145,3 +145,33 @@ def test_combiner_file_keeps_the_direction_symmetric_flag(tmp_path: Path) -> Non
         assert Combiner.load(path).direction_symmetric is flag
         refit = fit(x[:30], np.zeros(30, dtype=int), combiner.labels, prior=Combiner.load(path))
         assert refit.direction_symmetric is flag  # a user's refit keeps how its prior reads claims
+
+
+def test_verifier_reads_claims_both_ways_only_when_its_combiner_says_so(tmp_path: Path) -> None:
+    import shutil
+
+    from claims.types import Claim
+    from evidence.types import Evidence
+    from factcheck.config import Settings
+    from factcheck.verify.crossencoder import FAST_MODEL
+    from factcheck.verify.model import ModelVerifier
+
+    folder = tmp_path / "fast"
+    shutil.copytree(FAST_MODEL, folder)
+    text = "Exercise reduces depressive symptoms."
+    sentence = "Exercise training reduced depressive symptoms compared with usual care."
+    claim = Claim("c", text, text, "a.md", 0, len(text), 1, 1)
+    ev = Evidence("e.md", "Trial", "e.md", 0, sentence, sentence, 0, len(sentence), 0.03, 0.8, 3.0, 0.8, 1)
+    seen: dict[bool, list] = {}
+    for flag in (False, True):
+        combiner = json.loads((folder / "combiner.json").read_text(encoding="utf-8"))
+        (folder / "combiner.json").write_text(json.dumps({**combiner, "direction_symmetric": flag}), encoding="utf-8")
+        verifier = ModelVerifier(Settings(verifier="model"), folder)
+        real = verifier.model.predict_proba
+        seen[flag] = []
+        verifier.model.predict_proba = lambda pairs, real=real, log=seen[flag]: log.extend(pairs) or real(pairs)  # type: ignore[method-assign]
+        (verdict,) = verifier.verify([claim], [(ev,)])
+        assert verdict.label.value in ("SUPPORTED", "REFUTED", "NOT ENOUGH INFO")
+        assert verifier.id.endswith("+direction-symmetric") is flag
+    assert [c for c, _ in seen[False]] == [text]
+    assert [c for c, _ in seen[True]] == [text, "Exercise increases depressive symptoms."]
