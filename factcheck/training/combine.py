@@ -28,7 +28,7 @@ from factcheck.training.types import Pair
 from factcheck.verify.checks import about_same_subject, compare
 from factcheck.verify.combine import COMBINER_FILE, FEATURES, Combiner, fit, pair_features
 from factcheck.verify.crossencoder import CrossEncoderModel
-from factcheck.verify.directions import direction_symmetric_proba
+from factcheck.verify.directions import read_pairs
 from factcheck.verify.facts import FactReader
 
 # L2 pulls towards the shipped combiner tried when refitting on a user's pairs (standardised features).
@@ -42,11 +42,7 @@ def pair_rows(
     from evidence import SentenceTransformerEmbedder
 
     labels = model.labels
-    texts = [(p.claim, p.evidence) for p in pairs]
-    if direction_symmetric:
-        probs = direction_symmetric_proba(model.predict_proba, labels, texts)
-    else:
-        probs = model.predict_proba(texts)
+    probs = read_pairs(model, [(p.claim, p.evidence) for p in pairs], direction_symmetric=direction_symmetric)
     embedder = SentenceTransformerEmbedder()
     sims = np.sum(
         embedder.encode_queries([p.claim for p in pairs])

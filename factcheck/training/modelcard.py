@@ -250,10 +250,7 @@ def _reproduce_lines(record: dict[str, Any]) -> list[str]:
     soup = record.get("soup")
     if soup and soup.get("what") and record.get("distillation"):
         d = record["distillation"]
-        teacher_record = {k: v for k, v in record.items() if k != "soup"} | {"model_id": soup["base_model_id"]}
-        distilled = _reproduce_lines(teacher_record)
-        commands = distilled[distilled.index("```") + 1 : distilled.index("```", distilled.index("```") + 1)]
-        commands[-1] = commands[-1].replace(f"--out {d.get('out', 'OUT')}", f"--out {soup['base']}")
+        commands = _distill_commands(record, model_id=soup["base_model_id"], out=soup["base"])
         same_size = len(d["layers"]) == d.get("teacher_layers")
         return [
             "`make verifier` runs these steps (stage folders under `build/verifier/`):"
@@ -271,9 +268,6 @@ def _reproduce_lines(record: dict[str, Any]) -> list[str]:
         ]
     if record.get("distillation"):
         d = record["distillation"]
-        hp = record["hyper_parameters"]
-        soup = d.get("teacher_soup")
-        teacher_steps = _soup_commands(seed, soup["alpha"], d["teacher"], d["teacher_model_id"]) if soup else []
         same_size = len(d["layers"]) == d.get("teacher_layers")
         return [
             "`make verifier` runs these steps (stage folders under `build/verifier/`):"
@@ -282,13 +276,7 @@ def _reproduce_lines(record: dict[str, Any]) -> list[str]:
             "file:",
             "",
             "```",
-            *teacher_steps,
-            f"python -m factcheck.training.distill --teacher {d['teacher']} --layers "
-            f"{','.join(map(str, d['layers']))}"
-            + (f" --extra {d['extra']}" if d.get("extra") else "")
-            + f" --epochs {hp['epochs']} --learning-rate {hp['learning_rate']} --weight {d['weight']} "
-            f"--temperature {d['temperature']} --threads {record['threads']} --seed {seed} "
-            f"--model-id {record['model_id']} --out {d.get('out', 'OUT')}",
+            *_distill_commands(record, model_id=record["model_id"], out=d.get("out", "OUT")),
             "```",
             "",
             "The distillation step also fits the combiner (section above).",
@@ -312,6 +300,21 @@ def _reproduce_lines(record: dict[str, Any]) -> list[str]:
         "```",
         "",
         "`make verifier` runs both. The second step fits the combiner (section above, when present).",
+    ]
+
+
+def _distill_commands(record: dict[str, Any], *, model_id: str, out: str) -> list[str]:
+    """The steps that make a distilled model: its teacher's (when the teacher is a soup), then the distillation."""
+    d, hp, seed = record["distillation"], record["hyper_parameters"], record["seed"]
+    soup = d.get("teacher_soup")
+    teacher_steps = _soup_commands(seed, soup["alpha"], d["teacher"], d["teacher_model_id"]) if soup else []
+    return [
+        *teacher_steps,
+        f"python -m factcheck.training.distill --teacher {d['teacher']} --layers {','.join(map(str, d['layers']))}"
+        + (f" --extra {d['extra']}" if d.get("extra") else "")
+        + f" --epochs {hp['epochs']} --learning-rate {hp['learning_rate']} --weight {d['weight']} "
+        f"--temperature {d['temperature']} --threads {record['threads']} --seed {seed} "
+        f"--model-id {model_id} --out {out}",
     ]
 
 

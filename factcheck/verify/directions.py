@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -96,6 +97,14 @@ def reverse_direction(text: str, rng: random.Random | None = None) -> str | None
             wanted = wanted.capitalize()
         before = before[: article.start(1)] + wanted + article.group(2)
     return before + opposite + text[match.end() :]
+
+
+def read_pairs(model: Any, pairs: Sequence[tuple[str, str]], *, direction_symmetric: bool) -> np.ndarray:
+    """``model``'s probabilities for ``pairs``, read as its combiner was fitted: plainly or both ways. The
+    verifier and the combiner's fit both call this, so the combiner always sees what it was fitted on."""
+    if direction_symmetric:
+        return direction_symmetric_proba(model.predict_proba, model.labels, pairs)
+    return model.predict_proba(pairs)
 
 
 def direction_symmetric_proba(

@@ -32,7 +32,7 @@ from factcheck.types import CheckResult, Label, Verdict
 from factcheck.verify.checks import about_same_subject, compare, subject_check
 from factcheck.verify.combine import COMBINER_FILE, Combiner, pair_features
 from factcheck.verify.crossencoder import CrossEncoderModel
-from factcheck.verify.directions import direction_symmetric_proba
+from factcheck.verify.directions import read_pairs
 from factcheck.verify.facts import FactReader
 
 CHECKS_VERSION = "checks-v2"
@@ -80,10 +80,7 @@ class ModelVerifier:
             return tuple(_no_evidence(c) for c in claims)
         # One model call and one spaCy pass for every pair of the run.
         pairs = [(claims[i].text, evidence_text(ev)) for i, ev in flat]
-        if self.combiner.direction_symmetric:
-            probs = direction_symmetric_proba(self.model.predict_proba, self.model.labels, pairs)
-        else:
-            probs = self.model.predict_proba(pairs)
+        probs = read_pairs(self.model, pairs, direction_symmetric=self.combiner.direction_symmetric)
         texts = sorted({c.text for c in claims} | {ev.sentence for _, ev in flat})
         facts = dict(zip(texts, self.reader.read(texts), strict=True))
         rows, checks, anchored, off_subject = [], [], [], []
