@@ -156,16 +156,22 @@ def _soup_lines(soup: dict[str, Any] | None) -> list[str]:
     if not soup:
         return []
     if soup.get("what"):  # a stage after distillation, described by the run that made it
+        seeds = soup.get("tuned_seeds") or []
+        tuned = "the uniform average of those copies" if seeds else "that fine-tuned model"
         kept = (
-            "The shipped weights are that fine-tuned model itself (alpha = 1.0)"
+            f"The shipped weights are {tuned} itself (alpha = 1.0)"
+            if float(soup["alpha"]) == 1.0 and not seeds
+            else f"The shipped weights are {tuned} (alpha = 1.0)"
             if float(soup["alpha"]) == 1.0
-            else f"The shipped weights are `(1 - alpha) * base + alpha * tuned` with alpha = {soup['alpha']}"
+            else f"The shipped weights are `(1 - alpha) * base + alpha * tuned`, `tuned` being {tuned}, with "
+            f"alpha = {soup['alpha']}"
         )
+        times = f" {len(seeds)} times, with seeds {', '.join(map(str, seeds))}, each" if seeds else ""
         return [
             "## Last stage: fine-tuning on direction contrasts",
             "",
-            f"`base` (`{soup.get('base_model_id', soup['base'])}`, described under Distillation) was fine-tuned for "
-            f"{soup.get('tuned_epochs', '?')} epochs on `{soup.get('tuned_data')}`: {soup['what']} "
+            f"`base` (`{soup.get('base_model_id', soup['base'])}`, described under Distillation) was fine-tuned"
+            f"{times} for {soup.get('tuned_epochs', '?')} epochs on `{soup.get('tuned_data')}`: {soup['what']} "
             f"{kept}. {soup.get('chosen_by', '')}".rstrip(),
             "",
             f"Fine-tuning: {_stage_text(soup.get('tuned_stages') or {})}. The temperature and the combiner below are "
@@ -237,6 +243,11 @@ def _distill_lines(distillation: dict[str, Any] | None, hp: dict[str, Any]) -> l
     ]
 
 
+def _tuned_args(soup: dict[str, Any]) -> str:
+    tuned = soup["tuned"] if isinstance(soup["tuned"], list) else [soup["tuned"]]
+    return " ".join(f"--tuned {folder}" for folder in tuned)
+
+
 def _stage_text(stages: dict[str, dict[str, Any]]) -> str:
     return "; ".join(
         f"{name} {s.get('steps')} steps over {s.get('pairs')} pairs in {s.get('seconds')} s, final loss "
@@ -260,7 +271,7 @@ def _reproduce_lines(record: dict[str, Any]) -> list[str]:
             "```",
             *commands,
             *soup.get("tuned_commands", []),
-            f"python -m factcheck.training.soup --base {soup['base']} --tuned {soup['tuned']} --alpha {soup['alpha']} "
+            f"python -m factcheck.training.soup --base {soup['base']} {_tuned_args(soup)} --alpha {soup['alpha']} "
             f"--out {soup.get('out', 'OUT')} --seed {seed} --model-id {record['model_id']} --what ... --why ...",
             "```",
             "",

@@ -8,6 +8,9 @@ weights, so the straight line between them stays in one basin: ``(1 - alpha) * b
 keeps much of each at no inference cost. The result is recalibrated like the standard recipe (its
 temperature fitted on the standard held-out pairs) and gets its own combiner, because the mixed
 model's probabilities are neither model's.
+
+``--tuned`` may be given several times: fine-tuned copies from the same base that differ only in their
+seed are averaged uniformly first (a "uniform soup"), so the result does not hang on one seed's draw.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import os
 import shutil
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,30 +31,41 @@ from factcheck.training.loop import HyperParameters, Log, load_model, save_model
 WEIGHTS_FILE = "model.safetensors"
 
 
-def mixed_state(base: Path, tuned: Path, alpha: float) -> dict[str, Any]:
-    """``(1 - alpha) * base + alpha * tuned`` for every tensor, in fp32; refuses models that differ in shape."""
+def mixed_state(base: Path, tuned: Path | Sequence[Path], alpha: float) -> dict[str, Any]:
+    """``(1 - alpha) * base + alpha * tuned`` for every tensor, in fp32, where ``tuned`` is the uniform
+    average of the tuned folders given; refuses models that differ in shape."""
     import torch
     from safetensors.torch import load_file
 
     if not 0.0 <= alpha <= 1.0:
         raise TrainingError(f"alpha {alpha} is outside 0..1: pass the share of the tuned model's weights")
-    first, second = (load_file(str(folder / WEIGHTS_FILE)) for folder in (base, tuned))
-    if first.keys() != second.keys() or any(first[k].shape != second[k].shape for k in first):
-        raise TrainingError(f"{base} and {tuned} are not the same architecture: soup only fine-tuned copies")
-    out = {}
-    for name, tensor in first.items():
-        if not tensor.is_floating_point():  # ids and counters cannot be averaged, only shared
-            if not torch.equal(tensor, second[name]):
-                raise TrainingError(f"{base} and {tuned} differ in the integer tensor {name}: not fine-tuned copies")
-            out[name] = tensor
-            continue
-        out[name] = torch.lerp(tensor.to(torch.float32), second[name].to(torch.float32), alpha)
+    tuned = [tuned] if isinstance(tuned, Path) else list(tuned)
+    if not tuned:
+        raise TrainingError("no tuned model to mix: pass at least one --tuned folder")
+    first = load_file(str(base / WEIGHTS_FILE))
+    out = {name: tensor if not tensor.is_floating_point() else None for name, tensor in first.items()}
+    average: dict[str, Any] = {}
+    for folder in tuned:
+        other = load_file(str(folder / WEIGHTS_FILE))
+        if first.keys() != other.keys() or any(first[k].shape != other[k].shape for k in first):
+            raise TrainingError(f"{base} and {folder} are not the same architecture: soup only fine-tuned copies")
+        for name, tensor in first.items():
+            if not tensor.is_floating_point():  # ids and counters cannot be averaged, only shared
+                if not torch.equal(tensor, other[name]):
+                    raise TrainingError(
+                        f"{base} and {folder} differ in the integer tensor {name}: not fine-tuned copies"
+                    )
+                continue
+            share = other[name].to(torch.float32) / len(tuned)
+            average[name] = share if name not in average else average[name] + share
+    for name, tensor in average.items():
+        out[name] = torch.lerp(first[name].to(torch.float32), tensor, alpha)
     return out
 
 
 def soup(
     base: Path,
-    tuned: Path,
+    tuned: Path | Sequence[Path],
     alpha: float,
     out: Path,
     data: Path,
@@ -69,7 +84,8 @@ def soup(
     from factcheck.training.train import benchmark_metrics, calibrate, replace_folder, staging_for
 
     started = time.monotonic()
-    for folder in (base, tuned):
+    tuned = [tuned] if isinstance(tuned, Path) else list(tuned)
+    for folder in (base, *tuned):
         for name in (WEIGHTS_FILE, "training.json"):
             if not (folder / name).is_file():
                 raise TrainingError(f"{folder} holds no {name}: pass two verifier folders made by factcheck training")
@@ -89,7 +105,8 @@ def soup(
         held = held_out_pairs(data, seed=seed)
         calibration, metrics = calibrate(model, tokenizer, held, labels, hp, pad_id, seed)
         metrics.update(benchmark_metrics(model, tokenizer, data, labels, hp, pad_id, calibration["temperature"]))
-        tuned_record = json.loads((tuned / "training.json").read_text(encoding="utf-8"))
+        tuned_records = [json.loads((folder / "training.json").read_text(encoding="utf-8")) for folder in tuned]
+        tuned_record = tuned_records[0]
         record = {
             **base_record,
             "model_id": model_id or f"{base_record['model_id']}-soup",
@@ -97,7 +114,8 @@ def soup(
             "soup": {
                 "alpha": alpha,
                 "base": str(base),
-                "tuned": str(tuned),
+                "tuned": str(tuned[0]) if len(tuned) == 1 else [str(folder) for folder in tuned],
+                **({"tuned_seeds": [r.get("seed") for r in tuned_records]} if len(tuned) > 1 else {}),
                 "tuned_data": tuned_record.get("data"),
                 "tuned_stages": tuned_record.get("stages"),
                 "tuned_epochs": tuned_record.get("hyper_parameters", {}).get("epochs"),
@@ -127,7 +145,10 @@ def soup(
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Interpolate a verifier with a fine-tuned copy of it.")
     parser.add_argument("--base", type=Path, required=True, help="model folder the tuned one started from")
-    parser.add_argument("--tuned", type=Path, required=True, help="fine-tuned model folder")
+    parser.add_argument(
+        "--tuned", type=Path, action="append", required=True,
+        help="fine-tuned model folder; repeat it for copies that differ in seed, averaged uniformly first",
+    )  # fmt: skip
     parser.add_argument("--alpha", type=float, required=True, help="share of the tuned weights, 0..1")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))

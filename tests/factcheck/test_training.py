@@ -728,3 +728,29 @@ def test_model_card_of_a_stage_after_distillation_reproduces_every_step_in_order
     assert steps[5:7] == soup["tuned_commands"]
     assert steps[7].startswith("python -m factcheck.training.soup --base build/verifier/born-again")
     assert "--alpha 1.0 --out factcheck/models/verifier" in steps[7] and "--model-id m-1.3" in steps[7]
+
+    seeds = {**soup, "tuned": ["build/verifier/contrast-tuned", "build/verifier/contrast-tuned-s14"],
+             "tuned_seeds": [13, 14]}  # fmt: skip
+    card = "\n".join(_soup_lines(seeds))
+    assert "2 times, with seeds 13, 14, each for 2.0 epochs" in card and "uniform average" in card
+    last = [line for line in _reproduce_lines({**record, "soup": seeds}) if line.startswith("python")][-1]
+    assert "--tuned build/verifier/contrast-tuned --tuned build/verifier/contrast-tuned-s14 --alpha" in last
+
+
+def test_soup_of_several_tuned_copies_averages_them_before_mixing(tmp_path: Path) -> None:
+    import torch
+    from safetensors.torch import save_file
+
+    from factcheck.training.soup import mixed_state
+
+    for name, value in (("base", 1.0), ("s1", 3.0), ("s2", 5.0), ("s3", 10.0)):
+        (tmp_path / name).mkdir()
+        weights = {"w": torch.full((2,), value), "ids": torch.tensor([0, 1])}
+        save_file(weights, str(tmp_path / name / "model.safetensors"))
+    tuned = [tmp_path / "s1", tmp_path / "s2"]
+    assert mixed_state(tmp_path / "base", tuned, 1.0)["w"].tolist() == [4.0, 4.0]
+    assert mixed_state(tmp_path / "base", tuned, 0.5)["w"].tolist() == [2.5, 2.5]
+    assert mixed_state(tmp_path / "base", [*tuned, tmp_path / "s3"], 1.0)["w"].tolist() == [6.0, 6.0]
+    assert mixed_state(tmp_path / "base", tuned, 1.0)["ids"].tolist() == [0, 1]
+    with pytest.raises(TrainingError, match="at least one"):
+        mixed_state(tmp_path / "base", [], 0.5)
