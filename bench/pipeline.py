@@ -60,7 +60,7 @@ def main() -> int:
             claims = extractor.extract(article.text, doc_id=article.path)
             extract_s = time.perf_counter() - t
             t = time.perf_counter()
-            found = index.search([c.text for c in claims], k=settings.top_k)
+            found = index.search([c.text for c in claims], k=settings.top_k, sentences=settings.evidence_sentences)
             search_s = time.perf_counter() - t
             t = time.perf_counter()
             verifier.verify(claims, found)

@@ -37,6 +37,7 @@ import os
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -72,9 +73,11 @@ GRID: dict[str, tuple[float, ...]] = {
 }
 MODEL_GRID: dict[str, tuple[float, ...]] = {
     "top_k": (1, 2, 3, 5, 8, 10),
+    "evidence_sentences": (1, 2, 3),
     "verdict_threshold": (0.30, 0.35, 0.40, 0.45, 0.50, 0.55, 0.60, 0.65, 0.70, 0.80),
-    "evidence_threshold": (0.60, 0.70, 0.80, 0.90, 1.00),
+    "evidence_threshold": (0.80, 0.90, 1.00),
 }
+INT_SETTINGS = frozenset({"top_k", "evidence_sentences"})
 Span = tuple[int, int]
 
 
@@ -485,18 +488,32 @@ class SearchOnce:
     """Stands in for the index inside check_claims while tuning: one search at the largest k, then
     the first k hits for any smaller k (fusion ranks passages independently of k)."""
 
-    def __init__(self, index: EvidenceIndex, queries: Sequence[str], k: int) -> None:
+    def __init__(self, index: EvidenceIndex, queries: Sequence[str], k: int, sentences: int = 1) -> None:
         self.manifest = index.manifest
-        self.k = k
+        self.k, self.sentences = k, sentences
         unique = list(dict.fromkeys(queries))
         self._hits: dict[str, tuple[Evidence, ...]] = dict(
-            zip(unique, index.search(unique, k=k), strict=True)
+            zip(unique, index.search(unique, k=k, sentences=sentences), strict=True)
         )
 
-    def search(self, queries: Sequence[str], k: int = 5) -> tuple[tuple[Evidence, ...], ...]:
-        if k > self.k:
-            raise ValueError(f"searched with k={self.k} only, asked for k={k}")
-        return tuple(self._hits[q][:k] for q in queries)
+    def search(
+        self, queries: Sequence[str], k: int = 5, *, sentences: int = 1
+    ) -> tuple[tuple[Evidence, ...], ...]:
+        if k > self.k or sentences > self.sentences:
+            raise ValueError(
+                f"searched with k={self.k}, sentences={self.sentences} only, asked for k={k}, sentences={sentences}"
+            )
+        return tuple(_first(self._hits[q], k, sentences) for q in queries)
+
+
+def _first(hits: Sequence[Evidence], k: int, sentences: int) -> tuple[Evidence, ...]:
+    """The evidence a search with smaller k and sentences returns: each passage's sentences come best first."""
+    kept, seen = [], Counter()
+    for ev in hits:
+        seen[ev.passage_id] += 1
+        if ev.rank <= k and seen[ev.passage_id] <= sentences:
+            kept.append(ev)
+    return tuple(kept)
 
 
 def memo_reader() -> Any:
@@ -568,7 +585,9 @@ def tune(index: EvidenceIndex, claims_path: Path, gold: Gold, abstracts: Abstrac
 
     verifier = make_verifier(base)
     grid = grid_for(verifier)
-    searched = SearchOnce(index, [c.text for c in gold.values()], int(max(grid["top_k"])))
+    searched = SearchOnce(
+        index, [c.text for c in gold.values()], int(max(grid["top_k"])), int(max(grid.get("evidence_sentences", (1,))))
+    )
     if isinstance(getattr(verifier, "reader", None), FactReader):
         verifier.reader = memo_reader()
     if hasattr(verifier, "model"):
@@ -577,7 +596,7 @@ def tune(index: EvidenceIndex, claims_path: Path, gold: Gold, abstracts: Abstrac
     combos = [dict(zip(grid, values, strict=True)) for values in itertools.product(*grid.values())]
     print(f"  tuning: searched once; scoring {len(combos)} settings", file=sys.stderr, flush=True)
     for combo in combos:
-        settings = replace(base, **{k: int(v) if k == "top_k" else v for k, v in combo.items()})
+        settings = replace(base, **{k: int(v) if k in INT_SETTINGS else v for k, v in combo.items()})
         verifier.settings = settings
         report, _ = check(claims_path, searched, settings, verifier)
         results.append((score(gold, predictions_of(report, index, abstracts)), settings))
@@ -634,7 +653,8 @@ def _setting_text(settings: Settings) -> str:
         detail = f"support={settings.support_threshold:.2f} conflict={settings.conflict_threshold:.2f}"
     else:
         detail = f"verdict={settings.verdict_threshold:.2f} evidence={settings.evidence_threshold:.2f}"
-    return f"verifier={settings.verifier} top_k={settings.top_k} {detail}"
+    sentences = f" sentences={settings.evidence_sentences}" if settings.evidence_sentences != 1 else ""
+    return f"verifier={settings.verifier} top_k={settings.top_k}{sentences} {detail}"
 
 
 def wrong_claims(gold: Gold, predictions: Sequence[Prediction]) -> list[int]:
@@ -705,6 +725,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--verifier", help="setting verifier: heuristic, model, fast or a model folder")
     parser.add_argument("--top-k", type=int, help="setting top_k (default: factcheck's configuration)")
+    parser.add_argument(
+        "--evidence-sentences", type=int, help="setting evidence_sentences (sentences read per passage)"
+    )
     parser.add_argument("--support-threshold", type=float, help="setting support_threshold")
     parser.add_argument("--conflict-threshold", type=float, help="setting conflict_threshold")
     parser.add_argument(
@@ -735,6 +758,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             overrides={
                 "verifier": args.verifier,
                 "top_k": args.top_k,
+                "evidence_sentences": args.evidence_sentences,
                 "support_threshold": args.support_threshold,
                 "conflict_threshold": args.conflict_threshold,
             }
@@ -836,7 +860,7 @@ def run_tune(
     configured = next((r for r in results if _same(r[1], settings, ("top_k", *names))), None)
     for scores, s in results[:8] + ([configured] if configured and configured not in results[:8] else []):
         mark = " configured" if configured and s is configured[1] else ""
-        values = " | ".join(f"{getattr(s, n):.2f}" for n in names)
+        values = " | ".join(f"{getattr(s, n)}" if n in INT_SETTINGS else f"{getattr(s, n):.2f}" for n in names)
         print(
             f"| {s.top_k:5d} | {values} | {_pct(scores.abstract_label.f1)} | "
             f"{_pct(scores.abstract_rationale.f1)} | {_pct(scores.claims.macro_f1)} |{mark}"
@@ -845,7 +869,7 @@ def run_tune(
 
 
 def _distance(a: Settings, b: Settings, names: Sequence[str]) -> float:
-    return sum(abs(getattr(a, n) - getattr(b, n)) / (10 if n == "top_k" else 1) for n in names)
+    return sum(abs(getattr(a, n) - getattr(b, n)) / (10 if n in INT_SETTINGS else 1) for n in names)
 
 
 def _same(a: Settings, b: Settings, names: Sequence[str]) -> bool:

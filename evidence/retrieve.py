@@ -152,12 +152,17 @@ class EvidenceIndex:
             lexical_lists = [store.lexical_search(self._conn, query, depth) for query in queries]
         return dense_lists, lexical_lists
 
-    def search(self, queries: Sequence[str], k: int = 5) -> tuple[tuple[Evidence, ...], ...]:
-        """The k best pieces of evidence for each query, in query order."""
+    def search(
+        self, queries: Sequence[str], k: int = 5, *, sentences: int = 1
+    ) -> tuple[tuple[Evidence, ...], ...]:
+        """The k best passages for each query, in query order, as evidence: the ``sentences`` sentences of
+        each passage that best match the query, best first, all with the passage's rank."""
         import numpy as np
 
         if k < 1:
             raise ValueError(f"k must be at least 1, got {k}")
+        if sentences < 1:
+            raise ValueError(f"sentences must be at least 1, got {sentences}")
         queries = list(queries)
         if not queries:
             return ()
@@ -194,8 +199,10 @@ class EvidenceIndex:
             evidence = []
             for rank, (pid, fused) in enumerate(top, start=1):
                 scores = (fused, float(np.dot(qvec, stored[pid])), lexical_of.get(pid, 0.0))
-                evidence.append(
-                    self._evidence(rank, pid, scores, qvec, passages[pid], texts, meta, spans[pid], sentence_vecs)
+                evidence.extend(
+                    self._evidence(
+                        rank, pid, scores, qvec, passages[pid], texts, meta, spans[pid], sentence_vecs, sentences
+                    )
                 )
             results.append(tuple(evidence))
         return tuple(results)
@@ -204,35 +211,38 @@ class EvidenceIndex:
     def _evidence(
         rank: int, pid: int, scores: tuple[float, float, float], qvec: np.ndarray,
         passage: store.StoredPassage, texts: dict[str, str], meta: dict[str, tuple[str, str]],
-        spans: list[tuple[int, int]], sentence_vecs: dict[str, np.ndarray],
-    ) -> Evidence:  # fmt: skip
-        """``scores`` is (fused, dense, lexical) for the passage."""
+        spans: list[tuple[int, int]], sentence_vecs: dict[str, np.ndarray], sentences: int = 1,
+    ) -> list[Evidence]:  # fmt: skip
+        """``scores`` is (fused, dense, lexical) for the passage; its ``sentences`` best sentences."""
         import numpy as np
 
         text = texts[passage.doc_id]
         title, path = meta[passage.doc_id]
-        best_span, best_score = (passage.start, passage.end), -2.0
         # A heading that only repeats the title says nothing; it is evidence only when nothing else is.
         body = [(a, b) for a, b in spans if _plain(text[a:b]) != _plain(title)] or spans
-        for start, end in body:
-            score = float(np.dot(qvec, sentence_vecs[sentence_input(title, text[start:end])]))
-            if score > best_score:
-                best_span, best_score = (start, end), score
-        return Evidence(
-            doc_id=passage.doc_id,
-            doc_title=title,
-            doc_path=path,
-            passage_id=pid,
-            passage_text=passage.text,
-            sentence=text[best_span[0] : best_span[1]],
-            sentence_start=best_span[0],
-            sentence_end=best_span[1],
-            score=scores[0],
-            dense_score=scores[1],
-            lexical_score=scores[2],
-            sentence_score=best_score,
-            rank=rank,
-        )
+        scored = [
+            (float(np.dot(qvec, sentence_vecs[sentence_input(title, text[a:b])])), a, b) for a, b in body
+        ] or [(-2.0, passage.start, passage.end)]
+        # Best first; among equal scores the earlier sentence, so the choice never depends on set order.
+        scored.sort(key=lambda item: (-item[0], item[1]))
+        return [
+            Evidence(
+                doc_id=passage.doc_id,
+                doc_title=title,
+                doc_path=path,
+                passage_id=pid,
+                passage_text=passage.text,
+                sentence=text[start:end],
+                sentence_start=start,
+                sentence_end=end,
+                score=scores[0],
+                dense_score=scores[1],
+                lexical_score=scores[2],
+                sentence_score=score,
+                rank=rank,
+            )
+            for score, start, end in scored[:sentences]
+        ]
 
 
 def sentence_input(title: str, sentence: str) -> str:

@@ -28,6 +28,10 @@ class Settings:
     # Retrieval: how many evidence passages each claim gets. 3 won the search on SciFact train claims
     # for both verifiers (bench/scifact.py --tune): more passages add topical look-alikes.
     top_k: int = 3
+    # How many sentences of each passage the verifier reads: the best-matching ones by embedding.
+    # A rationale is often not the sentence closest to the claim in wording (results sentences
+    # state the finding with figures, the closest one restates the topic).
+    evidence_sentences: int = 1
     # "model" (the shipped cross-encoder with typed checks, calibrated), "fast" (its 3-layer distilled
     # student: about twice as fast, somewhat less accurate), "heuristic" (similarity and typed checks
     # only), or the path of a model folder trained with `factcheck train verifier`.
@@ -162,6 +166,8 @@ def _validate(settings: Settings) -> None:
         raise ConfigError(f"min_confidence must lie in [0, 1], got {settings.min_confidence}")
     if settings.top_k < 1:
         raise ConfigError(f"top_k must be at least 1, got {settings.top_k}")
+    if settings.evidence_sentences < 1:
+        raise ConfigError(f"evidence_sentences must be at least 1, got {settings.evidence_sentences}")
     for name in ("verdict_threshold", "evidence_threshold"):
         value = getattr(settings, name)
         if not 0.0 <= value <= 1.0:

@@ -67,7 +67,11 @@ def check_claims(
 ) -> Report:
     """Check every claim of every set against one index: one batched search, one verifier call."""
     claims = [c for group in sets for c in group.claims]
-    found = index.search([c.text for c in claims], k=settings.top_k) if claims else ()
+    found = (
+        index.search([c.text for c in claims], k=settings.top_k, sentences=settings.evidence_sentences)
+        if claims
+        else ()
+    )
     if progress:
         progress("retrieving evidence", len(claims), len(claims))
     verdicts = verifier.verify(claims, found)

@@ -80,6 +80,12 @@ def test_dev_run_builds_then_reuses_the_index_and_maps_sentences(
         assert once.search(queries, k=2) == index.search(queries, k=2)
         with pytest.raises(ValueError, match="k=3"):
             once.search(queries, k=4)
+        # ... and on fewer sentences per passage being the first of each passage's sentences.
+        several = SearchOnce(index, queries, k=3, sentences=3)
+        for k, sentences in ((3, 1), (2, 2), (1, 3)):
+            assert several.search(queries, k=k, sentences=sentences) == index.search(queries, k=k, sentences=sentences)
+        with pytest.raises(ValueError, match="sentences=3 only"):
+            several.search(queries, k=3, sentences=4)
 
 
 def test_tuning_runs_on_train_and_names_the_best_setting(

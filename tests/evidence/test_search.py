@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -141,3 +142,23 @@ def test_fusion_config_rejects_bad_values() -> None:
 def test_fusion_config_rejects_unknown_mode() -> None:
     with pytest.raises(ValueError, match="unknown retrieval mode"):
         FusionConfig(mode="magic")
+
+
+def test_several_sentences_per_passage_come_best_first_with_the_passage_rank(built_index: Path, embedder) -> None:
+    query = "How tall is the Eiffel Tower in metres?"
+    with open_index(built_index, embedder) as index:
+        (one,) = index.search([query], k=2)
+        (three,) = index.search([query], k=2, sentences=3)
+        with pytest.raises(ValueError, match="sentences must be at least 1"):
+            index.search([query], k=2, sentences=0)
+    assert len(three) > len(one), "the tower passage has more than one sentence"
+    # The first sentence of each passage is the one a one-sentence search returns.
+    firsts = [ev for i, ev in enumerate(three) if i == 0 or three[i - 1].passage_id != ev.passage_id]
+    assert firsts == list(one)
+    for passage in {ev.passage_id for ev in three}:
+        group = [ev for ev in three if ev.passage_id == passage]
+        assert 1 <= len(group) <= 3 and len({ev.rank for ev in group}) == 1
+        assert len({ev.sentence_start for ev in group}) == len(group), "no sentence twice"
+        assert all(a.sentence_score >= b.sentence_score for a, b in itertools.pairwise(group))
+        assert all(ev.sentence in ev.passage_text for ev in group)
+    assert [ev.rank for ev in three] == sorted(ev.rank for ev in three)

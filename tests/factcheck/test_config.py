@@ -48,7 +48,8 @@ def test_unknown_environment_variable_is_an_error(tmp_path: Path) -> None:
     ("content", "fragment"),
     [("top_k = 'many'\n", "must be a int"), ("fail_on = 'sometimes'\n", "fail_on must be one of"),
      ("support_threshold = 3.0\n", "must lie in [-1, 1]"), ("top_k = [\n", "not valid TOML"),
-     ("verdict_threshold = 1.5\n", "is a probability and must lie in [0, 1]")],
+     ("verdict_threshold = 1.5\n", "is a probability and must lie in [0, 1]"),
+     ("evidence_sentences = 0\n", "evidence_sentences must be at least 1")],
 )
 def test_bad_values_fail_with_one_line(tmp_path: Path, content: str, fragment: str) -> None:
     (tmp_path / "factcheck.toml").write_text(content)
