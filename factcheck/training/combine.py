@@ -28,7 +28,7 @@ from factcheck.training.types import Pair
 from factcheck.verify.checks import about_same_subject, compare
 from factcheck.verify.combine import COMBINER_FILE, FEATURES, Combiner, fit, pair_features
 from factcheck.verify.crossencoder import CrossEncoderModel
-from factcheck.verify.directions import opposed_direction, read_pairs
+from factcheck.verify.directions import read_pairs
 from factcheck.verify.facts import FactReader
 
 # L2 pulls towards the shipped combiner tried when refitting on a user's pairs (standardised features).
@@ -55,8 +55,7 @@ def pair_rows(
     for pair, p, sim in zip(pairs, probs, sims, strict=True):
         c, s = facts[pair.claim], facts[pair.evidence]
         found = compare(c, s, pair.evidence)
-        opposed = opposed_direction(pair.claim, pair.evidence) is not None
-        rows.append(pair_features(p, labels, found, float(sim), about_same_subject(c, s, found), opposed))
+        rows.append(pair_features(p, labels, found, float(sim), about_same_subject(c, s, found)))
     return np.vstack(rows), probs
 
 

@@ -30,20 +30,14 @@ FEATURES: tuple[str, ...] = (
     "negation_conflict",
     "missing_share",
     "anchored",
-    "direction_conflict",
 )
 COMBINER_FILE = "combiner.json"
 
 
 def pair_features(
-    probs: np.ndarray,
-    labels: Sequence[str],
-    checks: Sequence[CheckResult],
-    similarity: float,
-    anchored: bool,
-    direction_conflict: bool = False,
+    probs: np.ndarray, labels: Sequence[str], checks: Sequence[CheckResult], similarity: float, anchored: bool
 ) -> np.ndarray:
-    """One feature row, in ``FEATURES`` order; ``probs`` follows ``labels`` (the model's own order)."""
+    """One feature row; ``probs`` follows ``labels`` (the model's own order)."""
     p = {label: float(probs[i]) for i, label in enumerate(labels)}
     conflict = {c.name for c in checks if c.outcome == "conflict"}
     values = [c for c in checks if c.name != "negation"]
@@ -60,7 +54,6 @@ def pair_features(
             float("negation" in conflict),
             missing,
             float(anchored),
-            float(direction_conflict),
         ],
         dtype=np.float64,
     )
@@ -75,22 +68,9 @@ class Combiner:
     direction_symmetric: bool = False
 
     def predict_proba(self, rows: np.ndarray) -> np.ndarray:
-        """``rows`` hold every feature of ``FEATURES``; a combiner fitted before some of them existed
-        reads only its own."""
         if rows.size == 0:
             return np.zeros((0, len(self.labels)))
-        if self.features != FEATURES:
-            rows = rows[:, [FEATURES.index(f) for f in self.features]]
         return softmax(rows @ self.coef.T + self.intercept)
-
-    def with_all_features(self) -> Combiner:
-        """The same combination over every feature of ``FEATURES``, weight 0 for those it lacks."""
-        if self.features == FEATURES:
-            return self
-        coef = np.zeros((len(self.labels), len(FEATURES)))
-        for j, name in enumerate(self.features):
-            coef[:, FEATURES.index(name)] = self.coef[:, j]
-        return Combiner(self.labels, FEATURES, coef, self.intercept.copy(), self.direction_symmetric)
 
     def to_json(self, metrics: dict[str, float] | None = None) -> str:
         data = {
@@ -118,10 +98,7 @@ class Combiner:
             ) from None
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise FactcheckError(f"{path} is not a combiner file ({exc}): refit it with `make verifier`") from None
-        # Features are only ever added: a combiner fitted before one existed still loads and reads
-        # the others, so verdicts from older model folders stay what they were.
-        unknown = [f for f in combiner.features if f not in FEATURES]
-        if unknown or combiner.coef.shape != (len(combiner.labels), len(combiner.features)):
+        if combiner.features != FEATURES or combiner.coef.shape != (len(combiner.labels), len(FEATURES)):
             raise FactcheckError(f"{path} was fitted for other features: refit it with `make verifier`")
         return combiner
 
@@ -157,7 +134,6 @@ def fit(
         w0, b0 = np.zeros((k, f)), np.zeros(k)
         b_l2 = 0.0
     else:
-        prior = prior.with_all_features()
         if tuple(prior.labels) != tuple(labels) or prior.coef.shape != (k, f):
             raise ValueError(f"prior combiner has labels {prior.labels}, expected {tuple(labels)}")
         # The prior in the standardised space: coef = w / scale, intercept = b - sum(w * mean / scale).

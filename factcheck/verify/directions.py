@@ -59,35 +59,6 @@ def _opposites() -> dict[str, str]:
 
 
 OPPOSITES = _opposites()
-
-
-def _sides() -> dict[str, tuple[str, frozenset[str]]]:
-    """Each direction word's stem and the stems of its opposites, read both ways: for spotting an
-    opposed pair, "reduced" against "increased" counts whichever one the claim uses. A row listing one
-    verb's inflections stems to their common prefix ("slow" for slow/slows/slowed); a row of unrelated
-    words to each word's first five letters, which tell the listed words apart."""
-    stem: dict[str, str] = {}
-    other: dict[str, set[str]] = {}
-    for forms, opposites, _ in _OPPOSITE_GROUPS:
-        for side in (forms.split(), opposites.split()):
-            prefix = _common_prefix(side)
-            for word in side:
-                stem.setdefault(word, prefix if len(prefix) >= 3 else word[:5])
-    for forms, opposites, _ in _OPPOSITE_GROUPS:
-        for a, b in zip(forms.split(), opposites.split(), strict=True):
-            other.setdefault(a, set()).add(stem[b])
-            other.setdefault(b, set()).add(stem[a])
-    return {w: (stem[w], frozenset(stems - {stem[w]})) for w, stems in other.items()}
-
-
-def _common_prefix(words: Sequence[str]) -> str:
-    first, last = min(words), max(words)
-    size = next((i for i, (a, b) in enumerate(zip(first, last, strict=False)) if a != b), min(len(first), len(last)))
-    return first[:size]
-
-
-_SIDES = _sides()
-_TOKEN = re.compile(r"(?<![\w-])[\w-]+")
 # Longest first, so "up-regulated" wins over "regulated"-free shorter forms and no form is cut short.
 _WORD = re.compile(
     r"(?<![\w-])(" + "|".join(re.escape(w) for w in sorted(OPPOSITES, key=len, reverse=True)) + r")(?![\w])",
@@ -102,25 +73,6 @@ _SKIP_AFTER = re.compile(r"\b(?:than|no|not|without)\s+$", re.IGNORECASE)
 def direction_words(text: str) -> list[re.Match[str]]:
     """The direction words of ``text`` that can be reversed, in order."""
     return [m for m in _WORD.finditer(text) if not _SKIP_AFTER.search(text[: m.start()])]
-
-
-def opposed_direction(claim: str, evidence: str) -> tuple[str, str] | None:
-    """The first direction word of ``claim`` whose opposite the evidence uses while using none of its
-    own forms ("accelerates" against "slowed"), as (claim word, evidence word); else None. A cue,
-    not a verdict: "enhanced suppression of p53" uses "enhanced" and still opposes "enhances p53"."""
-    words = sorted({w.lower() for w in _TOKEN.findall(evidence)})
-    for match in direction_words(claim):
-        same, other = _SIDES[match.group(0).lower()]
-        if any(_inflects(w, same) for w in words):
-            continue
-        found = [w for w in words if any(_inflects(w, stem) for stem in other)]
-        if found:
-            return match.group(0), found[0]
-    return None
-
-
-def _inflects(token: str, stem: str) -> bool:
-    return token.startswith(stem) and len(token) <= len(stem) + 6
 
 
 def reverse_direction(text: str, rng: random.Random | None = None) -> str | None:

@@ -32,7 +32,7 @@ from factcheck.types import CheckResult, Label, Verdict
 from factcheck.verify.checks import about_same_subject, compare, subject_check
 from factcheck.verify.combine import COMBINER_FILE, Combiner, pair_features
 from factcheck.verify.crossencoder import CrossEncoderModel
-from factcheck.verify.directions import opposed_direction, read_pairs
+from factcheck.verify.directions import read_pairs
 from factcheck.verify.facts import FactReader
 
 CHECKS_VERSION = "checks-v2"
@@ -88,8 +88,7 @@ class ModelVerifier:
             claim_facts, sentence_facts = facts[claims[i].text], facts[ev.sentence]
             found = compare(claim_facts, sentence_facts, f"{ev.doc_title}\n{ev.passage_text}")
             anchored.append(about_same_subject(claim_facts, sentence_facts, found))
-            opposed = opposed_direction(claims[i].text, ev.sentence) is not None
-            rows.append(pair_features(p, self.model.labels, found, ev.sentence_score, anchored[-1], opposed))
+            rows.append(pair_features(p, self.model.labels, found, ev.sentence_score, anchored[-1]))
             subject = subject_check(claim_facts, sentence_facts, ev.doc_title, ev.passage_text)
             off_subject.append(subject is not None and subject.outcome == "missing")
             checks.append(found if subject is None else (*found, subject))

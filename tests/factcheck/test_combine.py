@@ -72,27 +72,3 @@ def test_fit_refuses_a_prior_with_other_labels() -> None:
     x = np.random.default_rng(3).normal(size=(30, len(FEATURES)))
     with pytest.raises(ValueError, match="labels"):
         fit(x, np.zeros(30, dtype=int), ("REFUTED", "SUPPORTED", "NOT ENOUGH INFO"), prior=prior)
-
-
-def test_a_combiner_fitted_before_a_feature_existed_loads_and_ignores_it(tmp_path: Path) -> None:
-    rng = np.random.default_rng(5)
-    x = rng.normal(size=(300, len(FEATURES)))
-    gold = np.where(x[:, 3] > 0.3, 0, np.where(x[:, 1] > 0, 1, 2))
-    full = fit(x, gold, LABELS)
-    # What an older file holds: the same weights without the last feature.
-    old = Combiner(LABELS, FEATURES[:-1], full.coef[:, :-1], full.intercept)
-    path = tmp_path / "combiner.json"
-    path.write_text(old.to_json(), encoding="utf-8")
-    loaded = Combiner.load(path)
-    assert loaded.features == FEATURES[:-1]
-    probe = rng.normal(size=(50, len(FEATURES)))
-    without_last = probe.copy()
-    without_last[:, -1] = 0.0
-    assert np.allclose(loaded.predict_proba(probe), full.predict_proba(without_last))
-    assert np.allclose(loaded.with_all_features().predict_proba(probe), loaded.predict_proba(probe))
-    # Refitting a user's labels from the older combiner gives the new feature a weight of its own.
-    refit = fit(x, gold, LABELS, l2=0.01, prior=loaded)
-    assert refit.features == FEATURES and refit.coef.shape == (3, len(FEATURES))
-    path.write_text(Combiner(LABELS, ("no_such_feature",), np.zeros((3, 1)), np.zeros(3)).to_json(), encoding="utf-8")
-    with pytest.raises(FactcheckError, match="other features"):
-        Combiner.load(path)

@@ -175,25 +175,3 @@ def test_verifier_reads_claims_both_ways_only_when_its_combiner_says_so(tmp_path
         assert verifier.id.endswith("+direction-symmetric") is flag
     assert [c for c, _ in seen[False]] == [text]
     assert [c for c, _ in seen[True]] == [text, "Exercise increases depressive symptoms."]
-
-
-@pytest.mark.parametrize(
-    ("claim", "evidence", "expected"),
-    [
-        ("Knockdown of A20 accelerates tumour growth.", "Inhibiting A20 greatly slowed tumour growth.",
-         ("accelerates", "slowed")),
-        ("Vitamin E reduces the risk of cancer.", "Vitamin E increased the risk of cancer.", ("reduces", "increased")),
-        ("More patients died in the trial.", "Fewer patients died in the trial.", ("More", "fewer")),
-        ("Y is required for Z.", "Y was dispensable for Z.", ("required", "dispensable")),
-        # The evidence also uses the claim's own word: no opposition is read.
-        ("Higher doses help.", "Both lower and higher doses help.", None),
-        ("PPM1D enhances p53 function.", "The mutations enhanced suppression of p53.", None),
-        # A negated direction word is not the claim's direction.
-        ("X does not increase Y.", "X decreased Y.", None),
-        ("X increases Y.", "X was measured in Y.", None),
-    ],
-)  # fmt: skip
-def test_opposed_direction_words_between_claim_and_evidence(claim: str, evidence: str, expected: object) -> None:
-    from factcheck.verify.directions import opposed_direction
-
-    assert opposed_direction(claim, evidence) == expected
