@@ -174,7 +174,8 @@ def _soup_lines(soup: dict[str, Any] | None) -> list[str]:
             f"{times} for {soup.get('tuned_epochs', '?')} epochs on `{soup.get('tuned_data')}`: {soup['what']} "
             f"{kept}. {soup.get('chosen_by', '')}".rstrip(),
             "",
-            f"Fine-tuning: {_stage_text(soup.get('tuned_stages') or {})}. The temperature and the combiner below are "
+            f"Fine-tuning{f' (seed {seeds[0]}; the others alike)' if seeds else ''}: "
+            f"{_stage_text(soup.get('tuned_stages') or {})}. The temperature and the combiner below are "
             "refitted on the held-out pairs of the standard recipe"
             + (f" ({soup['wall_time_s'] / 60:.1f} min)." if "wall_time_s" in soup else "."),
             "",
