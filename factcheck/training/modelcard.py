@@ -158,14 +158,13 @@ def _soup_lines(soup: dict[str, Any] | None) -> list[str]:
     if soup.get("what"):  # a stage after distillation, described by the run that made it
         seeds = soup.get("tuned_seeds") or []
         tuned = "the uniform average of those copies" if seeds else "that fine-tuned model"
-        kept = (
-            f"The shipped weights are {tuned} itself (alpha = 1.0)"
-            if float(soup["alpha"]) == 1.0 and not seeds
-            else f"The shipped weights are {tuned} (alpha = 1.0)"
-            if float(soup["alpha"]) == 1.0
-            else f"The shipped weights are `(1 - alpha) * base + alpha * tuned`, `tuned` being {tuned}, with "
-            f"alpha = {soup['alpha']}"
-        )
+        if float(soup["alpha"]) == 1.0:
+            kept = f"The shipped weights are {tuned}{'' if seeds else ' itself'} (alpha = 1.0)"
+        else:
+            kept = (
+                f"The shipped weights are `(1 - alpha) * base + alpha * tuned`, `tuned` being {tuned}, with "
+                f"alpha = {soup['alpha']}"
+            )
         times = f" {len(seeds)} times, with seeds {', '.join(map(str, seeds))}, each" if seeds else ""
         return [
             "## Last stage: fine-tuning on direction contrasts",

@@ -43,7 +43,6 @@ def mixed_state(base: Path, tuned: Path | Sequence[Path], alpha: float) -> dict[
     if not tuned:
         raise TrainingError("no tuned model to mix: pass at least one --tuned folder")
     first = load_file(str(base / WEIGHTS_FILE))
-    out = {name: tensor if not tensor.is_floating_point() else None for name, tensor in first.items()}
     average: dict[str, Any] = {}
     for folder in tuned:
         other = load_file(str(folder / WEIGHTS_FILE))
@@ -58,9 +57,10 @@ def mixed_state(base: Path, tuned: Path | Sequence[Path], alpha: float) -> dict[
                 continue
             share = other[name].to(torch.float32) / len(tuned)
             average[name] = share if name not in average else average[name] + share
-    for name, tensor in average.items():
-        out[name] = torch.lerp(first[name].to(torch.float32), tensor, alpha)
-    return out
+    return {
+        name: torch.lerp(tensor.to(torch.float32), average[name], alpha) if name in average else tensor
+        for name, tensor in first.items()
+    }
 
 
 def soup(
