@@ -1,0 +1,200 @@
+"""Pseudo-labelled pairs from a corpus's own abstracts: a conclusion and the result that backs it.
+
+    python -m factcheck.training.conclusions --corpus ../shared/data/scifact/corpus.jsonl \\
+        --exclude ../shared/data/scifact/claims_train.jsonl --exclude ../shared/data/scifact/claims_dev.jsonl \\
+        --teacher factcheck/models/verifier --out pairs.jsonl
+
+The verifier's weak spot is a claim whose direction the evidence reverses in other words ("increases
+fibrosis" against "lower fibrotic activity"); the direction contrasts made from labelled claims only
+cover the few hundred wordings of their evidence. An abstract's conclusion usually restates one of its
+results in other words, so the abstracts nobody labelled give many more: each conclusion with a
+direction word (lead-in such as "These results suggest that" removed) becomes a claim, the sentence of
+the same abstract the teacher verifier finds supporting it best (among the closest few by embedding)
+becomes its evidence, and the pair is kept only when the teacher is confident. Reversing the claim's
+direction word (``python -m factcheck.training.contrast``) then gives a refuted pair whose evidence
+words the reversal differently from the claim.
+
+Abstracts cited by the ``--exclude`` claim files are skipped, so nothing evaluated on is seen. The
+labels are the teacher's, not a person's: this is self-training, and the confidence threshold is what
+keeps its noise down.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from factcheck.errors import FactcheckError
+from factcheck.training.contrast import write_pairs
+from factcheck.training.errors import TrainingError
+from factcheck.training.sources import read_jsonl, titled
+from factcheck.training.types import SUPPORTED, Pair
+from factcheck.verify.directions import direction_words
+
+_SECTION = re.compile(r"^(?:CONCLUSIONS?|INTERPRETATIONS?|SIGNIFICANCE|IMPLICATIONS?)\b[\s:.-]*", re.IGNORECASE)
+_CONNECTIVE = re.compile(
+    r"^(?:in conclusion|in summary|to conclude|taken together|together|overall|thus|therefore|hence|"
+    r"collectively|consequently|in addition|finally)\b,?\s*",
+    re.IGNORECASE,
+)
+# "These results suggest that X": the claim is X. Only near the start, so a "that" deep inside the
+# sentence (a relative clause) is not taken for the report's boundary.
+_REPORT = re.compile(
+    r"^.{0,90}?\b(?:suggest|suggests|suggested|indicate|indicates|indicated|show|shows|showed|shown|"
+    r"demonstrate|demonstrates|demonstrated|reveal|reveals|revealed|conclude|concluded|establish|"
+    r"establishes|established|confirm|confirms|confirmed|imply|implies|support|supports)\s+that\s+",
+    re.IGNORECASE,
+)
+# Sentences that say what was studied, not what was found, cannot back a conclusion.
+_NOT_A_FINDING = re.compile(r"^(?:BACKGROUND|OBJECTIVES?|PURPOSE|AIMS?|METHODS?|DESIGN|SETTING)\b")
+MIN_WORDS, MAX_WORDS = 6, 40
+
+
+@dataclass(frozen=True, slots=True)
+class Abstract:
+    doc_id: str
+    title: str
+    sentences: tuple[str, ...]
+
+
+def claim_of(sentence: str) -> str | None:
+    """The finding a conclusion sentence states, as a claim, or None when it has no direction word
+    or is too short or long to be one fact."""
+    text = _SECTION.sub("", sentence.strip())
+    text = _CONNECTIVE.sub("", text)
+    text = _REPORT.sub("", text).strip()
+    if not text:
+        return None
+    text = text[0].upper() + text[1:]
+    if not text.endswith("."):
+        text = text.rstrip(";:,") + "."
+    if not MIN_WORDS <= len(text.split()) <= MAX_WORDS or not direction_words(text):
+        return None
+    return text
+
+
+def conclusion_claim(abstract: Abstract) -> tuple[int, str] | None:
+    """The abstract's conclusion as a claim: the sentence under a CONCLUSION heading, else the last one."""
+    for index in range(len(abstract.sentences) - 1, max(-1, len(abstract.sentences) - 3), -1):
+        if _SECTION.match(abstract.sentences[index]):
+            claim = claim_of(abstract.sentences[index])
+            return (index, claim) if claim else None
+    if len(abstract.sentences) < 3:
+        return None
+    index = len(abstract.sentences) - 1
+    claim = claim_of(abstract.sentences[index])
+    return (index, claim) if claim else None
+
+
+def read_abstracts(corpus: Path, excluded: set[str]) -> tuple[Abstract, ...]:
+    out = []
+    for row in read_jsonl(corpus):
+        doc_id = str(row.get("doc_id", ""))
+        sentences = row.get("abstract")
+        if doc_id in excluded or not isinstance(sentences, list):
+            continue
+        out.append(Abstract(doc_id, str(row.get("title", "")), tuple(str(s) for s in sentences)))
+    return tuple(out)
+
+
+def cited_doc_ids(claim_files: Iterable[Path]) -> set[str]:
+    """Every abstract a SciFact-format claim file cites or takes evidence from."""
+    cited: set[str] = set()
+    for path in claim_files:
+        for row in read_jsonl(path):
+            cited.update(str(d) for d in row.get("cited_doc_ids", []))
+            cited.update(str(d) for d in (row.get("evidence") or {}))
+    return cited
+
+
+def conclusion_pairs(
+    abstracts: Sequence[Abstract],
+    embed: object,
+    teacher: object,
+    *,
+    candidates: int = 3,
+    threshold: float = 0.7,
+    log: object = print,
+) -> tuple[Pair, ...]:
+    """One SUPPORTED pair per abstract whose conclusion the teacher finds backed by another sentence
+    of the abstract with probability at least ``threshold``."""
+    import numpy as np
+
+    found = [(a, c) for a in abstracts if (c := conclusion_claim(a)) is not None]
+    log(f"{len(found)} of {len(abstracts)} abstracts have a conclusion with a direction word")  # type: ignore[operator]
+    groups: list[tuple[int, list[str]]] = []  # (abstract number, [claim, other sentences...])
+    for number, (abstract, (index, claim)) in enumerate(found):
+        others = [
+            s
+            for i, s in enumerate(abstract.sentences)
+            if i != index and not _NOT_A_FINDING.match(s) and len(s.split()) >= 5
+        ]
+        if others:
+            groups.append((number, [claim, *others]))
+    # One embedding call for every text: per-abstract calls would pay the model's overhead thousands of times.
+    vectors = embed.encode_documents([t for _, texts in groups for t in texts])  # type: ignore[attr-defined]
+    queries: list[tuple[int, str]] = []  # (abstract number, evidence sentence)
+    start = 0
+    for number, texts in groups:
+        block = vectors[start : start + len(texts)]
+        start += len(texts)
+        scores = block[1:] @ block[0]
+        for j in np.argsort(-scores, kind="stable")[:candidates]:
+            queries.append((number, texts[1 + int(j)]))
+    pairs = [(found[n][1][1], titled(found[n][0].title, s)) for n, s in queries]
+    log(f"scoring {len(pairs)} (conclusion, sentence) pairs with the teacher")  # type: ignore[operator]
+    probs = teacher.predict_proba(pairs)  # type: ignore[attr-defined]
+    column = list(teacher.labels).index(SUPPORTED)  # type: ignore[attr-defined]
+    best: dict[int, tuple[float, str]] = {}
+    for (number, _), (_claim, evidence), p in zip(queries, pairs, probs[:, column], strict=True):
+        if p >= threshold and p > best.get(number, (-1.0, ""))[0]:
+            best[number] = (float(p), evidence)
+    return tuple(
+        Pair(found[n][1][1], evidence, SUPPORTED, "corpus/conclusion") for n, (_, evidence) in sorted(best.items())
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m factcheck.training.conclusions",
+        description="SUPPORTED pairs from a corpus's abstracts: each conclusion with the result that backs it.",
+    )
+    parser.add_argument("--corpus", type=Path, required=True, help="SciFact-format corpus.jsonl")
+    parser.add_argument("--exclude", type=Path, action="append", default=[], help="claim file whose abstracts to skip")
+    parser.add_argument("--teacher", type=Path, required=True, help="verifier folder that labels the pairs")
+    parser.add_argument("--threshold", type=float, default=0.7, help="teacher's SUPPORTED probability to keep")
+    parser.add_argument("--candidates", type=int, default=3, help="closest sentences the teacher reads per abstract")
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args(argv)
+    if not 0.0 < args.threshold < 1.0:
+        parser.error("--threshold must be between 0 and 1")
+    try:
+        from evidence.embed import SentenceTransformerEmbedder
+        from factcheck.verify.crossencoder import CrossEncoderModel
+
+        if not (args.teacher / "model.safetensors").is_file():
+            raise TrainingError(f"{args.teacher} holds no model.safetensors: pass a verifier folder")
+        abstracts = read_abstracts(args.corpus, cited_doc_ids(args.exclude))
+        pairs = conclusion_pairs(
+            abstracts,
+            SentenceTransformerEmbedder(),
+            CrossEncoderModel(args.teacher),
+            candidates=args.candidates,
+            threshold=args.threshold,
+        )
+        if not pairs:
+            raise TrainingError("no conclusion passed the teacher's threshold: lower --threshold")
+        write_pairs(pairs, args.out)
+    except FactcheckError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {args.out}: {len(pairs)} SUPPORTED pairs from {len(abstracts)} abstracts")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
