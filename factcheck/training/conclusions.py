@@ -10,7 +10,9 @@ cover the few hundred wordings of their evidence. An abstract's conclusion usual
 results in other words, so the abstracts nobody labelled give many more: each conclusion with a
 direction word (lead-in such as "These results suggest that" removed) becomes a claim, the sentence of
 the same abstract the teacher verifier finds supporting it best (among the closest few by embedding)
-becomes its evidence, and the pair is kept only when the teacher is confident. Reversing the claim's
+becomes its evidence, and the pair is kept only when the teacher is confident. With ``--index`` (a
+factcheck index of the same corpus) each claim also gets the sentences retrieved from other abstracts
+as NOT ENOUGH INFO. Reversing the claim's
 direction word (``python -m factcheck.training.contrast``) then gives a refuted pair whose evidence
 words the reversal differently from the claim.
 
@@ -32,7 +34,7 @@ from factcheck.errors import FactcheckError
 from factcheck.training.contrast import write_pairs
 from factcheck.training.errors import TrainingError
 from factcheck.training.sources import read_jsonl, titled
-from factcheck.training.types import SUPPORTED, Pair
+from factcheck.training.types import NEI, SUPPORTED, Pair
 from factcheck.verify.directions import direction_words
 
 _SECTION = re.compile(r"^(?:CONCLUSIONS?|INTERPRETATIONS?|SIGNIFICANCE|IMPLICATIONS?)\b[\s:.-]*", re.IGNORECASE)
@@ -158,6 +160,29 @@ def conclusion_pairs(
     )
 
 
+def retrieved_negatives(pairs: Sequence[Pair], index: object, per_claim: int = 1, k: int = 5) -> tuple[Pair, ...]:
+    """NOT ENOUGH INFO pairs: for each claim, the ``per_claim`` best sentences ``index`` retrieves from
+    other documents than the one its evidence comes from. Without them the pairs teach only SUPPORTED
+    and REFUTED, and a model tuned on them stops abstaining on look-alike sentences."""
+    hits = index.search([p.claim for p in pairs], k)  # type: ignore[attr-defined]
+    out = []
+    for pair, found in zip(pairs, hits, strict=True):
+        others = [e for e in found if not _same_document(pair.evidence, e)][:per_claim]
+        out.extend(
+            Pair(pair.claim, titled(e.doc_title, e.sentence), NEI, "corpus/conclusion/retrieved_other") for e in others
+        )
+    return tuple(out)
+
+
+def _same_document(evidence: str, hit: object) -> bool:
+    """Whether a retrieved sentence comes from the abstract the pair's evidence was taken from (its
+    title leads the evidence; an untitled document is compared by its sentence)."""
+    title = str(getattr(hit, "doc_title", ""))
+    if title:
+        return evidence.startswith(titled(title, ""))
+    return evidence == titled("", str(getattr(hit, "sentence", "")))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m factcheck.training.conclusions",
@@ -168,10 +193,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--teacher", type=Path, required=True, help="verifier folder that labels the pairs")
     parser.add_argument("--threshold", type=float, default=0.7, help="teacher's SUPPORTED probability to keep")
     parser.add_argument("--candidates", type=int, default=3, help="closest sentences the teacher reads per abstract")
+    parser.add_argument(
+        "--index", type=Path, help="factcheck index of the same corpus: retrieved sentences of other abstracts as NEI"
+    )
+    parser.add_argument("--negatives", type=int, default=1, help="NOT ENOUGH INFO pairs per claim with --index")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
     if not 0.0 < args.threshold < 1.0:
         parser.error("--threshold must be between 0 and 1")
+    if args.negatives < 1:
+        parser.error("--negatives must be at least 1")
     try:
         from evidence.embed import SentenceTransformerEmbedder
         from factcheck.verify.crossencoder import CrossEncoderModel
@@ -188,11 +219,20 @@ def main(argv: list[str] | None = None) -> int:
         )
         if not pairs:
             raise TrainingError("no conclusion passed the teacher's threshold: lower --threshold")
+        if args.index is not None:
+            from evidence import open_index
+
+            index = open_index(args.index, SentenceTransformerEmbedder())
+            try:
+                pairs = (*pairs, *retrieved_negatives(pairs, index, args.negatives))
+            finally:
+                index.close()
         write_pairs(pairs, args.out)
     except FactcheckError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(f"wrote {args.out}: {len(pairs)} SUPPORTED pairs from {len(abstracts)} abstracts")
+    counts = {label: sum(p.label == label for p in pairs) for label in (SUPPORTED, NEI)}
+    print(f"wrote {args.out}: {len(pairs)} pairs {counts} from {len(abstracts)} abstracts")
     return 0
 
 

@@ -17,8 +17,9 @@ from factcheck.training.conclusions import (
     conclusion_claim,
     conclusion_pairs,
     read_abstracts,
+    retrieved_negatives,
 )
-from factcheck.training.types import SUPPORTED
+from factcheck.training.types import NEI, SUPPORTED, Pair
 
 # Written for these tests: two made-up studies whose conclusions restate a result, and one whose
 # conclusion says nothing a sentence of its abstract backs.
@@ -128,24 +129,57 @@ def test_each_kept_pair_is_the_conclusion_with_its_best_backed_sentence(embedder
     assert strict == ()
 
 
-def test_cli_labels_pairs_with_the_shipped_verifier(tmp_path: Path) -> None:
-    corpus = _write(tmp_path / "corpus.jsonl", CORPUS)
+def test_retrieved_negatives_come_from_other_abstracts_of_a_real_index(tmp_path: Path, embedder) -> None:
+    from evidence import build_index, open_index
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    _write(corpus / "corpus.jsonl", CORPUS)
+    build_index(corpus, tmp_path / "index", embedder)
+    pair = Pair(
+        "Metformin slows tumour growth in mice.",
+        "Metformin and tumour growth in mice: RESULTS Tumours grew more slowly in mice given metformin.",
+        SUPPORTED,
+        "corpus/conclusion",
+    )
+    index = open_index(tmp_path / "index", embedder)
+    try:
+        negatives = retrieved_negatives([pair], index, per_claim=2)
+    finally:
+        index.close()
+    # The metformin abstract ranks first for its own conclusion and is skipped: the two best others remain.
+    assert len(negatives) == 2
+    assert all(n.label == NEI and n.claim == pair.claim for n in negatives)
+    assert not any(n.evidence.startswith("Metformin and tumour growth in mice: ") for n in negatives)
+    assert {n.evidence.split(": ", 1)[0] for n in negatives} <= {c["title"] for c in CORPUS[1:]}
+
+
+def test_cli_labels_pairs_with_the_shipped_verifier_and_adds_retrieved_negatives(tmp_path: Path, embedder) -> None:
+    from evidence import build_index
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    corpus = _write(folder / "corpus.jsonl", CORPUS)
+    build_index(folder, tmp_path / "index", embedder)
     claims = _write(tmp_path / "claims.jsonl", [{"id": 1, "claim": "x", "evidence": {}, "cited_doc_ids": [4]}])
     out = tmp_path / "pairs.jsonl"
     result = subprocess.run(
         [sys.executable, "-m", "factcheck.training.conclusions", "--corpus", str(corpus), "--exclude", str(claims),
-         "--teacher", "factcheck/models/verifier", "--threshold", "0.5", "--out", str(out)],
+         "--teacher", "factcheck/models/verifier", "--threshold", "0.5", "--index", str(tmp_path / "index"),
+         "--out", str(out)],
         capture_output=True, text=True, cwd=Path(__file__).resolve().parents[2],
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    supported = {r["claim"]: r for r in rows if r["label"] == "SUPPORTED"}
     # The real verifier finds the metformin result backing its conclusion; the library survey's
     # "future work should increase..." has nothing in its abstract that supports it.
-    by_claim = {r["claim"]: r for r in rows}
-    assert "Metformin slows tumour growth in mice." in by_claim
-    assert "RESULTS Tumours grew more slowly" in by_claim["Metformin slows tumour growth in mice."]["evidence"]
-    assert all(r["label"] == "SUPPORTED" for r in rows)
-    assert not any("hospitals" in r["claim"] for r in rows)
+    assert "Metformin slows tumour growth in mice." in supported
+    assert "RESULTS Tumours grew more slowly" in supported["Metformin slows tumour growth in mice."]["evidence"]
+    assert not any("hospitals" in claim for claim in supported)
+    negatives = [r for r in rows if r["label"] == "NOT ENOUGH INFO"]
+    assert sorted(r["claim"] for r in negatives) == sorted(supported)
+    assert {r["label"] for r in rows} == {"SUPPORTED", "NOT ENOUGH INFO"}
 
 
 def test_cli_reports_a_missing_teacher_in_one_line_and_writes_nothing(tmp_path: Path) -> None:
