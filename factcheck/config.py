@@ -1,5 +1,5 @@
-"""Settings, layered: defaults < ``[tool.factcheck]`` in pyproject.toml or factcheck.toml
-< ``FACTCHECK_*`` environment variables < command-line flags.
+"""Settings, layered: defaults < the chosen verifier's own ``settings.json`` < ``[tool.factcheck]`` in
+pyproject.toml or factcheck.toml < ``FACTCHECK_*`` environment variables < command-line flags.
 
 Unknown keys fail and list the valid ones, so a typo never silently falls back to a default.
 """
@@ -7,6 +7,7 @@ Unknown keys fail and list the valid ones, so a typo never silently falls back t
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import tomllib
 from collections.abc import Mapping
@@ -21,6 +22,13 @@ FORMATS = ("text", "json", "markdown", "sarif", "junit", "html")
 # Settings that say where things are or how to show them; they never change a verdict, so the
 # report manifest leaves them out and reports stay byte-identical across machines.
 _NOT_IN_MANIFEST = frozenset({"cache_dir", "index", "corpus", "format", "baseline"})
+_MODELS = Path(__file__).resolve().parent / "models"
+# The verifier folders the names "model" and "fast" stand for.
+VERIFIER_FOLDERS = {"model": _MODELS / "verifier", "fast": _MODELS / "verifier-fast"}
+# A verifier folder may carry the settings tuned for it (its probabilities have their own scale): they
+# replace the defaults, and anything the user sets replaces them. Only these keys may be set there.
+VERIFIER_SETTINGS_FILE = "settings.json"
+VERIFIER_KEYS = frozenset({"top_k", "evidence_sentences", "verdict_threshold", "evidence_threshold"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,13 +98,29 @@ def load_settings(
     }
     merged.update(_coerce_all(env_values, "environment (FACTCHECK_*)"))
     merged.update(_coerce_all({k: v for k, v in (overrides or {}).items() if v is not None}, "flags"))
-    settings = Settings(**merged)
+    settings = Settings(**{**verifier_settings(merged.get("verifier", Settings().verifier)), **merged})
     _validate(settings)
     return settings
 
 
 # Variables with the prefix that are not settings (used by the tests and the cache).
 _ENV_NOT_SETTINGS = frozenset({"FACTCHECK_CACHE_HOME"})
+
+
+def verifier_settings(verifier: str) -> dict[str, Any]:
+    """The settings a verifier folder recommends for itself (``settings.json``), or none."""
+    if verifier == "heuristic":
+        return {}
+    path = VERIFIER_FOLDERS.get(verifier, Path(verifier).expanduser()) / VERIFIER_SETTINGS_FILE
+    if not path.is_file():
+        return {}
+    try:
+        values = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise ConfigError(f"{path} is not valid JSON ({exc}); fix or delete it") from exc
+    if not isinstance(values, dict) or not set(values) <= VERIFIER_KEYS:
+        raise ConfigError(f"{path} may only set {', '.join(sorted(VERIFIER_KEYS))}; fix or delete it")
+    return _coerce_all(values, str(path))
 
 
 def _file_layer(cwd: Path) -> tuple[dict[str, Any], str]:
@@ -126,9 +150,7 @@ def _coerce_all(values: Mapping[str, Any], source: str) -> dict[str, Any]:
     for raw_key, value in values.items():
         key = raw_key.replace("-", "_")
         if key not in fields:
-            raise ConfigError(
-                f"unknown setting {raw_key!r} in {source}; valid settings: {', '.join(valid_keys())}"
-            )
+            raise ConfigError(f"unknown setting {raw_key!r} in {source}; valid settings: {', '.join(valid_keys())}")
         out[key] = _coerce(key, fields[key].type, value, source)
     return out
 

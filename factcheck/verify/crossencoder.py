@@ -22,11 +22,12 @@ from typing import Any
 
 import numpy as np
 
+from factcheck.config import VERIFIER_FOLDERS
 from factcheck.errors import FactcheckError
 
-SHIPPED_MODEL = Path(__file__).resolve().parent.parent / "models" / "verifier"
+SHIPPED_MODEL = VERIFIER_FOLDERS["model"]
 # A 3-layer student distilled from SHIPPED_MODEL (factcheck.training.distill): twice the pairs per second.
-FAST_MODEL = SHIPPED_MODEL.with_name("verifier-fast")
+FAST_MODEL = VERIFIER_FOLDERS["fast"]
 EXPECTED_LABELS = frozenset({"SUPPORTED", "REFUTED", "NOT ENOUGH INFO"})
 _RETRAIN = "python -m factcheck.training --data ../shared/data --out factcheck/models/verifier"
 

@@ -46,13 +46,56 @@ def test_unknown_environment_variable_is_an_error(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("content", "fragment"),
-    [("top_k = 'many'\n", "must be a int"), ("fail_on = 'sometimes'\n", "fail_on must be one of"),
-     ("support_threshold = 3.0\n", "must lie in [-1, 1]"), ("top_k = [\n", "not valid TOML"),
-     ("verdict_threshold = 1.5\n", "is a probability and must lie in [0, 1]"),
-     ("evidence_sentences = 0\n", "evidence_sentences must be at least 1")],
+    [
+        ("top_k = 'many'\n", "must be a int"),
+        ("fail_on = 'sometimes'\n", "fail_on must be one of"),
+        ("support_threshold = 3.0\n", "must lie in [-1, 1]"),
+        ("top_k = [\n", "not valid TOML"),
+        ("verdict_threshold = 1.5\n", "is a probability and must lie in [0, 1]"),
+        ("evidence_sentences = 0\n", "evidence_sentences must be at least 1"),
+    ],
 )
 def test_bad_values_fail_with_one_line(tmp_path: Path, content: str, fragment: str) -> None:
     (tmp_path / "factcheck.toml").write_text(content)
     with pytest.raises(ConfigError) as info:
         load_settings(cwd=tmp_path, env={})
     assert fragment in str(info.value)
+
+
+def test_the_fast_verifier_brings_the_settings_tuned_for_it(tmp_path: Path) -> None:
+    # Its folder's settings.json was tuned on the SciFact train claims it never trained on (bench/README).
+    fast = load_settings(cwd=tmp_path, env={}, overrides={"verifier": "fast"})
+    assert (fast.top_k, fast.evidence_sentences, fast.verdict_threshold, fast.evidence_threshold) == (2, 3, 0.35, 0.9)
+    assert load_settings(cwd=tmp_path, env={}, overrides={"verifier": "model"}) == Settings(verifier="model")
+    assert load_settings(cwd=tmp_path, env={}, overrides={"verifier": "heuristic"}).top_k == Settings().top_k
+
+
+def test_anything_the_user_sets_wins_over_the_verifiers_own_settings(tmp_path: Path) -> None:
+    (tmp_path / "factcheck.toml").write_text("verifier = 'fast'\ntop_k = 4\n")
+    settings = load_settings(cwd=tmp_path, env={"FACTCHECK_VERDICT_THRESHOLD": "0.5"})
+    assert (settings.top_k, settings.verdict_threshold, settings.evidence_sentences) == (4, 0.5, 3)
+    flags = load_settings(cwd=tmp_path, env={}, overrides={"evidence_sentences": 1})
+    assert (flags.top_k, flags.evidence_sentences, flags.verdict_threshold) == (4, 1, 0.35)
+
+
+def test_a_trained_verifier_folder_may_carry_its_settings(tmp_path: Path) -> None:
+    folder = tmp_path / "my-verifier"
+    folder.mkdir()
+    assert load_settings(cwd=tmp_path, env={}, overrides={"verifier": str(folder)}).top_k == Settings().top_k
+    (folder / "settings.json").write_text('{"verdict_threshold": 0.3}')
+    assert load_settings(cwd=tmp_path, env={}, overrides={"verifier": str(folder)}).verdict_threshold == 0.3
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [('{"fail_on": "never"}', "may only set evidence_sentences, evidence_threshold, top_k, verdict_threshold"),
+     ("{not json", "is not valid JSON"), ('{"top_k": "many"}', "must be a int"),
+     ('{"verdict_threshold": 2}', "is a probability and must lie in [0, 1]")],
+)  # fmt: skip
+def test_a_bad_verifier_settings_file_fails_with_one_line(tmp_path: Path, content: str, fragment: str) -> None:
+    folder = tmp_path / "my-verifier"
+    folder.mkdir()
+    (folder / "settings.json").write_text(content)
+    with pytest.raises(ConfigError) as info:
+        load_settings(cwd=tmp_path, env={}, overrides={"verifier": str(folder)})
+    assert fragment in str(info.value) and "\n" not in str(info.value)
