@@ -269,7 +269,8 @@ VerifierOpt = Annotated[
     str | None,
     typer.Option("--verifier", help="'model' (trained cross-encoder with typed checks), 'fast' (its 3-layer "
                  "distilled student, about twice as fast), 'heuristic', or a model folder from "
-                 "`factcheck train verifier` (setting: verifier)."),
+                 "`factcheck train verifier` (setting: verifier). A folder's settings.json, if any, sets "
+                 "the retrieval and thresholds tuned for it, below anything you set."),
 ]
 
 
