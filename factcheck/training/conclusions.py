@@ -26,9 +26,10 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from factcheck.errors import FactcheckError
 from factcheck.training.contrast import write_pairs
@@ -36,6 +37,11 @@ from factcheck.training.errors import TrainingError
 from factcheck.training.sources import read_jsonl, titled
 from factcheck.training.types import NEI, SUPPORTED, Pair
 from factcheck.verify.directions import direction_words
+
+if TYPE_CHECKING:
+    from evidence import Evidence, EvidenceIndex
+    from evidence.embed import Embedder
+    from factcheck.verify.crossencoder import CrossEncoderModel
 
 _SECTION = re.compile(r"^(?:CONCLUSIONS?|INTERPRETATIONS?|SIGNIFICANCE|IMPLICATIONS?)\b[\s:.-]*", re.IGNORECASE)
 _CONNECTIVE = re.compile(
@@ -115,19 +121,19 @@ def cited_doc_ids(claim_files: Iterable[Path]) -> set[str]:
 
 def conclusion_pairs(
     abstracts: Sequence[Abstract],
-    embed: object,
-    teacher: object,
+    embed: Embedder,
+    teacher: CrossEncoderModel,
     *,
     candidates: int = 3,
     threshold: float = 0.7,
-    log: object = print,
+    log: Callable[[str], object] = print,
 ) -> tuple[Pair, ...]:
     """One SUPPORTED pair per abstract whose conclusion the teacher finds backed by another sentence
     of the abstract with probability at least ``threshold``."""
     import numpy as np
 
     found = [(a, c) for a in abstracts if (c := conclusion_claim(a)) is not None]
-    log(f"{len(found)} of {len(abstracts)} abstracts have a conclusion with a direction word")  # type: ignore[operator]
+    log(f"{len(found)} of {len(abstracts)} abstracts have a conclusion with a direction word")
     groups: list[tuple[int, list[str]]] = []  # (abstract number, [claim, other sentences...])
     for number, (abstract, (index, claim)) in enumerate(found):
         others = [
@@ -138,7 +144,7 @@ def conclusion_pairs(
         if others:
             groups.append((number, [claim, *others]))
     # One embedding call for every text: per-abstract calls would pay the model's overhead thousands of times.
-    vectors = embed.encode_documents([t for _, texts in groups for t in texts])  # type: ignore[attr-defined]
+    vectors = embed.encode_documents([t for _, texts in groups for t in texts])
     queries: list[tuple[int, str]] = []  # (abstract number, evidence sentence)
     start = 0
     for number, texts in groups:
@@ -148,9 +154,9 @@ def conclusion_pairs(
         for j in np.argsort(-scores, kind="stable")[:candidates]:
             queries.append((number, texts[1 + int(j)]))
     pairs = [(found[n][1][1], titled(found[n][0].title, s)) for n, s in queries]
-    log(f"scoring {len(pairs)} (conclusion, sentence) pairs with the teacher")  # type: ignore[operator]
-    probs = teacher.predict_proba(pairs)  # type: ignore[attr-defined]
-    column = list(teacher.labels).index(SUPPORTED)  # type: ignore[attr-defined]
+    log(f"scoring {len(pairs)} (conclusion, sentence) pairs with the teacher")
+    probs = teacher.predict_proba(pairs)
+    column = list(teacher.labels).index(SUPPORTED)
     best: dict[int, tuple[float, str]] = {}
     for (number, _), (_claim, evidence), p in zip(queries, pairs, probs[:, column], strict=True):
         if p >= threshold and p > best.get(number, (-1.0, ""))[0]:
@@ -160,11 +166,13 @@ def conclusion_pairs(
     )
 
 
-def retrieved_negatives(pairs: Sequence[Pair], index: object, per_claim: int = 1, k: int = 5) -> tuple[Pair, ...]:
+def retrieved_negatives(
+    pairs: Sequence[Pair], index: EvidenceIndex, per_claim: int = 1, k: int = 5
+) -> tuple[Pair, ...]:
     """NOT ENOUGH INFO pairs: for each claim, the ``per_claim`` best sentences ``index`` retrieves from
     other documents than the one its evidence comes from. Without them the pairs teach only SUPPORTED
     and REFUTED, and a model tuned on them stops abstaining on look-alike sentences."""
-    hits = index.search([p.claim for p in pairs], k)  # type: ignore[attr-defined]
+    hits = index.search([p.claim for p in pairs], k)
     out = []
     for pair, found in zip(pairs, hits, strict=True):
         others = [e for e in found if not _same_document(pair.evidence, e)][:per_claim]
@@ -174,13 +182,12 @@ def retrieved_negatives(pairs: Sequence[Pair], index: object, per_claim: int = 1
     return tuple(out)
 
 
-def _same_document(evidence: str, hit: object) -> bool:
+def _same_document(evidence: str, hit: Evidence) -> bool:
     """Whether a retrieved sentence comes from the abstract the pair's evidence was taken from (its
     title leads the evidence; an untitled document is compared by its sentence)."""
-    title = str(getattr(hit, "doc_title", ""))
-    if title:
-        return evidence.startswith(titled(title, ""))
-    return evidence == titled("", str(getattr(hit, "sentence", "")))
+    if hit.doc_title:
+        return evidence.startswith(titled(hit.doc_title, ""))
+    return evidence == titled("", hit.sentence)
 
 
 def main(argv: list[str] | None = None) -> int:
