@@ -134,36 +134,36 @@ def conclusion_pairs(
 
     found = [(a, c) for a in abstracts if (c := conclusion_claim(a)) is not None]
     log(f"{len(found)} of {len(abstracts)} abstracts have a conclusion with a direction word")
-    groups: list[tuple[int, list[str]]] = []  # (abstract number, [claim, other sentences...])
-    for number, (abstract, (index, claim)) in enumerate(found):
+    groups: list[tuple[Abstract, str, list[str]]] = []  # (abstract, claim, its other sentences)
+    for abstract, (index, claim) in found:
         others = [
             s
             for i, s in enumerate(abstract.sentences)
             if i != index and not _NOT_A_FINDING.match(s) and len(s.split()) >= 5
         ]
         if others:
-            groups.append((number, [claim, *others]))
+            groups.append((abstract, claim, others))
     # One embedding call for every text: per-abstract calls would pay the model's overhead thousands of times.
-    vectors = embed.encode_documents([t for _, texts in groups for t in texts])
-    queries: list[tuple[int, str]] = []  # (abstract number, evidence sentence)
+    vectors = embed.encode_documents([t for _, claim, others in groups for t in (claim, *others)])
+    pairs: list[tuple[str, str]] = []  # (claim, titled evidence), the closest sentences of each abstract
+    sources: list[str] = []  # the abstract each pair comes from
     start = 0
-    for number, texts in groups:
-        block = vectors[start : start + len(texts)]
-        start += len(texts)
+    for abstract, claim, others in groups:
+        block = vectors[start : start + 1 + len(others)]
+        start += 1 + len(others)
         scores = block[1:] @ block[0]
         for j in np.argsort(-scores, kind="stable")[:candidates]:
-            queries.append((number, texts[1 + int(j)]))
-    pairs = [(found[n][1][1], titled(found[n][0].title, s)) for n, s in queries]
+            pairs.append((claim, titled(abstract.title, others[int(j)])))
+            sources.append(abstract.doc_id)
     log(f"scoring {len(pairs)} (conclusion, sentence) pairs with the teacher")
     probs = teacher.predict_proba(pairs)
     column = list(teacher.labels).index(SUPPORTED)
-    best: dict[int, tuple[float, str]] = {}
-    for (number, _), (_claim, evidence), p in zip(queries, pairs, probs[:, column], strict=True):
-        if p >= threshold and p > best.get(number, (-1.0, ""))[0]:
-            best[number] = (float(p), evidence)
-    return tuple(
-        Pair(found[n][1][1], evidence, SUPPORTED, "corpus/conclusion") for n, (_, evidence) in sorted(best.items())
-    )
+    # Each abstract's best-backed pair; dicts keep first-seen order, which is the corpus order.
+    best: dict[str, tuple[float, tuple[str, str]]] = {}
+    for source, pair, p in zip(sources, pairs, probs[:, column], strict=True):
+        if p >= threshold and p > best.get(source, (-1.0, ("", "")))[0]:
+            best[source] = (float(p), pair)
+    return tuple(Pair(claim, evidence, SUPPORTED, "corpus/conclusion") for _, (claim, evidence) in best.values())
 
 
 def retrieved_negatives(
