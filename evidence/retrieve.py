@@ -4,6 +4,7 @@ sentence of each top passage picked by the embedder.
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -213,7 +214,8 @@ class EvidenceIndex:
         passage: store.StoredPassage, texts: dict[str, str], meta: dict[str, tuple[str, str]],
         spans: list[tuple[int, int]], sentence_vecs: dict[str, np.ndarray], sentences: int = 1,
     ) -> list[Evidence]:  # fmt: skip
-        """``scores`` is (fused, dense, lexical) for the passage; its ``sentences`` best sentences."""
+        """``scores`` is (fused, dense, lexical) for the passage; its ``sentences`` best sentences, each
+        with the sentence before it in the passage."""
         import numpy as np
 
         text = texts[passage.doc_id]
@@ -225,6 +227,7 @@ class EvidenceIndex:
         ] or [(-2.0, passage.start, passage.end)]
         # Best first; among equal scores the earlier sentence, so the choice never depends on set order.
         scored.sort(key=lambda item: (-item[0], item[1]))
+        previous = {b[0]: a for a, b in itertools.pairwise(spans)}
         return [
             Evidence(
                 doc_id=passage.doc_id,
@@ -240,9 +243,17 @@ class EvidenceIndex:
                 lexical_score=scores[2],
                 sentence_score=score,
                 rank=rank,
+                context=_context(text, previous.get(start), title),
             )
             for score, start, end in scored[:sentences]
         ]
+
+
+def _context(text: str, span: tuple[int, int] | None, title: str) -> str:
+    """The sentence before an evidence sentence; a heading that only repeats the title adds nothing."""
+    if span is None or _plain(text[span[0] : span[1]]) == _plain(title):
+        return ""
+    return text[span[0] : span[1]]
 
 
 def sentence_input(title: str, sentence: str) -> str:

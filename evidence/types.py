@@ -35,7 +35,9 @@ class Evidence:
     """One ranked piece of evidence for one query.
 
     ``sentence`` is the single sentence of the passage that best matches the query;
-    ``sentence_start``/``sentence_end`` are character offsets in the document text.
+    ``sentence_start``/``sentence_end`` are character offsets in the document text. ``context`` is
+    the sentence before it in the passage (empty for the passage's first): a finding often names
+    its subject only there ("They were twice as likely to ...").
     """
 
     doc_id: str
@@ -51,6 +53,7 @@ class Evidence:
     lexical_score: float
     sentence_score: float
     rank: int
+    context: str = ""
 
 
 @dataclass(frozen=True, slots=True)

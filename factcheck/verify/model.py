@@ -39,9 +39,12 @@ CHECKS_VERSION = "checks-v2"
 _VALUE_CHECKS = frozenset({"year", "number", "name"})
 
 
-def evidence_text(evidence: Evidence) -> str:
-    """What the cross-encoder reads: the sentence behind its document title, as in training."""
+def evidence_text(evidence: Evidence, *, context: bool = False) -> str:
+    """What the cross-encoder reads: the sentence behind its document title, as in training, and with
+    ``context`` the sentence before it in its passage too. Offsets and checks keep the sentence alone."""
     title, sentence = evidence.doc_title.strip(), evidence.sentence.strip()
+    if context and evidence.context.strip():
+        sentence = f"{evidence.context.strip()} {sentence}"
     if not title or title.lower() in sentence.lower():
         return sentence
     return f"{title}: {sentence}"
@@ -79,7 +82,7 @@ class ModelVerifier:
         if not flat:
             return tuple(_no_evidence(c) for c in claims)
         # One model call and one spaCy pass for every pair of the run.
-        pairs = [(claims[i].text, evidence_text(ev)) for i, ev in flat]
+        pairs = [(claims[i].text, evidence_text(ev, context=self.settings.evidence_context)) for i, ev in flat]
         probs = read_pairs(self.model, pairs, direction_symmetric=self.combiner.direction_symmetric)
         texts = sorted({c.text for c in claims} | {ev.sentence for _, ev in flat})
         facts = dict(zip(texts, self.reader.read(texts), strict=True))

@@ -162,3 +162,34 @@ def test_several_sentences_per_passage_come_best_first_with_the_passage_rank(bui
         assert all(a.sentence_score >= b.sentence_score for a, b in itertools.pairwise(group))
         assert all(ev.sentence in ev.passage_text for ev in group)
     assert [ev.rank for ev in three] == sorted(ev.rank for ev in three)
+
+
+def test_each_sentence_comes_with_the_sentence_before_it_in_its_passage(tmp_path: Path, embedder) -> None:
+    from evidence import build_index
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "tower.txt").write_text(
+        "The Eiffel Tower stands on the Champ de Mars in Paris. It was finished in 1889 for a world fair. "
+        "Its iron lattice is 330 metres tall. Gustave Eiffel's company designed and built it. "
+        "Millions of people visit it every year. Radio antennas were added to its top later.",
+        encoding="utf-8",
+    )
+    build_index(corpus, tmp_path / "index", embedder, passage_words=25)
+    with open_index(tmp_path / "index", embedder) as index:
+        (found,) = index.search(["How tall is the Eiffel Tower?"], k=10, sentences=10)
+        conn = index.connection
+        text = conn.execute("SELECT text FROM documents").fetchone()[0]
+        spans = conn.execute("SELECT start, end FROM sentences ORDER BY idx").fetchall()
+        bounds = dict(conn.execute("SELECT id, first_sentence FROM passages").fetchall())
+    assert len(set(bounds.values())) > 1, "the document is cut into several passages"
+    assert {ev.sentence_start for ev in found} == {start for start, _ in spans}, "every sentence was read"
+    index_of = {start: i for i, (start, _) in enumerate(spans)}
+    for ev in found:
+        i = index_of[ev.sentence_start]
+        if i == bounds[ev.passage_id]:
+            assert ev.context == "", "a passage's first sentence has nothing before it in the passage"
+        else:
+            assert ev.context == text[spans[i - 1][0] : spans[i - 1][1]]
+            assert ev.context in ev.passage_text
+    assert any(ev.context for ev in found)

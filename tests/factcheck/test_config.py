@@ -66,7 +66,12 @@ def test_the_fast_verifier_brings_the_settings_tuned_for_it(tmp_path: Path) -> N
     # Its folder's settings.json was tuned on the SciFact train claims it never trained on (bench/README).
     fast = load_settings(cwd=tmp_path, env={}, overrides={"verifier": "fast"})
     assert (fast.top_k, fast.evidence_sentences, fast.verdict_threshold, fast.evidence_threshold) == (2, 3, 0.35, 0.9)
-    assert load_settings(cwd=tmp_path, env={}, overrides={"verifier": "model"}) == Settings(verifier="model")
+    # The student reads the sentence alone: the sentence before did not help it on those claims.
+    assert fast.evidence_context is False
+    model = load_settings(cwd=tmp_path, env={}, overrides={"verifier": "model"})
+    assert model == Settings(verifier="model") and model.evidence_context is True
+    off = load_settings(cwd=tmp_path, env={"FACTCHECK_EVIDENCE_CONTEXT": "no"}, overrides={"verifier": "model"})
+    assert off.evidence_context is False
     assert load_settings(cwd=tmp_path, env={}, overrides={"verifier": "heuristic"}).top_k == Settings().top_k
 
 
@@ -88,7 +93,8 @@ def test_a_trained_verifier_folder_may_carry_its_settings(tmp_path: Path) -> Non
 
 @pytest.mark.parametrize(
     ("content", "fragment"),
-    [('{"fail_on": "never"}', "may only set evidence_sentences, evidence_threshold, top_k, verdict_threshold"),
+    [('{"fail_on": "never"}',
+      "may only set evidence_context, evidence_sentences, evidence_threshold, top_k, verdict_threshold"),
      ("{not json", "is not valid JSON"), ('{"top_k": "many"}', "must be a int"),
      ('{"verdict_threshold": 2}', "is a probability and must lie in [0, 1]")],
 )  # fmt: skip

@@ -212,3 +212,54 @@ def test_fast_verifier_is_the_distilled_student_and_keeps_the_demo_verdicts() ->
     year = _label(report, "2019")
     assert year["label"] == "REFUTED" and "2021" in year["evidence"][0]["sentence"]
     assert _label(report, "engineers")["label"] == "NOT ENOUGH INFO"
+
+
+def _context_pair(context: str) -> tuple:
+    from claims.types import Claim
+    from evidence.types import Evidence
+
+    text = "Smokers were twice as likely to develop lung cancer."
+    sentence = "They were twice as likely to develop lung cancer as those who had never smoked."
+    claim = Claim("c", text, text, "a.md", 0, len(text), 1, 1)
+    ev = Evidence("s.md", "Cohort study", "s.md", 0, sentence, sentence, 120, 120 + len(sentence),
+                  0.03, 0.8, 3.0, 0.8, 1, context)  # fmt: skip
+    return claim, ev
+
+
+def test_the_model_reads_the_sentence_before_unless_the_setting_says_not() -> None:
+    from factcheck.config import Settings
+    from factcheck.verify.model import ModelVerifier, evidence_text
+
+    context = "We followed 5,000 adult smokers for ten years."
+    claim, ev = _context_pair(context)
+    assert evidence_text(ev) == f"Cohort study: {ev.sentence}"
+    assert evidence_text(ev, context=True) == f"Cohort study: {context} {ev.sentence}"
+
+    for setting, expected in ((True, f"{context} {ev.sentence}"), (False, ev.sentence)):
+        verifier = ModelVerifier(Settings(verifier="model", evidence_context=setting))
+        read: list[tuple[str, str]] = []
+
+        def record(pairs, verifier=verifier, read=read):
+            read.extend(pairs)
+            return np.full((len(pairs), len(verifier.model.labels)), 1 / 3)
+
+        verifier.model.predict_proba = record  # type: ignore[method-assign]
+        (verdict,) = verifier.verify([claim], [(ev,)])
+        assert read == [(claim.text, f"Cohort study: {expected}")]
+        # Offsets and the deciding sentence stay the sentence alone.
+        assert verdict.evidence[0].sentence == ev.sentence
+
+
+def test_context_naming_the_subject_raises_support_with_the_real_model() -> None:
+    """The finding's sentence says only "They"; the sentence before says who. The real shipped model
+    must find more support with it than without it."""
+    from factcheck.verify.crossencoder import CrossEncoderModel
+    from factcheck.verify.model import evidence_text
+
+    claim, ev = _context_pair("We followed 5,000 adult smokers for ten years.")
+    model = CrossEncoderModel()
+    without, with_context = model.predict_proba(
+        [(claim.text, evidence_text(ev)), (claim.text, evidence_text(ev, context=True))]
+    )
+    supported = model.labels.index("SUPPORTED")
+    assert with_context[supported] > without[supported] + 0.05, (without, with_context)
