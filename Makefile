@@ -102,7 +102,7 @@ FAST_WHY := It is the 'fast' verifier: about twice the pairs per second of its t
 # Its own settings (factcheck/config.py reads a verifier folder's settings.json): the best point of
 # `bench/scifact.py --split train --tune --verifier fast` on the 129 held-out train claims, 54.7 against
 # 50.0 at the model's settings (bench/README.md, "The fast verifier").
-FAST_SETTINGS := {"top_k": 2, "evidence_sentences": 3, "evidence_context": false, "verdict_threshold": 0.35, "evidence_threshold": 0.9}
+FAST_SETTINGS := {"top_k": 2, "evidence_sentences": 3, "verdict_threshold": 0.35, "evidence_threshold": 0.9}
 verifier-fast: install
 	$(DISTILL) --teacher $(STAGES)/born-again --layers 0,2,4 --model-id factcheck-verifier-minilm-1.2-fast \
 		--out factcheck/models/verifier-fast --why "$(FAST_WHY)"

@@ -43,9 +43,11 @@ class Settings:
     # state the finding with figures, the closest one restates the topic).
     evidence_sentences: int = 1
     # Model verifier: read each evidence sentence after the sentence before it in its passage. A
-    # finding often names its subject, or what it compares, only there; on SciFact train claims held
-    # out from training this raised abstract label F1 from 56.8 to 59.3 (bench/README.md).
-    evidence_context: bool = True
+    # finding in an abstract often names its subject only there: on SciFact train claims held out
+    # from training abstract label F1 rose from 56.8 to 59.3. Off by default because on news against
+    # encyclopedic text it made the model support sentences that name the subject but say something
+    # else (bench/README.md, "The sentence before").
+    evidence_context: bool = False
     # "model" (the shipped cross-encoder with typed checks, calibrated), "fast" (its 3-layer distilled
     # student: about twice as fast, somewhat less accurate), "heuristic" (similarity and typed checks
     # only), or the path of a model folder trained with `factcheck train verifier`.

@@ -66,12 +66,10 @@ def test_the_fast_verifier_brings_the_settings_tuned_for_it(tmp_path: Path) -> N
     # Its folder's settings.json was tuned on the SciFact train claims it never trained on (bench/README).
     fast = load_settings(cwd=tmp_path, env={}, overrides={"verifier": "fast"})
     assert (fast.top_k, fast.evidence_sentences, fast.verdict_threshold, fast.evidence_threshold) == (2, 3, 0.35, 0.9)
-    # The student reads the sentence alone: the sentence before did not help it on those claims.
-    assert fast.evidence_context is False
     model = load_settings(cwd=tmp_path, env={}, overrides={"verifier": "model"})
-    assert model == Settings(verifier="model") and model.evidence_context is True
-    off = load_settings(cwd=tmp_path, env={"FACTCHECK_EVIDENCE_CONTEXT": "no"}, overrides={"verifier": "model"})
-    assert off.evidence_context is False
+    assert model == Settings(verifier="model") and model.evidence_context is False
+    on = load_settings(cwd=tmp_path, env={"FACTCHECK_EVIDENCE_CONTEXT": "yes"}, overrides={"verifier": "model"})
+    assert on.evidence_context is True
     assert load_settings(cwd=tmp_path, env={}, overrides={"verifier": "heuristic"}).top_k == Settings().top_k
 
 
