@@ -31,6 +31,7 @@ a.claim{text-decoration:none;color:inherit}
 .card:target{outline:3px solid #4361ee}
 .card .label{font-weight:700}.card .where{color:#666;font-size:.85rem}
 blockquote{margin:.4rem 0;padding:.3rem .7rem;border-left:3px solid #bbb;background:#fff}
+blockquote .context{color:#888}
 table.manifest td{padding:.1rem .6rem;vertical-align:top;font-size:.85rem}
 """
 
@@ -87,7 +88,7 @@ def _highlight(text: str, verdicts: tuple[Verdict, ...], article_number: int) ->
 
 def _card(v: Verdict, article_number: int) -> str:
     evidence = "".join(
-        f"<blockquote>{escape(e.sentence)}<br><small>{escape(e.doc_title or e.doc_id)} — "
+        f"<blockquote>{_context(e.context)}{escape(e.sentence)}<br><small>{escape(e.doc_title or e.doc_id)} — "
         f"{escape(e.doc_path)}, characters {e.sentence_start}–{e.sentence_end}, "
         f"similarity {e.sentence_score:.2f}</small></blockquote>"
         for e in v.evidence
@@ -98,6 +99,12 @@ def _card(v: Verdict, article_number: int) -> str:
         f'<span class="where">line {v.claim.line}, column {v.claim.column} · {escape(v.claim.kind.value)}</span>'
         f"<div>{escape(v.claim.text)}</div><div class=\"where\">Why: {escape(v.reason)}</div>{evidence}</div>"
     )
+
+
+def _context(context: str) -> str:
+    """The sentence before the evidence, greyed: a reader judging "They were twice as likely..." needs
+    to see who "they" were."""
+    return f'<span class="context">{escape(context)}</span> ' if context.strip() else ""
 
 
 def _manifest(report: Report) -> str:

@@ -105,3 +105,18 @@ def test_html_escapes_everything_and_highlights_claims(report: Report) -> None:
     assert page.count('<mark class="ref">') >= 1 and '<mark class="sup">' in page and '<mark class="nei">' in page
     assert 'id="a0-c1"' in page and 'href="#a0-c1"' in page
     assert "http://" not in page.replace("http://www.w3.org", "") and "https://" not in page
+
+
+def test_html_shows_the_sentence_before_the_evidence_greyed_and_escaped(report: Report) -> None:
+    from dataclasses import replace
+
+    verdict = report.articles[0].verdicts[0]
+    with_context = replace(verdict, evidence=(replace(verdict.evidence[0], context=f"Before it: {EVIL}"),))
+    article = replace(report.articles[0], verdicts=(with_context, *report.articles[0].verdicts[1:]))
+    page = render_html(replace(report, articles=(article,)), {"docs/a.md": ARTICLE}, GatePolicy())
+    context = '<span class="context">Before it: &lt;script&gt;'
+    assert context in page and page.index(context) < page.index("Webb launched in 2021.")
+    assert "<script>" not in page
+    # Evidence without a sentence before it gets no empty span.
+    plain = render_html(report, {"docs/a.md": ARTICLE}, GatePolicy())
+    assert 'class="context"' not in plain.split("</style>")[1]
