@@ -62,8 +62,12 @@ def labelled_pairs(
     abstracts: Mapping[str, Sequence[str]],
     titles: Mapping[str, str],
     mode: str,
+    *,
+    context: bool = False,
 ) -> list[dict[str, str]]:
-    """One {"claim", "evidence", "label"} row per pair; ``spans`` are keyed by index document id."""
+    """One {"claim", "evidence", "label"} row per pair; ``spans`` are keyed by index document id. With
+    ``context`` each evidence text starts with the sentence before it, as the verifier reads it with
+    the setting evidence_context (for a rationale set, the abstract sentence before its first one)."""
     from factcheck.verify.model import evidence_text
 
     if mode not in MODES:
@@ -74,7 +78,9 @@ def labelled_pairs(
         if mode == "hard-negatives":
             for doc in claim.docs:
                 for rationale in doc.rationales:
-                    text = " ".join(abstracts[doc.doc_id][i].strip() for i in rationale)
+                    first = min(rationale)
+                    before = [first - 1] if context and first > 0 else []
+                    text = " ".join(abstracts[doc.doc_id][i].strip() for i in [*before, *rationale])
                     rows.append({"claim": claim.text, "evidence": f"{titles[doc.doc_id]}: {text}",
                                  "label": VERDICT_LABEL[doc.label]})  # fmt: skip
         for ev in evidence:
@@ -88,7 +94,7 @@ def labelled_pairs(
                 rationale = {i for r in truth.rationales for i in r}
                 if mode == "abstract" or read & rationale:
                     label = VERDICT_LABEL[truth.label]
-            rows.append({"claim": claim.text, "evidence": evidence_text(ev), "label": label})
+            rows.append({"claim": claim.text, "evidence": evidence_text(ev, context=context), "label": label})
     return rows
 
 
@@ -99,6 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--claims", choices=("held-out", "trained", "all"), default="held-out")
     parser.add_argument("--labels", choices=MODES, default="sentence")
     parser.add_argument("--model", type=Path, help="verifier folder whose training split decides held-out claims")
+    parser.add_argument("--context", action="store_true", help="evidence texts start with the sentence before")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
 
@@ -116,7 +123,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     hits = index.search([c.text for c in claims], k=load_settings().top_k)
     texts = store.document_texts(index.connection, {e.doc_id for found in hits for e in found})
     spans = {i: abstract_spans(text, abstracts[scifact_doc_id(i)]) for i, text in texts.items()}
-    rows = labelled_pairs(claims, hits, spans, abstracts, titles, args.labels)
+    rows = labelled_pairs(claims, hits, spans, abstracts, titles, args.labels, context=args.context)
     args.out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     counts = Counter(r["label"] for r in rows)
     print(f"{len(claims)} claims, {len(rows)} pairs ({', '.join(f'{k} {v}' for k, v in sorted(counts.items()))})")

@@ -60,3 +60,20 @@ def test_hard_negatives_keep_rationales_and_drop_gold_abstract_sentences(data: P
     assert {"claim": DEV[2]["claim"], "evidence": rationale, "label": "SUPPORTED"} in glacier
     assert all(not r["evidence"].startswith("Glacier") for r in glacier if r["label"] == "NOT ENOUGH INFO")
     assert sum(r["label"] == "NOT ENOUGH INFO" for r in glacier) >= 1  # other abstracts were retrieved
+
+
+def test_context_pairs_start_with_the_sentence_before(data: Path, tmp_path: Path) -> None:
+    out = tmp_path / "context.jsonl"
+    args = ["--data", str(data), "--index-dir", str(data / "index"), "--claims", "all", "--labels", "hard-negatives"]
+    assert main([*args, "--context", "--out", str(out)]) == 0
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    plain = _run(data, tmp_path, "hard-negatives")
+    assert len(rows) == len(plain)
+    # The zinc rationale (sentence 1) now follows sentence 0 of its abstract; the glacier one is sentence 0.
+    zinc = "Zinc supplements and the common cold: BACKGROUND: Colds are frequent in children. " + DEV[0]["claim"]
+    assert {"claim": DEV[0]["claim"], "evidence": zinc, "label": "SUPPORTED"} in rows
+    glacier = "Glacier retreat in the Alps: " + DEV[2]["claim"]
+    assert {"claim": DEV[2]["claim"], "evidence": glacier, "label": "SUPPORTED"} in rows
+    # A retrieved coffee sentence that is not its passage's first reads the survey sentence before it.
+    assert any(r["evidence"].endswith("We surveyed 900 adults about coffee. Drinking coffee after 6 pm delayed sleep "
+                                      "onset by forty minutes.") for r in rows if r["label"] == "NOT ENOUGH INFO")
