@@ -24,9 +24,12 @@ from bench.scifact import (
     abstract_spans,
     bootstrap_intervals,
     claim_scores,
+    paired_bootstrap,
     parse_args,
+    predictions_jsonl,
     prf,
     read_gold,
+    read_predictions,
     recall_at,
     scifact_doc_id,
     sentence_scores,
@@ -264,3 +267,53 @@ def test_bootstrap_intervals_are_degenerate_for_a_perfect_run_and_bracket_a_mixe
     low, high = bootstrap_intervals(GOLD, mixed, rounds=500)["abstract_label_f1"]
     assert 0.0 <= low < point < high <= 1.0
     assert bootstrap_intervals(GOLD, mixed, rounds=500) == bootstrap_intervals(GOLD, mixed, rounds=500)
+
+
+def test_paired_bootstrap_sees_a_run_against_itself_as_no_change_and_a_better_run_as_ahead() -> None:
+    right = [
+        Prediction(7, SUPPORT, (PredictedDoc("100", SUPPORT, (6,)),)),
+        Prediction(8, CONTRADICT, (PredictedDoc("300", CONTRADICT, (4,)),)),
+        Prediction(9, NEI, ()),
+    ]
+    worse = [right[0], Prediction(8, SUPPORT, (PredictedDoc("300", SUPPORT, (4,)),)), right[2]]
+    same = paired_bootstrap(GOLD, worse, worse, rounds=200)
+    assert same["abstract_label_f1"] == (0.0, 0.0, 0.0, 0.0)
+
+    better = paired_bootstrap(GOLD, worse, right, rounds=400)
+    # Label-only F1: worse gets 1 of 2 predicted right against 3 gold (0.4); right gets 2 of 2 (0.8).
+    diff, low, high, ahead = better["abstract_label_f1"]
+    assert diff == pytest.approx(0.8 - 0.4)
+    # A resample without claim 8 ties the runs, so the lower bound is 0, never below.
+    assert low == 0.0 < diff <= high
+    assert 0.5 < ahead < 1.0
+    assert paired_bootstrap(GOLD, right, worse, rounds=400)["abstract_label_f1"][0] == pytest.approx(-0.4)
+
+
+def test_predictions_read_back_as_written(tmp_path: Path) -> None:
+    predictions = [
+        Prediction(7, SUPPORT, (PredictedDoc("100", SUPPORT, (6, 2)), PredictedDoc("200", SUPPORT, (0,)))),
+        Prediction(9, NEI, ()),
+    ]
+    path = tmp_path / "predictions.jsonl"
+    path.write_text(predictions_jsonl(predictions), encoding="utf-8")
+    assert read_predictions(path, GOLD) == predictions
+
+
+def test_reading_predictions_of_other_claims_or_a_broken_file_says_what_to_do(tmp_path: Path) -> None:
+    other = tmp_path / "other.jsonl"
+    other.write_text(json.dumps({"id": 12, "evidence": {}}) + "\n", encoding="utf-8")
+    with pytest.raises(BenchError, match="claim 12 is not among the 3 claims"):
+        read_predictions(other, GOLD)
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"id": 7}\n', encoding="utf-8")
+    with pytest.raises(BenchError, match="line 1 is not a SciFact prediction"):
+        read_predictions(broken, GOLD)
+    with pytest.raises(BenchError, match="--predictions first"):
+        read_predictions(tmp_path / "missing.jsonl", GOLD)
+
+
+def test_held_out_runs_only_on_train_and_not_with_tune() -> None:
+    assert parse_args(["--split", "train", "--held-out"]).held_out
+    for argv in (["--held-out"], ["--split", "train", "--tune", "--held-out"]):
+        with pytest.raises(SystemExit):
+            parse_args(argv)
