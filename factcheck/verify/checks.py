@@ -9,7 +9,7 @@ import re
 
 from factcheck.types import CheckResult
 from factcheck.verify.abbreviations import definitions
-from factcheck.verify.facts import TextFacts, normalise_name
+from factcheck.verify.facts import Rate, TextFacts, normalise_name
 
 _WORD = re.compile(r"\w+")
 
@@ -104,7 +104,7 @@ def _joined_names(text: str, subject: tuple[str, ...]) -> list[tuple[str, str]]:
 def _years(claim: TextFacts, sentence: TextFacts, context_low: str) -> list[CheckResult]:
     out = []
     for year in sorted(claim.years):
-        if year in sentence.years or year in context_low:
+        if year in sentence.years or _number_in(context_low, year):
             out.append(CheckResult("year", "match", year, year))
         elif sentence.years:
             out.append(CheckResult("year", "conflict", year, ", ".join(sorted(sentence.years))))
@@ -115,9 +115,19 @@ def _years(claim: TextFacts, sentence: TextFacts, context_low: str) -> list[Chec
 
 def _quantities(claim: TextFacts, sentence: TextFacts, context_low: str) -> list[CheckResult]:
     out = []
+    # A share the sentence states in another form ("one in five" for "21%", "1/2000" for "493 per
+    # million") matches it; the claim's numbers inside that share are then accounted for.
+    covered: list[str] = []
+    for rate in claim.rates:
+        same = next((s for s in sentence.rates if _same_share(rate, s)), None)
+        if same is not None:
+            out.append(CheckResult("number", "match", rate.text, same.text))
+            covered.append(rate.text.lower())
     for q in claim.quantities:
+        if any(_contains(text, q.text.lower()) for text in covered):
+            continue
         same_unit = [s for s in sentence.quantities if q.unit and s.unit == q.unit]
-        if any(_close(q.value, s.value) for s in sentence.quantities) or q.text.lower() in context_low:
+        if any(_close(q.value, s.value) for s in sentence.quantities) or _number_in(context_low, q.text.lower()):
             out.append(CheckResult("number", "match", q.text, q.text))
         elif same_unit:
             out.append(CheckResult("number", "conflict", q.text, ", ".join(s.text for s in same_unit)))
@@ -189,6 +199,12 @@ def _contains(text_low: str, term: str) -> bool:
     return re.search(rf"(?<!\w){re.escape(term)}(?!\w)", text_low) is not None
 
 
+def _number_in(text_low: str, term: str) -> bool:
+    """``term`` (a number as written) in the text as a whole number: a claim's "1" is not found in
+    "1998", "1.5" or "1,000", nor "19" in "1990s"."""
+    return re.search(rf"(?<!\w)(?<!\d[.,]){re.escape(term)}(?!\w)(?![.,]\d)", text_low) is not None
+
+
 def _one_edit_apart(a: str, b: str) -> bool:
     """Whether b is a with one letter changed, inserted or deleted (or equal)."""
     if len(a) > len(b):
@@ -199,6 +215,15 @@ def _one_edit_apart(a: str, b: str) -> bool:
     while i < len(a) and a[i] == b[i]:
         i += 1
     return a[i + 1 :] == b[i + 1 :] if len(a) == len(b) else a[i:] == b[i + 1 :]
+
+
+def _same_share(a: Rate, b: Rate) -> bool:
+    """Two shares in one form must agree as numbers do; across forms a rounding is allowed, since "one
+    in five" is how "21%" is said (5% of the value, or half a percentage point)."""
+    if a.kind == b.kind:
+        return _close(a.value, b.value)
+    top = max(a.value, b.value)
+    return abs(a.value - b.value) <= max(0.05 * top, 0.005 if top > 0.05 else 0.0)
 
 
 def _close(a: float, b: float) -> bool:

@@ -34,6 +34,7 @@ _WORD_NUMBERS = {
     "dozen": 12, "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5,
 }
 _SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+_ORDINALS = frozenset({"first", "second", "third", "fourth", "fifth"})
 _NEGATIONS = frozenset({"not", "never", "no", "n't", "neither", "nor", "without"})
 # Head nouns that say how much or which aspect, not what ("a total of 1,000 people", "the use of
 # aspirin", "AMPK activation"): the subject is then what narrows them, and without that there is none.
@@ -53,6 +54,16 @@ class Quantity:
 
 
 @dataclass(frozen=True, slots=True)
+class Rate:
+    """A share stated as a percentage ("20%"), a ratio ("one in five", "1/2000") or a rate per so many
+    ("493 per million"), as a fraction: 0.2, 0.0005, 0.000493. ``kind`` is which of the three forms."""
+
+    value: float
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class TextFacts:
     text: str
     years: frozenset[str]
@@ -63,6 +74,7 @@ class TextFacts:
     # The words of the main clause's grammatical subject ("NATO's liaison mission" -> nato, liaison,
     # mission; lemmas, lowercased); empty for a pronoun, "there" or no subject at all.
     subject: tuple[str, ...] = ()
+    rates: tuple[Rate, ...] = ()
 
 
 class FactReader:
@@ -94,12 +106,17 @@ def _facts(doc: Any) -> TextFacts:
     quantities: list[Quantity] = []
     entities: list[tuple[str, str]] = []
     in_number_entity: set[int] = set()
+    rates, rate_spans = read_rates(doc.text)
+
+    def in_rate(tok: Any) -> bool:  # "1 in 2000": 2000 is a denominator, not a year
+        return any(a <= tok.idx < b for a, b in rate_spans)
+
     for ent in doc.ents:
         if ent.label_ in NAME_LABELS:
             entities.append((normalise_name(ent.text), NAME_GROUPS[ent.label_]))
         elif ent.label_ == "DATE":
             for tok in ent:
-                if _YEAR.match(tok.text):
+                if _YEAR.match(tok.text) and not in_rate(tok):
                     years.add(tok.text.rstrip("s"))
         elif ent.label_ in NUMBER_LABELS:
             quantity = _quantity(ent)
@@ -112,7 +129,12 @@ def _facts(doc: Any) -> TextFacts:
         if tok.pos_ == "PROPN" and tok.i not in named_tokens and not tok.like_num:
             entities.append((normalise_name(tok.text), "PROPN"))
         # Years spaCy did not tag as dates ("in 2002" inside a longer entity, or untagged).
-        if _YEAR.match(tok.text) and tok.i not in in_number_entity and tok.ent_type_ not in NAME_LABELS:
+        if (
+            _YEAR.match(tok.text)
+            and tok.i not in in_number_entity
+            and tok.ent_type_ not in NAME_LABELS
+            and not in_rate(tok)
+        ):
             years.add(tok.text.rstrip("s"))
     negated = any(tok.dep_ == "neg" or tok.lower_ in _NEGATIONS for tok in doc)
     content = frozenset(
@@ -121,7 +143,7 @@ def _facts(doc: Any) -> TextFacts:
         if not tok.is_stop and not tok.is_punct and tok.pos_ in {"NOUN", "PROPN", "VERB", "ADJ", "NUM"}
     )
     return TextFacts(
-        doc.text, frozenset(years), tuple(quantities), tuple(entities), negated, content, _subject(doc)
+        doc.text, frozenset(years), tuple(quantities), tuple(entities), negated, content, _subject(doc), rates
     )
 
 
@@ -191,6 +213,63 @@ def _quantity(ent: Any) -> Quantity | None:
     if ent.label_ == "PERCENT":
         unit = "%"
     return Quantity(value * scale, unit, ent.text)
+
+
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_SMALL = "|".join(sorted((w for w, v in _WORD_NUMBERS.items() if 1 <= v <= 20 and w not in _ORDINALS), key=len,
+                         reverse=True))
+_SCALE = r"hundred|thousand|million|billion"
+_PERCENT = re.compile(rf"(?<![\w.,])({_NUM})\s*(?:%|percent\b|per\s+cent\b)", re.IGNORECASE)
+# "one in five", "1 out of every 3", "2 in 1,000", "one in a million"
+_RATIO = re.compile(
+    rf"(?<![\w.,])({_NUM}|{_SMALL}|an?)\s+(?:in|out\s+of)\s+(?:every\s+|a\s+)?({_NUM}|{_SMALL}|{_SCALE})"
+    rf"(?:\s+({_SCALE}))?\b(?![.,]\d)",
+    re.IGNORECASE,
+)
+# "493 per million", "5.2 per 100,000", "12 per 1,000 births"
+_PER = re.compile(
+    rf"(?<![\w.,])({_NUM})\s+per\s+(?:one\s+|a\s+)?({_NUM}|{_SCALE})(?:\s+({_SCALE}))?\b(?![.,]\d)",
+    re.IGNORECASE,
+)
+# "1/2000", "3/4"; not dates (no second slash) and not "24/7" (a share is at most one)
+_SLASH = re.compile(rf"(?<![\w./,])({_NUM})\s*/\s*({_NUM})(?![\w/]|[.,]\d)")
+
+
+def read_rates(text: str) -> tuple[tuple[Rate, ...], tuple[tuple[int, int], ...]]:
+    """Shares stated in ``text`` (see ``Rate``) and their character spans, in text order. Only shares
+    between 0 and 1 count: "24/7" and "5 in 2" are not rates of anything."""
+    found: list[tuple[int, int, Rate]] = []
+    for match in _PERCENT.finditer(text):
+        found.append((match.start(), match.end(), Rate(_number(match.group(1)) / 100, "percent", match.group(0))))
+    for pattern, kind in ((_RATIO, "ratio"), (_PER, "per"), (_SLASH, "ratio")):
+        for match in pattern.finditer(text):
+            numerator = _number(match.group(1))
+            denominator = _number(match.group(2)) * (_number(match.group(3)) if match.lastindex == 3 and
+                                                      match.group(3) else 1.0)  # fmt: skip
+            year_like = _YEAR.match(match.group(2)) is not None and match.lastindex != 3
+            if year_like and numerator != 1:
+                continue  # "3 in 2019" is a count in a year
+            if denominator >= 2 and 0 < numerator <= denominator:
+                found.append((match.start(), match.end(), Rate(numerator / denominator, kind, match.group(0))))
+    found.sort(key=lambda item: (item[0], -item[1]))
+    kept: list[tuple[int, int, Rate]] = []
+    for start, end, rate in found:
+        if not kept or start >= kept[-1][1]:  # overlapping readings: the first, longest one
+            kept.append((start, end, rate))
+    return tuple(r for _, _, r in kept), tuple((a, b) for a, b, _ in kept)
+
+
+def _number(word: str) -> float:
+    low = word.lower().replace(",", "")
+    if low in ("a", "an"):
+        return 1.0
+    if low in _SCALES:
+        return _SCALES[low]
+    if low == "hundred":
+        return 100.0
+    if low in _WORD_NUMBERS:
+        return float(_WORD_NUMBERS[low])
+    return float(low)
 
 
 def normalise_name(text: str) -> str:

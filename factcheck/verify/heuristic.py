@@ -46,7 +46,7 @@ class HeuristicVerifier:
 
     @property
     def id(self) -> str:
-        return "heuristic-v2"
+        return "heuristic-v3"
 
     def verify(self, claims: Sequence[Claim], evidence: Sequence[tuple[Evidence, ...]]) -> tuple[Verdict, ...]:
         if len(claims) != len(evidence):

@@ -184,3 +184,58 @@ def test_a_subject_given_by_its_abbreviation_is_named_in_full_and_back(reader: F
     assert subject_check(claim, sentence, "", "").outcome == "missing"  # without the definition: not named
     assert subject_check(long_claim, short_sentence, "", passage).outcome == "match"
     assert subject_check(long_claim, short_sentence, "", "").outcome == "missing"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("1/2000 in the UK carry it.", [("ratio", 0.0005)]),
+     ("a prevalence of 493 per million (95% CI 282 to 801 per million)",
+      [("per", 0.000493), ("percent", 0.95), ("per", 0.000801)]),
+     ("One in five adults smoke; 2 out of every 3 vote.", [("ratio", 0.2), ("ratio", 2 / 3)]),
+     ("21 per cent, or 5.2 per 100,000 births, or one in a million", [("percent", 0.21), ("per", 5.2e-5),
+                                                                      ("ratio", 1e-6)]),
+     # Not shares: a year after "in", a date, round-the-clock, a count.
+     ("3 in 2019 were late; open 24/7 since 9/11/2001 for 1,000 people", [])],
+)  # fmt: skip
+def test_shares_are_read_in_every_form(text: str, expected: list[tuple[str, float]]) -> None:
+    from factcheck.verify.facts import read_rates
+
+    rates, spans = read_rates(text)
+    assert [(r.kind, round(r.value, 9)) for r in rates] == [(k, round(v, 9)) for k, v in expected]
+    assert all(text[a:b] == r.text for r, (a, b) in zip(rates, spans, strict=True))
+
+
+def test_a_share_said_in_another_form_matches(reader: FactReader) -> None:
+    # SciFact dev claim 5 and its rationale: 1/2000 is 500 per million, the survey found 493.
+    c, s = reader.read(["1/2000 in UK have abnormal PrP positivity.",
+                        "Of the 32,441 appendix samples 16 were positive for abnormal PrP, indicating an overall "
+                        "prevalence of 493 per million population (95% confidence interval 282 to 801 per million)."])
+    numbers = [(r.outcome, r.claim_value, r.evidence_value) for r in compare(c, s, "") if r.name == "number"]
+    assert numbers == [("match", "1/2000", "493 per million")]
+    out = _outcomes(reader, "One in five adults in Britain smokes.", "In 2019, 21% of British adults smoked.")
+    assert ("number", "match") in out and ("number", "missing") not in out
+    # In one form the numbers must agree as before: 20% is not 21%.
+    assert ("number", "conflict") in _outcomes(reader, "20% of adults in Britain smoke.",
+                                               "In 2019, 21% of British adults smoked.")  # fmt: skip
+
+
+def test_the_denominator_of_a_share_is_not_a_year(reader: FactReader) -> None:
+    (facts,) = reader.read(["1 in 2000 people carry the gene."])
+    assert facts.years == frozenset()
+    (dated,) = reader.read(["3 in 2019 were late."])
+    assert dated.years == frozenset({"2019"})
+
+
+def test_a_number_is_found_in_the_context_only_as_a_whole_number(reader: FactReader) -> None:
+    claim = "The council met 3 times."
+    sentence = "The council met rarely."
+    assert ("number", "missing") in _outcomes(reader, claim, sentence, context="It was founded in 1938.")
+    assert ("number", "missing") in _outcomes(reader, claim, sentence, context="Its budget was 3.5 million.")
+    assert ("number", "match") in _outcomes(reader, claim, sentence, context="It met 3 times in all.")
+
+
+def test_a_year_is_found_in_the_context_only_as_a_whole_number(reader: FactReader) -> None:
+    claim = "The treaty was signed in 1990."
+    sentence = "The treaty was signed in Paris."
+    assert ("year", "missing") in _outcomes(reader, claim, sentence, context="Trade grew in the 1990s.")
+    assert ("year", "match") in _outcomes(reader, claim, sentence, context="It was the year 1990.")
