@@ -23,6 +23,7 @@ import time
 import zlib
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -39,7 +40,7 @@ from factcheck.training.metrics import (  # noqa: E402
     reliability,
     softmax,
 )
-from factcheck.training.scifact import SciFactCorpus, oracle_pairs  # noqa: E402
+from factcheck.training.scifact import OracleRecord, SciFactCorpus, oracle_pairs, oracle_records  # noqa: E402
 from factcheck.training.sources import read_fever_symmetric  # noqa: E402
 from factcheck.training.types import Pair  # noqa: E402
 from factcheck.verify.crossencoder import SHIPPED_MODEL, CrossEncoderModel  # noqa: E402
@@ -59,6 +60,43 @@ def datasets(data: Path, seed: int) -> dict[str, tuple[Pair, ...]]:
     sets["fever_dev (held out)"] = tuple(p for p in held if p.source.startswith("fever_dev"))
     sets["scifact_train (held out)"] = tuple(p for p in held if p.source.startswith("scifact_train"))
     return sets
+
+
+def oracle_evidence(records: Sequence[OracleRecord], embedder: Any) -> tuple[list[Any], list[Any]]:
+    """Claims and one Evidence each, as factcheck's retrieval would hand them over had it found exactly
+    the oracle sentences: the abstract's title, the whole abstract as the passage (the typed checks
+    and the subject rule read it), and the claim-sentence cosine of the retrieval embedder as the
+    sentence score. Offsets point at the evidence in the abstract text, or span the abstract when the
+    rationale sentences are not adjacent; the verifier does not read them."""
+    from claims.types import Claim
+    from evidence.types import Evidence
+
+    texts = [r.pair.claim for r in records]
+    sims = np.sum(
+        embedder.encode_queries(texts) * embedder.encode_documents([r.pair.evidence for r in records]), axis=1
+    )
+    claims, evidence = [], []
+    for n, (record, sim) in enumerate(zip(records, sims, strict=True)):
+        claim = record.pair.claim
+        claims.append(Claim(str(n), claim, claim, "oracle", 0, len(claim), 1, 1))
+        passage = " ".join(record.doc.sentences)
+        start = passage.find(record.pair.evidence)
+        start, end = (start, start + len(record.pair.evidence)) if start >= 0 else (0, len(passage))
+        score = float(sim)
+        evidence.append(
+            Evidence(
+                str(record.doc.doc_id), record.doc.title, "corpus.jsonl", 0, passage, record.pair.evidence,
+                start, end, score, score, 0.0, score, 1,
+            )
+        )  # fmt: skip
+    return claims, evidence
+
+
+def verdict_labels(verifier: Any, claims: Sequence[Any], evidence: Sequence[Any]) -> list[str]:
+    """factcheck's verdict for each claim on its one evidence item: model, typed checks, combiner,
+    subject rule and verdict threshold, as `factcheck check` decides."""
+    verdicts = verifier.verify(list(claims), [(e,) for e in evidence])
+    return [v.label.value for v in verdicts]
 
 
 def two_way_accuracy(logits: np.ndarray, gold: Sequence[str], labels: tuple[str, ...]) -> float:
@@ -196,6 +234,21 @@ def main(argv: list[str] | None = None) -> int:
         if "held out" in name or name.startswith("scifact_dev"):
             pooled_logits.append(logits)
             pooled_gold.append(gold_ids)
+    # The figures above are the model's alone; what a user gets is the verdict, which also weighs the
+    # typed checks, the document title and the retrieval similarity, and abstains under the threshold.
+    from evidence import SentenceTransformerEmbedder
+    from factcheck.config import load_settings
+    from factcheck.verify.factory import make_verifier
+
+    settings = load_settings(overrides={"verifier": str(args.model)})
+    records = oracle_records(args.data, "dev", SciFactCorpus(args.data))
+    claims, evidence = oracle_evidence(records, SentenceTransformerEmbedder())
+    predicted = verdict_labels(make_verifier(settings), claims, evidence)
+    show(
+        "scifact_dev_oracle as factcheck's verdict",
+        classification_report([r.pair.label for r in records], predicted, labels),
+        f" (checks, combiner, title; verdict_threshold {settings.verdict_threshold:.2f})",
+    )
     logits, gold_ids = np.concatenate(pooled_logits), np.concatenate(pooled_gold)
     before, after = softmax(logits), softmax(logits, model.temperature)
     print(

@@ -65,11 +65,24 @@ def rationale_text(doc: Abstract, indices: list[int] | tuple[int, ...]) -> str:
     return " ".join(doc.sentences[i] for i in sorted(set(indices)) if 0 <= i < len(doc.sentences))
 
 
+@dataclass(frozen=True, slots=True)
+class OracleRecord:
+    """An oracle pair and the abstract its evidence comes from."""
+
+    pair: Pair
+    doc: Abstract
+
+
 def oracle_pairs(data_dir: Path, split: str, corpus: SciFactCorpus) -> tuple[Pair, ...]:
     """One pair per claim, as scored by the benchmark: SUPPORT / CONTRADICT claims with all rationale
     sentences of their first evidence abstract, NEI claims with the closest sentences of their first
     cited abstract (or of the nearest abstract when none is cited)."""
-    pairs = []
+    return tuple(record.pair for record in oracle_records(data_dir, split, corpus))
+
+
+def oracle_records(data_dir: Path, split: str, corpus: SciFactCorpus) -> tuple[OracleRecord, ...]:
+    """``oracle_pairs`` with the abstract of each pair, for reading them through the whole verifier."""
+    records = []
     for row in read_jsonl(data_dir / "scifact" / f"claims_{split}.jsonl"):
         claim, evidence = row["claim"], row.get("evidence") or {}
         if evidence:
@@ -77,16 +90,14 @@ def oracle_pairs(data_dir: Path, split: str, corpus: SciFactCorpus) -> tuple[Pai
             sets = evidence[doc_id]
             doc = _doc(corpus, doc_id, split)
             label = label_of(sets[0]["label"], f"claims_{split}.jsonl id {row['id']}")
-            pairs.append(
-                Pair(
-                    claim, rationale_text(doc, [i for s in sets for i in s["sentences"]]), label, _src(split)
-                )
-            )
+            rationale = rationale_text(doc, [i for s in sets for i in s["sentences"]])
+            records.append(OracleRecord(Pair(claim, rationale, label, _src(split)), doc))
             continue
         cited = [int(d) for d in row.get("cited_doc_ids", ()) if corpus.doc(d) is not None]
         doc_id = min(cited) if cited else corpus.nearest_doc(claim)
-        pairs.append(Pair(claim, corpus.closest_sentences(claim, doc_id, NEI_SENTENCES), NEI, _src(split)))
-    return tuple(pairs)
+        nearest = corpus.closest_sentences(claim, doc_id, NEI_SENTENCES)
+        records.append(OracleRecord(Pair(claim, nearest, NEI, _src(split)), corpus.docs[doc_id]))
+    return tuple(records)
 
 
 def training_pairs(data_dir: Path, corpus: SciFactCorpus) -> tuple[Pair, ...]:
