@@ -371,6 +371,10 @@ def train_verifier_command(
     init_from: Annotated[
         Path | None, typer.Option("--init-from", help="Model folder to start from (default: the shipped model).")
     ] = None,
+    device: Annotated[
+        str,
+        typer.Option("--device", help="Where to train: cpu (reproducible bit for bit), cuda (a GPU), or auto."),
+    ] = "cpu",
 ) -> None:
     """Train the verifier, or fine-tune and recalibrate it on your own labelled claims.
 
@@ -397,7 +401,7 @@ def train_verifier_command(
             hyper = HyperParameters(**{**{f: getattr(base, f) for f in base.__dataclass_fields__}, "epochs": epochs})
         try:
             report = train_verifier(
-                data, out, seed=seed, init_from=init_from, hyper=hyper, evaluate=data.is_dir(),
+                data, out, seed=seed, init_from=init_from, hyper=hyper, evaluate=data.is_dir(), device=device,
                 log=lambda message: typer.echo(message, err=True),
             )
         except TrainingError as exc:

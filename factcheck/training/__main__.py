@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from factcheck.training.errors import TrainingError
-from factcheck.training.loop import HyperParameters
+from factcheck.training.loop import DEVICES, HyperParameters
 from factcheck.training.train import train_verifier
 
 
@@ -33,6 +33,9 @@ def main(argv: list[str] | None = None) -> int:
         default=1,
         help="torch CPU threads (default 1: on shared cores more threads wait on each other and run slower)",
     )
+    parser.add_argument(
+        "--device", choices=DEVICES, default="cpu", help="cpu (default: the reproducible recipe), cuda or auto"
+    )
     parser.add_argument("--no-eval", action="store_true", help="skip SciFact dev / FEVER Symmetric scoring")
     args = parser.parse_args(argv)
 
@@ -52,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         report = train_verifier(
             args.data, args.out, seed=args.seed, init_from=args.init_from, size=args.size, hyper=hyper,
-            threads=args.threads, evaluate=not args.no_eval, log=log,
+            threads=args.threads, evaluate=not args.no_eval, device=args.device, log=log,
         )  # fmt: skip
     except TrainingError as exc:
         print(f"error: {exc}", file=sys.stderr)

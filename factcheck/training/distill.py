@@ -28,7 +28,18 @@ from pathlib import Path
 from typing import Any
 
 from factcheck.training.errors import TrainingError
-from factcheck.training.loop import HyperParameters, Log, encode, fit, label_ids, load_model, predict_logits, save_model
+from factcheck.training.loop import (
+    DEVICES,
+    HyperParameters,
+    Log,
+    encode,
+    fit,
+    label_ids,
+    load_model,
+    predict_logits,
+    resolve_device,
+    save_model,
+)
 
 WEIGHTS_FILE = "model.safetensors"
 DEFAULT_LAYERS = (0, 2, 4)
@@ -68,6 +79,7 @@ def distill(
     max_steps: int | None = None,
     evaluate: bool = True,
     why: str = "",
+    device: str = "cpu",
     log: Log = print,
 ) -> dict[str, Any]:
     """Write the distilled model to ``out`` (atomically), calibrated, benchmarked and with its combiner."""
@@ -99,6 +111,7 @@ def distill(
     if not 0.0 <= weight <= 1.0 or temperature <= 0 or epochs <= 0:
         raise TrainingError("weight must be within 0..1, temperature and epochs above 0")
     seed_everything(seed, threads)
+    where = resolve_device(device)
 
     teacher_record = json.loads((teacher / "training.json").read_text(encoding="utf-8"))
     hp = replace(
@@ -119,6 +132,7 @@ def distill(
     log(f"distilling on {len(pairs)} pairs ({dropped} extra pairs of held-out claims dropped)")
 
     model, tokenizer = load_model(teacher)
+    model.to(where)
     ids = label_ids(model)
     pad_id = int(tokenizer.pad_token_id or 0)
     encoded = encode(tokenizer, pairs, hp.max_length, ids)
@@ -178,6 +192,7 @@ def distill(
             "calibration": calibration,
             "wall_time_s": 0.0,
             "threads": torch.get_num_threads(),
+            "device": where,
             "environment": environment(),
         }
         record["wall_time_s"] = round(time.monotonic() - started, 1)
@@ -214,6 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--weight", type=float, default=0.5, help="share of the teacher term in the loss")
     parser.add_argument("--temperature", type=float, default=2.0, help="softmax temperature of the teacher term")
     parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--device", choices=DEVICES, default="cpu", help="cpu (reproducible), cuda or auto")
     parser.add_argument("--max-steps", type=int, default=None, help="cap on optimiser steps (smoke runs)")
     parser.add_argument("--model-id", default=None)
     parser.add_argument("--no-eval", action="store_true", help="skip SciFact dev / FEVER Symmetric scoring")
@@ -228,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
             args.teacher, args.out, args.data, layers=args.layers, extra=args.extra, seed=args.seed,
             size=args.size, epochs=args.epochs, learning_rate=args.learning_rate, weight=args.weight,
             temperature=args.temperature, threads=args.threads, model_id=args.model_id,
-            max_steps=args.max_steps, evaluate=not args.no_eval, why=args.why, log=log,
+            max_steps=args.max_steps, evaluate=not args.no_eval, why=args.why, device=args.device, log=log,
         )  # fmt: skip
     except TrainingError as exc:
         print(f"error: {exc}", file=sys.stderr)

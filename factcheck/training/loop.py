@@ -50,6 +50,29 @@ class Encoded:
     labels: tuple[int, ...]
 
 
+DEVICES = ("cpu", "cuda", "auto")
+
+
+def resolve_device(name: str) -> str:
+    """"cpu", "cuda" or "auto" (a GPU when torch sees one). The CPU is the default everywhere: the
+    shipped recipe is reproduced there bit for bit, and a GPU's kernels round differently."""
+    import torch
+
+    if name not in DEVICES:
+        raise TrainingError(f"device {name!r} is not one of {', '.join(DEVICES)}")
+    if name == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if name == "cuda" and not torch.cuda.is_available():
+        raise TrainingError(
+            "--device cuda, but torch sees no GPU (this torch build may be CPU-only): use --device cpu"
+        )
+    return name
+
+
+def _device_of(model: Any) -> Any:
+    return next(model.parameters()).device
+
+
 def load_model(init_from: Path) -> tuple[Any, Any]:
     """A sequence classifier and its tokenizer; a model already trained with our labels keeps its head,
     anything else (the plain MiniLM encoder) gets a fresh 3-way head in ``LABELS`` order."""
@@ -173,15 +196,17 @@ def fit(
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimizer, lambda s: min((s + 1) / warm, max(0.0, (steps - s) / max(1, steps - warm)))
     )
-    labels = torch.tensor(encoded.labels, dtype=torch.long)
+    # Training runs where the model is (the caller moves it): batches, labels and teacher follow.
+    device = _device_of(model)
+    labels = torch.tensor(encoded.labels, dtype=torch.long, device=device)
     if teacher_logits is not None and len(teacher_logits) != len(labels):
         raise TrainingError(f"{len(teacher_logits)} teacher rows for {len(labels)} pairs: score every pair once")
-    teacher = None if teacher_logits is None else torch.tensor(teacher_logits, dtype=torch.float32)
+    teacher = None if teacher_logits is None else torch.tensor(teacher_logits, dtype=torch.float32, device=device)
     model.train()
     started, seen, running = time.monotonic(), 0, 0.0
     for step, indices in enumerate(plan, start=1):
-        batch = collate(encoded, indices, pad_id)
-        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=hp.bf16):
+        batch = {k: v.to(device) for k, v in collate(encoded, indices, pad_id).items()}
+        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=hp.bf16):
             if teacher is None:
                 loss_value = model(**batch, labels=labels[indices]).loss
             else:
@@ -220,12 +245,13 @@ def predict_logits(model: Any, encoded: Encoded, pad_id: int, batch_size: int = 
 
     order = sorted(range(len(encoded.input_ids)), key=lambda i: len(encoded.input_ids[i]))
     out = np.zeros((len(order), model.config.num_labels), dtype=np.float64)
+    device = _device_of(model)
     model.eval()
     with torch.inference_mode():
         for start in range(0, len(order), batch_size):
             indices = order[start : start + batch_size]
-            logits = model(**collate(encoded, indices, pad_id)).logits
-            out[indices] = logits.float().numpy()
+            batch = {k: v.to(device) for k, v in collate(encoded, indices, pad_id).items()}
+            out[indices] = model(**batch).logits.float().cpu().numpy()
     return out
 
 
@@ -234,9 +260,10 @@ def save_model(model: Any, tokenizer: Any, folder: Path, max_length: int) -> Non
     ``model_max_length`` is the training length, so inference truncates exactly as training did."""
     import torch
 
-    model.to(torch.float16)
+    device = _device_of(model)
+    model.to("cpu", torch.float16)
     model.save_pretrained(folder, safe_serialization=True)
-    model.to(torch.float32)
+    model.to(device, torch.float32)
     tokenizer.model_max_length = max_length
     tokenizer.save_pretrained(folder)
     config = json.loads((folder / "config.json").read_text(encoding="utf-8"))

@@ -24,6 +24,7 @@ from factcheck.training.loop import (
     label_ids,
     load_model,
     predict_logits,
+    resolve_device,
     save_model,
 )
 from factcheck.training.metrics import (
@@ -63,6 +64,7 @@ def train_verifier(
     hyper: HyperParameters | None = None,
     threads: int | None = None,
     evaluate: bool = True,
+    device: str = "cpu",
     log: Log = print,
 ) -> TrainReport:
     """Train (or fine-tune) the 3-way verifier and write a complete model folder to ``out``.
@@ -71,6 +73,7 @@ def train_verifier(
     all-MiniLM-L6-v2, then a second stage on SciFact train) or a ``.jsonl`` of {"claim", "evidence",
     "label"} lines (fine-tunes the shipped model, or ``init_from``; 0 epochs only recalibrates).
     The folder is built next to ``out`` and renamed into place, so a crash leaves ``out`` untouched.
+    ``device`` is "cpu" (the reproducible recipe), "cuda" or "auto" (a GPU when there is one).
     """
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import torch
@@ -78,6 +81,7 @@ def train_verifier(
     started = time.monotonic()
     hp = hyper or (HyperParameters() if data.is_dir() else HyperParameters(learning_rate=2e-5, epochs=2.0))
     seed_everything(seed, threads)
+    where = resolve_device(device)  # before any reading, so a missing GPU costs nothing
 
     standard = data.is_dir()
     if standard:
@@ -91,6 +95,7 @@ def train_verifier(
     log(f"train {len(training.train)} pairs, held out {len(training.held_out)}; init from {init}")
 
     model, tokenizer = load_model(init)
+    model.to(where)
     ids = label_ids(model)
     pad_id = int(tokenizer.pad_token_id or 0)
     stages: dict[str, dict[str, float]] = {}
@@ -138,6 +143,7 @@ def train_verifier(
             "calibration": calibration,
             "wall_time_s": wall,
             "threads": torch.get_num_threads(),
+            "device": where,
             "environment": environment(),
         }
         (staging / "calibration.json").write_text(json.dumps(calibration, indent=2) + "\n", encoding="utf-8")
@@ -261,6 +267,8 @@ def seed_everything(seed: int, threads: int | None) -> None:
 
     if threads is not None:
         torch.set_num_threads(threads)
+    # cuBLAS is deterministic only with a fixed workspace; it must be set before the first GPU call.
+    os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
     torch.manual_seed(seed)
     random.seed(seed)
     np.random.seed(seed)

@@ -425,6 +425,7 @@ def test_train_verifier_on_user_pairs_writes_a_loadable_model(tmp_path: Path) ->
     record = json.loads((out / "training.json").read_text(encoding="utf-8"))
     assert record["recipe"] == "user-jsonl" and record["stages"]["stage1"]["steps"] == 3
     assert record["init_from"] == str(SHIPPED_MODEL)
+    assert record["device"] == "cpu", "the default is the reproducible CPU recipe"
     model = CrossEncoderModel(out, quantize=False)
     assert model.labels == CrossEncoderModel().labels
     assert model.temperature == pytest.approx(report.temperature, rel=1e-5)
@@ -451,6 +452,50 @@ def test_cli_reports_a_bad_data_path_in_one_line(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
+    assert not (tmp_path / "o").exists()
+
+
+def test_device_is_cpu_by_default_auto_finds_a_gpu_and_a_missing_gpu_is_one_clear_error() -> None:
+    import torch
+
+    from factcheck.training.loop import resolve_device
+
+    assert resolve_device("cpu") == "cpu"
+    assert resolve_device("auto") == ("cuda" if torch.cuda.is_available() else "cpu")
+    with pytest.raises(TrainingError, match="not one of cpu, cuda, auto"):
+        resolve_device("tpu")
+    if torch.cuda.is_available():
+        assert resolve_device("cuda") == "cuda"
+    else:
+        with pytest.raises(TrainingError, match="torch sees no GPU"):
+            resolve_device("cuda")
+
+
+def test_training_cli_refuses_an_unknown_device_before_reading_anything(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "factcheck.training", "--data", str(PAIRS), "--out", str(tmp_path / "o"),
+         "--device", "tpu"],
+        capture_output=True,
+        text=True,
+    )  # fmt: skip
+    assert result.returncode == 2 and "invalid choice: 'tpu'" in result.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_train_command_says_in_one_line_when_there_is_no_gpu(tmp_path: Path) -> None:
+    import torch
+    from typer.testing import CliRunner
+
+    from factcheck.cli import app
+
+    if torch.cuda.is_available():
+        device, expected = "tpu", "not one of cpu, cuda, auto"
+    else:
+        device, expected = "cuda", "torch sees no GPU"
+    result = CliRunner().invoke(
+        app, ["train", "verifier", "--data", str(PAIRS), "--out", str(tmp_path / "o"), "--device", device]
+    )
+    assert result.exit_code != 0 and expected in result.output
     assert not (tmp_path / "o").exists()
 
 
