@@ -50,6 +50,11 @@ STAGES := build/verifier
 # `make verifier DEVICE=cuda` trains every stage on a GPU (or DEVICE=auto): minutes instead of hours, but a GPU's
 # kernels round differently, so only the CPU recipe rebuilds the shipped weights bit for bit.
 DEVICE ?= cpu
+# `make verifier HELD_OUT_BY=abstract` holds out whole groups of SciFact train claims that cite a common abstract
+# (about 107 claims), so that tuning and choices are made on abstracts the model never read; the shipped models
+# held out claim by claim (129 claims, of which 79 share an abstract with a trained claim). Later stages follow
+# the first one's draw.
+HELD_OUT_BY ?= claim
 SOUP_ALPHA := 0.5
 SOUP_WHY := alpha was chosen among 0.3, 0.5 and 0.7 on training-side data only: macro-F1 on the held-out pairs \
 	(0.683, 0.688, 0.683; base 0.674) and abstract label-only F1 end to end on the 129 SciFact train claims held \
@@ -79,7 +84,8 @@ CONTRAST_WHY := Chosen on training-side data before dev was looked at: the unifo
 	for the average of seeds 13 and 14, and 49.3 / 30.7 / 61.1 for 1.2; held-out pairs macro-F1 0.726 (1.3: \
 	0.725). One seed alone moves these figures by 3 points (seed 14: 58.1 / 37.4 / 66.2), hence the average.
 verifier: install
-	$(BIN)/python -m factcheck.training --data ../shared/data --out $(STAGES)/base --device $(DEVICE)
+	$(BIN)/python -m factcheck.training --data ../shared/data --out $(STAGES)/base --device $(DEVICE) \
+		--held-out-by $(HELD_OUT_BY)
 	$(BIN)/python bench/scifact_pairs.py --claims trained --labels hard-negatives --model $(STAGES)/base \
 		--index-dir $(STAGES)/scifact-index --out $(STAGES)/hard-negatives.jsonl
 	$(BIN)/python -m factcheck.training --data $(STAGES)/hard-negatives.jsonl --init-from $(STAGES)/base \

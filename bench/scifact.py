@@ -596,17 +596,23 @@ def grid_for(verifier: Any) -> dict[str, tuple[float, ...]]:
     return {"top_k": GRID["top_k"]}
 
 
-def held_out_of_training(gold: Gold, model_dir: Path) -> Gold:
+def held_out_of_training(gold: Gold, model_dir: Path, data: Path = DATA) -> Gold:
     """The train claims that a trained verifier never saw: the same per-claim draw its training used.
 
     Tuning on claims the model was trained on would reward it for remembering their rationales.
     """
-    from factcheck.training.dataset import HELD_OUT, held_out_draw
+    from factcheck.training.dataset import HELD_OUT, held_out_by, held_out_draw, scifact_train_groups
     from factcheck.training.text import claim_key
 
     record = json.loads((model_dir / "training.json").read_text(encoding="utf-8"))
     seed, share = int(record["seed"]), HELD_OUT["scifact_train"]
-    return {cid: c for cid, c in gold.items() if held_out_draw(seed, claim_key(c.text)) < share}
+    # A model whose split held out whole groups of claims citing a common abstract is tuned on those.
+    groups = scifact_train_groups(data.parent) if held_out_by(model_dir) == "abstract" else {}
+    return {
+        cid: c
+        for cid, c in gold.items()
+        if held_out_draw(seed, groups.get(claim_key(c.text), claim_key(c.text))) < share
+    }
 
 
 def memo_model(model: Any) -> Any:
@@ -887,7 +893,7 @@ def run_eval(
     if args.held_out:
         if not hasattr(verifier, "model"):
             raise BenchError("--held-out needs a model verifier: the heuristic was trained on no claims")
-        gold = held_out_of_training(gold, verifier.model.path)
+        gold = held_out_of_training(gold, verifier.model.path, args.data)
         claim_files = (claim_files[0], claims_file(gold.values(), claim_files[1].with_name("held-out.jsonl")))
         print(f"checking the {len(gold)} train claims the verifier's training held out")
     baseline = read_predictions(args.baseline, gold) if args.baseline else None

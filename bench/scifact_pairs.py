@@ -115,7 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     index, _ = open_or_build(args.data / CORPUS_FILE, args.index_dir, SentenceTransformerEmbedder())
     gold = read_gold(args.data / "claims_train.jsonl")
-    held = held_out_of_training(gold, args.model or SHIPPED_MODEL)
+    held = held_out_of_training(gold, args.model or SHIPPED_MODEL, args.data)
     wanted = {"all": set(gold), "held-out": set(held), "trained": set(gold) - set(held)}[args.claims]
     claims = [c for cid, c in sorted(gold.items()) if cid in wanted]
     abstracts = read_abstracts(args.data / CORPUS_FILE)

@@ -32,6 +32,7 @@ sys.path.insert(0, str(REPO))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
+from factcheck.training.dataset import held_out_by as split_of  # noqa: E402
 from factcheck.training.dataset import held_out_pairs  # noqa: E402
 from factcheck.training.metrics import (  # noqa: E402
     ECE_BINS,
@@ -51,11 +52,11 @@ TARGETS = (
 )
 
 
-def datasets(data: Path, seed: int) -> dict[str, tuple[Pair, ...]]:
+def datasets(data: Path, seed: int, held_out_by: str = "claim") -> dict[str, tuple[Pair, ...]]:
     sets = {"scifact_dev_oracle": oracle_pairs(data, "dev", SciFactCorpus(data))}
     for name, pairs in read_fever_symmetric(data).items():
         sets[f"fever_symmetric/{Path(name).stem}"] = pairs
-    held = held_out_pairs(data, seed=seed)
+    held = held_out_pairs(data, seed=seed, held_out_by=held_out_by)
     sets["sufficient_facts (held out)"] = tuple(p for p in held if p.source.startswith("sufficient_facts"))
     sets["fever_dev (held out)"] = tuple(p for p in held if p.source.startswith("fever_dev"))
     sets["scifact_train (held out)"] = tuple(p for p in held if p.source.startswith("scifact_train"))
@@ -210,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
         f"temperature {model.temperature:.3f}, {args.threads} thread(s)"
     )
     pooled_logits, pooled_gold = [], []
-    for name, pairs in datasets(args.data, seed).items():
+    for name, pairs in datasets(args.data, seed, split_of(args.model)).items():
         if not pairs:
             continue
         logits = model.predict_logits([(p.claim, p.evidence) for p in pairs])

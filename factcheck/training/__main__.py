@@ -7,6 +7,7 @@ import sys
 import time
 from pathlib import Path
 
+from factcheck.training.dataset import HELD_OUT_BY
 from factcheck.training.errors import TrainingError
 from factcheck.training.loop import DEVICES, HyperParameters
 from factcheck.training.train import train_verifier
@@ -36,6 +37,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--device", choices=DEVICES, default="cpu", help="cpu (default: the reproducible recipe), cuda or auto"
     )
+    parser.add_argument(
+        "--held-out-by",
+        choices=HELD_OUT_BY,
+        default=None,
+        help="held-out SciFact train claims drawn one by one (claim, the default) or in groups citing a common "
+        "abstract (abstract); a model trained from another follows that model's draw",
+    )
     parser.add_argument("--no-eval", action="store_true", help="skip SciFact dev / FEVER Symmetric scoring")
     args = parser.parse_args(argv)
 
@@ -55,7 +63,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         report = train_verifier(
             args.data, args.out, seed=args.seed, init_from=args.init_from, size=args.size, hyper=hyper,
-            threads=args.threads, evaluate=not args.no_eval, device=args.device, log=log,
+            threads=args.threads, evaluate=not args.no_eval, device=args.device, held_out_by=args.held_out_by,
+            log=log,
         )  # fmt: skip
     except TrainingError as exc:
         print(f"error: {exc}", file=sys.stderr)

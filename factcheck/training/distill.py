@@ -87,7 +87,7 @@ def distill(
     import torch
 
     from factcheck.training.combine import fit_combiner
-    from factcheck.training.dataset import build_training_set
+    from factcheck.training.dataset import build_training_set, held_out_by
     from factcheck.training.modelcard import write_model_card
     from factcheck.training.sources import read_user_pairs
     from factcheck.training.text import claim_key
@@ -120,7 +120,10 @@ def distill(
     )  # fmt: skip
     # The split follows the teacher's seed whatever --seed says: another draw would put pairs the teacher
     # trained on among the held-out pairs the student is calibrated and judged on.
-    training = build_training_set(data, seed=int(teacher_record.get("seed", seed)), size=size, log=log)
+    by = held_out_by(teacher)
+    training = build_training_set(
+        data, seed=int(teacher_record.get("seed", seed)), size=size, held_out_by=by, log=log
+    )
     pairs = list(training.train)
     dropped = 0
     if extra is not None:
@@ -194,6 +197,7 @@ def distill(
             "threads": torch.get_num_threads(),
             "device": where,
             "environment": environment(),
+            **({"held_out_by": by} if by != "claim" else {}),
         }
         record["wall_time_s"] = round(time.monotonic() - started, 1)
         (staging / "calibration.json").write_text(json.dumps(calibration, indent=2) + "\n", encoding="utf-8")

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from factcheck.training.dataset import build_training_set, held_out_draw
+from factcheck.training.dataset import held_out_by as split_of
 from factcheck.training.errors import TrainingError
 from factcheck.training.loop import (
     HyperParameters,
@@ -65,6 +66,7 @@ def train_verifier(
     threads: int | None = None,
     evaluate: bool = True,
     device: str = "cpu",
+    held_out_by: str | None = None,
     log: Log = print,
 ) -> TrainReport:
     """Train (or fine-tune) the 3-way verifier and write a complete model folder to ``out``.
@@ -74,6 +76,8 @@ def train_verifier(
     "label"} lines (fine-tunes the shipped model, or ``init_from``; 0 epochs only recalibrates).
     The folder is built next to ``out`` and renamed into place, so a crash leaves ``out`` untouched.
     ``device`` is "cpu" (the reproducible recipe), "cuda" or "auto" (a GPU when there is one).
+    ``held_out_by`` ("claim" or "abstract", see ``HELD_OUT_BY``) draws the standard recipe's held-out
+    SciFact claims; a model trained from another follows that model's draw.
     """
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import torch
@@ -85,11 +89,13 @@ def train_verifier(
 
     standard = data.is_dir()
     if standard:
-        training = build_training_set(data, seed=seed, size=size, log=log)
         init = init_from or base_encoder_path()
+        by = held_out_by or (split_of(init) if init_from is not None else "claim")
+        training = build_training_set(data, seed=seed, size=size, held_out_by=by, log=log)
     elif data.suffix == ".jsonl" and data.is_file():
         training = _user_split(read_user_pairs(data), seed)
         init = init_from or SHIPPED_MODEL
+        by = held_out_by or split_of(init)
     else:
         raise TrainingError(f"{data} is neither the shared data folder nor a .jsonl file: pass one of them")
     log(f"train {len(training.train)} pairs, held out {len(training.held_out)}; init from {init}")
@@ -145,6 +151,8 @@ def train_verifier(
             "threads": torch.get_num_threads(),
             "device": where,
             "environment": environment(),
+            # Only when not the default, so that a rebuilt shipped model writes the same record.
+            **({"held_out_by": by} if by != "claim" else {}),
         }
         (staging / "calibration.json").write_text(json.dumps(calibration, indent=2) + "\n", encoding="utf-8")
         (staging / "training.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")

@@ -799,3 +799,71 @@ def test_soup_of_several_tuned_copies_averages_them_before_mixing(tmp_path: Path
     assert mixed_state(tmp_path / "base", tuned, 1.0)["ids"].tolist() == [0, 1]
     with pytest.raises(TrainingError, match="at least one"):
         mixed_state(tmp_path / "base", [], 0.5)
+
+
+def _claims_file(root: Path, rows: list[dict]) -> Path:
+    (root / "scifact").mkdir(parents=True, exist_ok=True)
+    _jsonl(root / "scifact" / "claims_train.jsonl", rows)
+    return root
+
+
+GROUPED_ROWS = [
+    {"id": 1, "claim": "Alpha lowers beta.", "evidence": {"1": [{"sentences": [0], "label": "SUPPORT"}]},
+     "cited_doc_ids": [1]},
+    {"id": 2, "claim": "Alpha raises gamma.", "evidence": {}, "cited_doc_ids": [1, 2]},
+    {"id": 3, "claim": "Delta needs gamma.", "evidence": {"2": [{"sentences": [1], "label": "CONTRADICT"}]},
+     "cited_doc_ids": [2]},
+    {"id": 4, "claim": "Epsilon is rare.", "evidence": {}, "cited_doc_ids": [7]},
+]  # fmt: skip
+
+
+def test_claims_citing_a_common_abstract_form_one_group_even_through_other_claims(tmp_path: Path) -> None:
+    from factcheck.training.dataset import scifact_train_groups
+
+    groups = scifact_train_groups(_claims_file(tmp_path, GROUPED_ROWS))
+    keys = [claim_key(row["claim"]) for row in GROUPED_ROWS]
+    # 1 and 3 share no abstract, but 2 cites both of theirs.
+    assert groups[keys[0]] == groups[keys[1]] == groups[keys[2]] == "abstracts:1"
+    assert groups[keys[3]] == "abstracts:7"
+
+
+def test_an_abstract_split_keeps_each_group_on_one_side_where_a_claim_split_does_not(tmp_path: Path) -> None:
+    from factcheck.training.dataset import _split, scifact_train_groups
+
+    groups = scifact_train_groups(_claims_file(tmp_path, GROUPED_ROWS))
+    pairs = [Pair(row["claim"], "some evidence", "SUPPORTED", "scifact_train") for row in GROUPED_ROWS[:3]]
+    separated = 0
+    for seed in range(60):
+        _, held = _split(pairs, seed, groups)
+        assert len(held) in (0, 3), f"seed {seed} split a group"
+        _, held = _split(pairs, seed)
+        separated += len(held) in (1, 2)
+    assert separated > 0, "claim by claim, some seed must split the three"
+
+
+def test_a_model_folder_says_how_its_split_was_drawn(tmp_path: Path) -> None:
+    from factcheck.training.dataset import held_out_by
+
+    assert held_out_by(tmp_path) == "claim", "folders from before the choice drew claim by claim"
+    (tmp_path / "training.json").write_text(json.dumps({"seed": 13, "held_out_by": "abstract"}))
+    assert held_out_by(tmp_path) == "abstract"
+    (tmp_path / "training.json").write_text(json.dumps({"seed": 13, "held_out_by": "page"}))
+    with pytest.raises(TrainingError, match="held_out_by 'page'"):
+        held_out_by(tmp_path)
+    assert held_out_by(SHIPPED_MODEL) == "claim"
+
+
+def test_the_benchmark_tunes_on_the_groups_an_abstract_split_held_out(tmp_path: Path) -> None:
+    from bench.scifact import held_out_of_training, read_gold
+    from factcheck.training.dataset import HELD_OUT, held_out_draw, scifact_train_groups
+
+    data = _claims_file(tmp_path / "data", GROUPED_ROWS)
+    gold = read_gold(data / "scifact" / "claims_train.jsonl")
+    model = tmp_path / "model"
+    model.mkdir()
+    groups = scifact_train_groups(data)
+    seed = next(s for s in range(200) if held_out_draw(s, "abstracts:1") < HELD_OUT["scifact_train"])
+    (model / "training.json").write_text(json.dumps({"seed": seed, "held_out_by": "abstract"}))
+    held = held_out_of_training(gold, model, data / "scifact")
+    assert {1, 2, 3} <= set(held)
+    assert (4 in held) == (held_out_draw(seed, groups[claim_key(GROUPED_ROWS[3]["claim"])]) < HELD_OUT["scifact_train"])
