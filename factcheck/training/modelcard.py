@@ -76,7 +76,13 @@ def write_model_card(folder: Path, record: dict[str, Any], data_dir: Path | None
             "non-gold evidence; more REFUTED from typed perturbations of supported claims (a number, a year, "
             "a named entity, a negation). SciFact dev and every FEVER Symmetric claim are excluded "
             f"({record['excluded_leaking_pairs']} pairs dropped); slices of FEVER dev, SciFact train and "
-            "SufficientFacts are held out for calibration and evaluation.",
+            "SufficientFacts are held out for calibration and evaluation"
+            + (
+                " (SciFact train claims in whole groups that cite a common abstract, so that no held-out "
+                "claim's abstract is read in training)."
+                if record.get("held_out_by") == "abstract"
+                else "."
+            ),
             "",
         ]
     else:

@@ -867,3 +867,15 @@ def test_the_benchmark_tunes_on_the_groups_an_abstract_split_held_out(tmp_path: 
     held = held_out_of_training(gold, model, data / "scifact")
     assert {1, 2, 3} <= set(held)
     assert (4 in held) == (held_out_draw(seed, groups[claim_key(GROUPED_ROWS[3]["claim"])]) < HELD_OUT["scifact_train"])
+
+
+def test_the_model_card_says_when_claims_were_held_out_by_abstract(tmp_path: Path) -> None:
+    from factcheck.training.modelcard import write_model_card
+
+    record = json.loads((SHIPPED_MODEL / "training.json").read_text(encoding="utf-8"))
+    data = write_tiny_data(tmp_path / "data")
+    write_model_card(tmp_path, record, data)
+    assert "held out for calibration and evaluation." in (tmp_path / "MODEL_CARD.md").read_text(encoding="utf-8")
+    write_model_card(tmp_path, {**record, "held_out_by": "abstract"}, data)
+    card = (tmp_path / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert "in whole groups that cite a common abstract" in card
