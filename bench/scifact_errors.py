@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/scifact.py --predictions dev.jsonl          # a run first
     .venv/bin/python bench/scifact_errors.py --predictions dev.jsonl   # then its causes
+    .venv/bin/python bench/scifact_errors.py --predictions dev.jsonl --ids 10   # and which claims
 
 A claim is wrong by the rule of `bench/scifact.py --wrong`: its 3-way label is wrong, or its SUPPORT /
 CONTRADICT label came from no gold abstract. The cause is the first stage that fails, in pipeline order:
@@ -107,6 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--index-dir", type=Path, default=INDEX_DIR)
     parser.add_argument("--verifier", default="model", help="the verifier of that run (setting verifier)")
+    parser.add_argument("--ids", type=int, default=0, metavar="N", help="also list the first N claim ids of each cause")
     args = parser.parse_args(argv)
 
     from bench.verifier import oracle_evidence, verdict_labels
@@ -153,6 +155,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"top_k {settings.top_k}"
     )
     print("\n".join(table(gold, predictions, causes)))
+    if args.ids:
+        for why in CAUSES:
+            ids = [cid for cid, c in causes.items() if c == why]
+            print(f"{why}: {', '.join(map(str, ids[: args.ids]))}{' ...' if len(ids) > args.ids else ''}")
     return 0
 
 
