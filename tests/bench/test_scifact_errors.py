@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import pytest
+
 from bench.scifact import CONTRADICT, NEI, SUPPORT, GoldClaim, GoldDoc, PredictedDoc, Prediction
 from bench.scifact_errors import CAUSES, cause, table
 
@@ -32,3 +37,29 @@ def test_the_table_counts_each_cause_with_what_was_predicted() -> None:
     assert f"| {CAUSES[2]} | 1 | {CONTRADICT} -> {SUPPORT} 1 |" in lines
     assert f"| {CAUSES[1]} | 0 |  |" in lines
     assert lines[-1] == "| all | 2 of 2 | |"
+
+
+def test_the_command_blames_evidence_choice_for_a_wrong_label_the_gold_rationale_does_not_give(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bench import scifact, scifact_errors
+    from tests.bench.test_scifact_run import ABSTRACTS, DEV
+
+    data = tmp_path / "data" / "scifact"
+    data.mkdir(parents=True)
+    for name, rows in (("corpus.jsonl", ABSTRACTS), ("claims_dev.jsonl", DEV)):
+        (data / name).write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    index_dir, out = tmp_path / "index", tmp_path / "dev.jsonl"
+    assert scifact.main(["--data", str(data), "--index-dir", str(index_dir), "--predictions", str(out)]) == 0
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert rows[0]["evidence"] == {"11": {"sentences": [1], "label": SUPPORT}}
+    # The run says CONTRADICT where the verifier, reading the gold rationale, says SUPPORTED.
+    rows[0]["evidence"]["11"]["label"] = CONTRADICT
+    out.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    capsys.readouterr()
+    args = ["--predictions", str(out), "--data", str(data), "--index-dir", str(index_dir), "--ids", "5"]
+    assert scifact_errors.main(args) == 0
+    printed = capsys.readouterr().out
+    assert "1 of 3 claims wrong" in printed
+    assert f"| {CAUSES[4]} | 1 | {SUPPORT} -> {CONTRADICT} 1 |" in printed
+    assert f"{CAUSES[4]}: 1" in printed
