@@ -14,22 +14,34 @@ from factcheck.verify.facts import Rate, TextFacts, normalise_name
 _WORD = re.compile(r"\w+")
 
 
-def compare(claim: TextFacts, sentence: TextFacts, context: str) -> tuple[CheckResult, ...]:
+def compare(
+    claim: TextFacts, sentence: TextFacts, context: str, *, polarity_of_same_thing: bool = True
+) -> tuple[CheckResult, ...]:
     """Compare the claim with a sentence; ``context`` (passage and title) counts for coverage only.
 
     A value stated differently in the sentence itself is a conflict; a value found nowhere in the
-    sentence or its context is missing; otherwise it matches.
+    sentence or its context is missing; otherwise it matches. With ``polarity_of_same_thing`` off,
+    any difference of polarity is a conflict (the heuristic, which only acts on it for a
+    near-verbatim sentence, keeps that reading).
     """
     context_low = f"{sentence.text}\n{context}".lower()
     results: list[CheckResult] = []
     results.extend(_years(claim, sentence, context_low))
     results.extend(_quantities(claim, sentence, context_low))
     results.extend(_names(claim, sentence, context_low))
-    if claim.negated != sentence.negated:
+    # Polarities conflict only over the same thing: "gave no more details" is not contradicted by a
+    # sentence that affirms something else about the same man.
+    if claim.negated != sentence.negated and (not polarity_of_same_thing or _same_predicate(claim, sentence)):
         results.append(
             CheckResult("negation", "conflict", _polarity(claim.negated), _polarity(sentence.negated))
         )
     return tuple(results)
+
+
+def _same_predicate(claim: TextFacts, sentence: TextFacts) -> bool:
+    """Whether what the negated side denies is spoken of on the other side (as a content lemma)."""
+    negated, other = (claim, sentence) if claim.negated else (sentence, claim)
+    return not negated.negated_words or bool(negated.negated_words & other.content)
 
 
 def about_same_subject(claim: TextFacts, sentence: TextFacts, checks: tuple[CheckResult, ...]) -> bool:

@@ -75,6 +75,9 @@ class TextFacts:
     # mission; lemmas, lowercased); empty for a pronoun, "there" or no subject at all.
     subject: tuple[str, ...] = ()
     rates: tuple[Rate, ...] = ()
+    # What the negations deny: the lemma each negation attaches to ("not linked" -> link, "no more
+    # details" -> detail), or the complement of a negated copula ("is not a member" -> member).
+    negated_words: frozenset[str] = frozenset()
 
 
 class FactReader:
@@ -143,8 +146,25 @@ def _facts(doc: Any) -> TextFacts:
         if not tok.is_stop and not tok.is_punct and tok.pos_ in {"NOUN", "PROPN", "VERB", "ADJ", "NUM"}
     )
     return TextFacts(
-        doc.text, frozenset(years), tuple(quantities), tuple(entities), negated, content, _subject(doc), rates
-    )
+        doc.text, frozenset(years), tuple(quantities), tuple(entities), negated, content, _subject(doc), rates,
+        _negated_words(doc),
+    )  # fmt: skip
+
+
+def _negated_words(doc: Any) -> frozenset[str]:
+    words = set()
+    for tok in doc:
+        if not (tok.dep_ == "neg" or tok.lower_ in _NEGATIONS):
+            continue
+        if tok.lower_ == "without":  # "without side effects": what is denied is the object
+            targets = [c for c in tok.children if c.dep_ == "pobj"]
+        elif tok.head.lemma_ == "be" or tok.head.pos_ == "AUX":
+            targets = [c for c in tok.head.children if c.dep_ in ("attr", "acomp", "oprd")] or [tok.head]
+        else:
+            # "do not have side effects": a light verb's object says what is denied, so it counts too.
+            targets = [tok.head, *(c for c in tok.head.children if c.dep_ in ("dobj", "attr", "acomp"))]
+        words.update(t.lemma_.lower() for t in targets if t is not tok)
+    return frozenset(words)
 
 
 def _subject(doc: Any) -> tuple[str, ...]:

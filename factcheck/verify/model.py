@@ -35,7 +35,7 @@ from factcheck.verify.crossencoder import CrossEncoderModel
 from factcheck.verify.directions import read_pairs
 from factcheck.verify.facts import FactReader
 
-CHECKS_VERSION = "checks-v3"
+CHECKS_VERSION = "checks-v4"
 _VALUE_CHECKS = frozenset({"year", "number", "name"})
 
 

@@ -239,3 +239,37 @@ def test_a_year_is_found_in_the_context_only_as_a_whole_number(reader: FactReade
     sentence = "The treaty was signed in Paris."
     assert ("year", "missing") in _outcomes(reader, claim, sentence, context="Trade grew in the 1990s.")
     assert ("year", "match") in _outcomes(reader, claim, sentence, context="It was the year 1990.")
+
+
+@pytest.mark.parametrize(
+    ("claim", "sentence"),
+    [
+        ("Statins do not reduce the incidence of dementia.", "Statins reduced the incidence of dementia in the trial."),
+        ("Russia is not a member of NATO.", "Russia is a member of NATO."),
+        # A light verb's object says what is denied: "have side effects" against "has adverse effects".
+        ("Medications to treat obesity do not have side effects.", "Orlistat has specific adverse effects."),
+    ],
+)
+def test_polarities_conflict_over_the_same_thing(reader: FactReader, claim: str, sentence: str) -> None:
+    assert ("negation", "conflict") in _outcomes(reader, claim, sentence)
+
+
+@pytest.mark.parametrize(
+    ("claim", "sentence"),
+    [
+        ("NATO Secretary General Jens Stoltenberg gave no more details over the move.",
+         "Secretary-General Jens Stoltenberg was recently appointed at Brussels in late June 2015."),
+        ("Russia is not a member of NATO.",
+         "In 2007 Putin announced plans to declare a moratorium on the observance of the treaty."),
+    ],
+)  # fmt: skip
+def test_a_denial_is_no_conflict_with_a_sentence_about_something_else(
+    reader: FactReader, claim: str, sentence: str
+) -> None:
+    assert not any(name == "negation" for name, _ in _outcomes(reader, claim, sentence))
+
+
+def test_the_heuristic_reading_counts_any_difference_of_polarity(reader: FactReader) -> None:
+    claim, sentence = reader.read(["Russia is not a member of NATO.", "In 2007 Putin announced a moratorium."])
+    checks = compare(claim, sentence, "", polarity_of_same_thing=False)
+    assert ("negation", "conflict") in {(c.name, c.outcome) for c in checks}
