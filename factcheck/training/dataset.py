@@ -125,8 +125,7 @@ def held_out_by(model_dir: Path) -> str:
 def scifact_train_groups(data_dir: Path) -> dict[str, str]:
     """Claim key -> group of every SciFact train claim: claims citing a common abstract, directly or
     through other claims, form one group, named after its smallest abstract id (components are small:
-    the largest of the 809 train claims holds 8)."""
-    rows = list(read_jsonl(data_dir / "scifact" / "claims_train.jsonl"))
+    the largest of the 809 train claims holds 8). Claims with the same text are one node."""
     parent: dict[str, str] = {}
 
     def find(node: str) -> str:
@@ -135,22 +134,23 @@ def scifact_train_groups(data_dir: Path) -> dict[str, str]:
             node = parent[node]
         return node
 
-    docs_of = {}
-    for row in rows:
+    docs_of: dict[str, set[int]] = {}
+    for row in read_jsonl(data_dir / "scifact" / "claims_train.jsonl"):
+        key = claim_key(row["claim"])
         docs = {int(d) for d in row.get("cited_doc_ids", ())} | {int(d) for d in row.get("evidence") or {}}
-        docs_of[claim_key(row["claim"])] = docs
+        docs_of.setdefault(key, set()).update(docs)
+        find(f"text:{key}")
         for doc in docs:
-            parent[find(f"claim:{row['id']}")] = find(f"doc:{doc}")
-        find(f"claim:{row['id']}")
+            parent[find(f"text:{key}")] = find(f"doc:{doc}")
     smallest: dict[str, int] = {}
-    for row in rows:
-        root = find(f"claim:{row['id']}")
-        for doc in docs_of[claim_key(row["claim"])]:
-            smallest[root] = min(smallest.get(root, doc), doc)
+    for key, docs in docs_of.items():
+        root = find(f"text:{key}")
+        if docs:
+            smallest[root] = min(docs | ({smallest[root]} if root in smallest else set()))
     groups = {}
-    for row in rows:
-        root = find(f"claim:{row['id']}")
-        groups[claim_key(row["claim"])] = f"abstracts:{smallest[root]}" if root in smallest else f"claim:{row['id']}"
+    for key in docs_of:
+        root = find(f"text:{key}")
+        groups[key] = f"abstracts:{smallest[root]}" if root in smallest else f"claim:{key}"
     return groups
 
 
