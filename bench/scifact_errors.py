@@ -120,9 +120,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from factcheck.verify.factory import make_verifier
 
     try:
-        gold = read_gold(args.data / f"claims_{args.split}.jsonl")
-        predictions = read_predictions(args.predictions, gold)
-        gold = {cid: gold[cid] for cid in sorted({p.claim_id for p in predictions})}
+        every = read_gold(args.data / f"claims_{args.split}.jsonl")  # file order, as oracle_records reads it
+        predictions = read_predictions(args.predictions, every)
+        gold = {cid: every[cid] for cid in sorted({p.claim_id for p in predictions})}
         wrong = wrong_claims(gold, predictions)
         settings = load_settings(overrides={"verifier": args.verifier})
         verifier = make_verifier(settings)
@@ -133,7 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         with index:
             rankings = doc_rankings(index, gold, settings.top_k)
         records = oracle_records(args.data.parent, args.split, SciFactCorpus(args.data.parent))
-        by_claim = dict(zip(read_claim_ids(args.data / f"claims_{args.split}.jsonl"), records, strict=True))
+        by_claim = dict(zip(every, records, strict=True))
         needed = [by_claim[cid] for cid in wrong if gold[cid].docs]
         claims, evidence = oracle_evidence(needed, embedder)
         labels = verifier.model.labels
@@ -160,13 +160,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             ids = [cid for cid, c in causes.items() if c == why]
             print(f"{why}: {', '.join(map(str, ids[: args.ids]))}{' ...' if len(ids) > args.ids else ''}")
     return 0
-
-
-def read_claim_ids(path: Path) -> list[int]:
-    """Claim ids in file order, the order of ``oracle_records``."""
-    import json
-
-    return [int(json.loads(line)["id"]) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 if __name__ == "__main__":

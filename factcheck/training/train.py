@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from factcheck.training.dataset import build_training_set, held_out_draw
-from factcheck.training.dataset import held_out_by as split_of
+from factcheck.training.dataset import held_out_by as split_of  # the parameter takes the name
 from factcheck.training.errors import TrainingError
 from factcheck.training.loop import (
     HyperParameters,
