@@ -7,6 +7,7 @@
     .venv/bin/python bench/scifact.py --wrong 20               # also list the first 20 wrong claims by id
     .venv/bin/python bench/scifact.py --split train --held-out --predictions base.jsonl   # then, changed:
     .venv/bin/python bench/scifact.py --split train --held-out --baseline base.jsonl      # paired difference
+    .venv/bin/python bench/scifact.py --split train --held-out-of build/other --verifier model  # its claims
 
 The corpus (../shared/data/scifact/corpus.jsonl, read in place through a symlink in a temporary
 folder) is indexed once with `evidence.build_index` and cached in --index-dir; a rerun only checks.
@@ -827,6 +828,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="train split only: check just the claims the model verifier's training held out",
     )
     parser.add_argument(
+        "--held-out-of",
+        type=Path,
+        metavar="MODEL_DIR",
+        help="train split only: check the claims held out from the training of this verifier folder, whichever "
+        "verifier checks them (two models on the claims one of them never saw)",
+    )
+    parser.add_argument(
         "--baseline",
         type=Path,
         metavar="PREDICTIONS",
@@ -835,8 +843,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.tune and args.split != "train":
         parser.error("--tune searches on train claims only, never on dev: add --split train")
-    if args.held_out and (args.split != "train" or args.tune):
+    if (args.held_out or args.held_out_of) and (args.split != "train" or args.tune):
         parser.error("--held-out picks train claims to check (add --split train); --tune already uses them")
+    if args.held_out and args.held_out_of:
+        parser.error("--held-out-of names whose held-out claims to check: drop --held-out")
+    if args.held_out_of and not (args.held_out_of / "training.json").is_file():
+        parser.error(f"--held-out-of {args.held_out_of}: no training.json there; pass a verifier folder")
     return args
 
 
@@ -896,6 +908,10 @@ def run_eval(
         gold = held_out_of_training(gold, verifier.model.path, args.data)
         claim_files = (claim_files[0], claims_file(gold.values(), claim_files[1].with_name("held-out.jsonl")))
         print(f"checking the {len(gold)} train claims the verifier's training held out")
+    elif args.held_out_of:
+        gold = held_out_of_training(gold, args.held_out_of, args.data)
+        claim_files = (claim_files[0], claims_file(gold.values(), claim_files[1].with_name("held-out.jsonl")))
+        print(f"checking the {len(gold)} train claims held out from the training of {args.held_out_of}")
     baseline = read_predictions(args.baseline, gold) if args.baseline else None
     start = time.perf_counter()
     # One claim through the whole path first, so that the timed run excludes loading the models.

@@ -317,3 +317,15 @@ def test_held_out_runs_only_on_train_and_not_with_tune() -> None:
     for argv in (["--held-out"], ["--split", "train", "--tune", "--held-out"]):
         with pytest.raises(SystemExit):
             parse_args(argv)
+
+
+def test_held_out_of_names_a_verifier_folder_and_excludes_held_out(tmp_path: Path) -> None:
+    (tmp_path / "training.json").write_text("{}", encoding="utf-8")
+    assert parse_args(["--split", "train", "--held-out-of", str(tmp_path)]).held_out_of == tmp_path
+    for argv in (
+        ["--held-out-of", str(tmp_path)],
+        ["--split", "train", "--held-out", "--held-out-of", str(tmp_path)],
+        ["--split", "train", "--held-out-of", str(tmp_path / "missing")],
+    ):
+        with pytest.raises(SystemExit):
+            parse_args(argv)

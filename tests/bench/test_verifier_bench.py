@@ -73,3 +73,15 @@ def test_oracle_evidence_is_what_retrieval_would_hand_over_and_the_verifier_deci
     assert len(labels) == 3 and set(labels) <= {"SUPPORTED", "REFUTED", "NOT ENOUGH INFO"}
     # A close paraphrase of the rationale, naming the same subject, is supported by the shipped model.
     assert labels[0] == "SUPPORTED"
+
+
+def test_host_line_names_the_cpu_cores_and_vector_extensions() -> None:
+    import os
+
+    from bench.verifier import host
+
+    line = host()
+    assert f"{os.cpu_count()} cores" in line
+    # On Linux the flags are read from /proc/cpuinfo; every x86 host this project runs on has AVX2.
+    if Path("/proc/cpuinfo").is_file() and "avx2" in Path("/proc/cpuinfo").read_text(encoding="utf-8"):
+        assert "avx2" in line
