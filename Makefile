@@ -39,7 +39,7 @@ bench: install
 bench-scifact: install
 	$(BIN)/python bench/scifact.py
 
-# Rebuilds the shipped verifier from ../shared/data on CPU (about 2.7 hours on 2 cores): two training
+# Rebuilds the shipped verifier from ../shared/data on CPU (about 2.7 hours on 2 AVX2 cores, 1 hour on 2 AVX-512 ones): two training
 # stages; SciFact train claims with the hard negatives factcheck's own retrieval finds for them (the
 # SciFact index is built once, about 15 minutes); a third stage on those; the weights halfway between
 # the second and third stage (the soup, verifier 1.1); that soup trained again to imitate itself
