@@ -902,16 +902,14 @@ def run_eval(
     from factcheck.verify.factory import make_verifier
 
     verifier = make_verifier(settings)
-    if args.held_out:
-        if not hasattr(verifier, "model"):
-            raise BenchError("--held-out needs a model verifier: the heuristic was trained on no claims")
-        gold = held_out_of_training(gold, verifier.model.path, args.data)
+    if args.held_out and not hasattr(verifier, "model"):
+        raise BenchError("--held-out needs a model verifier: the heuristic was trained on no claims")
+    trained = verifier.model.path if args.held_out else args.held_out_of
+    if trained is not None:
+        gold = held_out_of_training(gold, trained, args.data)
         claim_files = (claim_files[0], claims_file(gold.values(), claim_files[1].with_name("held-out.jsonl")))
-        print(f"checking the {len(gold)} train claims the verifier's training held out")
-    elif args.held_out_of:
-        gold = held_out_of_training(gold, args.held_out_of, args.data)
-        claim_files = (claim_files[0], claims_file(gold.values(), claim_files[1].with_name("held-out.jsonl")))
-        print(f"checking the {len(gold)} train claims held out from the training of {args.held_out_of}")
+        whose = "the verifier's training" if args.held_out else f"the training of {trained}"
+        print(f"checking the {len(gold)} train claims {whose} held out")
     baseline = read_predictions(args.baseline, gold) if args.baseline else None
     start = time.perf_counter()
     # One claim through the whole path first, so that the timed run excludes loading the models.
