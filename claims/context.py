@@ -1,4 +1,4 @@
-"""Decontextualisation: what pronouns, surnames and short references stand for.
+"""Decontextualisation: what pronouns, surnames, short references and "since then" stand for.
 
 ``Memory`` walks the article in order. For each sentence it proposes replacements (token
 ranges and the words that make them self-contained) from what earlier sentences named, then
@@ -9,6 +9,7 @@ if less self-contained.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -35,6 +36,9 @@ GPE_HEADS = frozenset({"country", "nation", "kingdom", "republic"})
 # Temporal and causal subordinators: "X did A after it did B" names two actors more often than one.
 _SUBORDINATORS = frozenset({"after", "before", "when", "while", "because", "since", "until", "once", "as"})
 _CLAUSE_LINKS = frozenset({"conj", "advcl", "ccomp", "xcomp", "relcl", "acl", "parataxis", "pcomp"})
+# "since then", "until then", "by then": "then" points at the time the previous sentence named.
+_THEN_PREPOSITIONS = frozenset({"since", "until", "till", "by"})
+_YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
 
 
 @dataclass(slots=True)
@@ -106,6 +110,8 @@ class Memory:
     gpes: Counter[str] = field(default_factory=Counter)
     last_subject: _Referent | None = None
     fuller: dict[str, str] = field(default_factory=dict)
+    # The one year the previous sentence named, if it named exactly one.
+    last_year: str | None = None
     _order: int = 0
     _recency: dict[str, int] = field(default_factory=dict)
 
@@ -140,6 +146,12 @@ class Memory:
                 self._they(token, sent, reps, add)
             elif token.pos_ == "NOUN" and token.tag_ == "NN":
                 self._definite(token, sent, reps, local_orgs, local_gpes, add)
+            elif low == "then" and self.last_year and token.i > sent.start:
+                # Only right after the preposition ("since then"), and only from the sentence just before:
+                # further back, or with two years to choose from, the time "then" means is a guess.
+                before = token.doc[token.i - 1]
+                if before.lower_ in _THEN_PREPOSITIONS and token.head.i == before.i:
+                    add(Replacement(token.i, token.i + 1, self.last_year))
         return reps
 
     def _person_pronoun(self, token: Token, sent: Span, add) -> None:  # type: ignore[no-untyped-def]
@@ -285,6 +297,13 @@ class Memory:
     # -- taking note ------------------------------------------------------------------------------
     def observe(self, sent: Span, quoted: Sequence[bool], reps: dict[int, Replacement]) -> None:
         inside = {t.i for t, q in zip(sent, quoted, strict=True) if q}
+        years = {
+            year
+            for ent in sent.ents
+            if ent.label_ == "DATE" and ent.root.i not in inside
+            for year in _YEAR.findall(ent.text)
+        }
+        self.last_year = years.pop() if len(years) == 1 else None
         mentions = [p for p in persons_in(sent) if p.head.i not in inside]
         for mention in mentions:
             words = mention.name.split()

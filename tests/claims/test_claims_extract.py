@@ -207,3 +207,23 @@ def test_constructing_an_extractor_loads_nothing() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_then_after_a_preposition_becomes_the_year_the_sentence_before_named(extractor: ClaimExtractor) -> None:
+    claims = texts(
+        extractor.extract(
+            "NATO suspended practical cooperation with Russia in 2014.\n\n"
+            "But the NATO-Russia Council has only met sporadically since then."
+        )
+    )
+    assert "The NATO-Russia Council has only met sporadically since 2014." in claims
+    assert texts(extractor.extract("The bridge opened in 1937. Until then, ferries carried the traffic."))[-1] == (
+        "Until 1937, ferries carried the traffic."
+    )
+    # Two years to choose from, or a year two sentences back: "then" stays as written.
+    two = texts(extractor.extract("The treaty was signed in 1990 and revised in 1999. It has held since then."))
+    assert two[-1] == "The treaty has held since then."
+    far = texts(
+        extractor.extract("The council first met in 2002. The members agreed a budget. It has met yearly since then.")
+    )
+    assert far[-1].endswith("since then.")
