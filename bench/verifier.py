@@ -6,7 +6,8 @@ Prints, per dataset, accuracy, macro-F1, per-label recall and the confusion matr
 error (15 bins) before and after the model's temperature; throughput in pairs/s at batch 32 on
 SciFact-length pairs for fp32 and int8; and writes a reliability diagram PNG (next to this script unless
 --png says otherwise). Datasets: SciFact dev with oracle evidence, the four FEVER Symmetric files,
-the held-out slices of SufficientFacts and FEVER dev (rebuilt with the model's training seed).
+the held-out slices of SufficientFacts, FEVER dev and SciFact train (rebuilt with the training seed and
+split of the model, or of --held-out-of MODEL_DIR to score a model on the pairs another never saw).
 Each dataset also gets a "symmetric" row: the model's probabilities with every claim that has a
 direction word read both ways (``factcheck.verify.directions``), as the verifier reads them when the
 model's combiner was fitted that way.
@@ -221,6 +222,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--png", type=Path, default=Path(__file__).with_name("verifier_reliability.png"))
     parser.add_argument("--int8", action="store_true", help="score with dynamic int8 instead of fp32")
     parser.add_argument("--threads", type=int, default=1, help="torch CPU threads (default 1: shared cores)")
+    parser.add_argument(
+        "--held-out-of",
+        type=Path,
+        metavar="MODEL_DIR",
+        help="draw the held-out slices from this verifier folder's training split instead of --model's "
+        "(two models on the pairs one of them never saw)",
+    )
     args = parser.parse_args(argv)
 
     import torch
@@ -228,7 +236,10 @@ def main(argv: list[str] | None = None) -> int:
     torch.set_num_threads(args.threads)
     model = CrossEncoderModel(args.model, quantize=args.int8)
     labels = model.labels
-    seed = json.loads((args.model / "training.json").read_text(encoding="utf-8"))["seed"]
+    split_from = args.held_out_of or args.model
+    if not (split_from / "training.json").is_file():
+        parser.error(f"{split_from} holds no training.json: pass a verifier folder made by factcheck training")
+    seed = json.loads((split_from / "training.json").read_text(encoding="utf-8"))["seed"]
     print(
         f"model {model.model_id} ({model.model_hash}), {'int8' if args.int8 else 'fp32'}, "
         f"temperature {model.temperature:.3f}, {args.threads} thread(s)"
@@ -236,7 +247,9 @@ def main(argv: list[str] | None = None) -> int:
     pooled_logits, pooled_gold = [], []
     # The corpus's TF-IDF indexes are built once for the three readings of SciFact dev below.
     corpus = SciFactCorpus(args.data)
-    for name, pairs in datasets(args.data, seed, split_of(args.model), corpus).items():
+    if args.held_out_of:
+        print(f"held-out slices: the split of {args.held_out_of} (held out by {split_of(split_from)}, seed {seed})")
+    for name, pairs in datasets(args.data, seed, split_of(split_from), corpus).items():
         if not pairs:
             continue
         logits = model.predict_logits([(p.claim, p.evidence) for p in pairs])

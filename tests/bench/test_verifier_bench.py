@@ -85,3 +85,13 @@ def test_host_line_names_the_cpu_cores_and_vector_extensions() -> None:
     # On Linux the flags are read from /proc/cpuinfo; every x86 host this project runs on has AVX2.
     if Path("/proc/cpuinfo").is_file() and "avx2" in Path("/proc/cpuinfo").read_text(encoding="utf-8"):
         assert "avx2" in line
+
+
+def test_held_out_of_must_name_a_trained_verifier_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from bench.verifier import main
+
+    with pytest.raises(SystemExit) as info:
+        main(["--held-out-of", str(tmp_path), "--png", str(tmp_path / "r.png")])
+    assert info.value.code == 2
+    assert "holds no training.json" in capsys.readouterr().err
+    assert not (tmp_path / "r.png").exists()
