@@ -602,13 +602,13 @@ def held_out_of_training(gold: Gold, model_dir: Path, data: Path = DATA) -> Gold
 
     Tuning on claims the model was trained on would reward it for remembering their rationales.
     """
-    from factcheck.training.dataset import HELD_OUT, held_out_by, held_out_draw, scifact_train_groups
+    from factcheck.training.dataset import HELD_OUT, held_out_by, held_out_draw, scifact_claim_groups
     from factcheck.training.text import claim_key
 
     record = json.loads((model_dir / "training.json").read_text(encoding="utf-8"))
     seed, share = int(record["seed"]), HELD_OUT["scifact_train"]
     # A model whose split held out whole groups of claims citing a common abstract is tuned on those.
-    groups = scifact_train_groups(data.parent) if held_out_by(model_dir) == "abstract" else {}
+    groups = scifact_claim_groups(data / "claims_train.jsonl") if held_out_by(model_dir) == "abstract" else {}
     return {
         cid: c
         for cid, c in gold.items()

@@ -123,7 +123,12 @@ def held_out_by(model_dir: Path) -> str:
 
 
 def scifact_train_groups(data_dir: Path) -> dict[str, str]:
-    """Claim key -> group of every SciFact train claim: claims citing a common abstract, directly or
+    """Claim key -> group of every SciFact train claim in the shared data folder ``data_dir``."""
+    return scifact_claim_groups(data_dir / "scifact" / "claims_train.jsonl")
+
+
+def scifact_claim_groups(claims_file: Path) -> dict[str, str]:
+    """Claim key -> group of every claim of a SciFact claims file: claims citing a common abstract, directly or
     through other claims, form one group, named after its smallest abstract id (components are small:
     the largest of the 809 train claims holds 8). Claims with the same text are one node."""
     parent: dict[str, str] = {}
@@ -135,7 +140,7 @@ def scifact_train_groups(data_dir: Path) -> dict[str, str]:
         return node
 
     docs_of: dict[str, set[int]] = {}
-    for row in read_jsonl(data_dir / "scifact" / "claims_train.jsonl"):
+    for row in read_jsonl(claims_file):
         key = claim_key(row["claim"])
         docs = {int(d) for d in row.get("cited_doc_ids", ())} | {int(d) for d in row.get("evidence") or {}}
         docs_of.setdefault(key, set()).update(docs)

@@ -158,9 +158,24 @@ def write_model_card(folder: Path, record: dict[str, Any], data_dir: Path | None
     (folder / "MODEL_CARD.md").write_text("\n".join(lines), encoding="utf-8")
 
 
-def _soup_lines(soup: dict[str, Any] | None) -> list[str]:
+def _soup_lines(
+    soup: dict[str, Any] | None, heading: str = "Last stage: fine-tuning on direction contrasts"
+) -> list[str]:
     if not soup:
         return []
+    if soup.get("what") and soup.get("base_soup"):  # the interpolation of a soup with another line of training
+        return [
+            *_soup_lines(soup["base_soup"], heading="The stage before last: fine-tuning on direction contrasts"),
+            "## Last stage: interpolation",
+            "",
+            f"The shipped weights are `(1 - alpha) * base + alpha * tuned` with alpha = {soup['alpha']}: `base` is "
+            f"the model of the stage above (`{soup.get('base_model_id', soup['base'])}`), `tuned` is {soup['what']} "
+            f"{soup.get('chosen_by', '')}".rstrip(),
+            "",
+            "The temperature and the combiner below are refitted on the held-out pairs of the standard recipe"
+            + (f" ({soup['wall_time_s'] / 60:.1f} min)." if "wall_time_s" in soup else "."),
+            "",
+        ]
     if soup.get("what"):  # a stage after distillation, described by the run that made it
         seeds = soup.get("tuned_seeds") or []
         tuned = "the uniform average of those copies" if seeds else "that fine-tuned model"
@@ -173,7 +188,7 @@ def _soup_lines(soup: dict[str, Any] | None) -> list[str]:
             )
         times = f" {len(seeds)} times, with seeds {', '.join(map(str, seeds))}, each" if seeds else ""
         return [
-            "## Last stage: fine-tuning on direction contrasts",
+            f"## {heading}",
             "",
             f"`base` (`{soup.get('base_model_id', soup['base'])}`, described under Distillation) was fine-tuned"
             f"{times} for {soup.get('tuned_epochs', '?')} epochs on `{soup.get('tuned_data')}`: {soup['what']} "
@@ -267,18 +282,19 @@ def _reproduce_lines(record: dict[str, Any]) -> list[str]:
     soup = record.get("soup")
     if soup and soup.get("what") and record.get("distillation"):
         d = record["distillation"]
-        commands = _distill_commands(record, model_id=soup["base_model_id"], out=soup["base"])
+        first = soup
+        while first.get("base_soup"):
+            first = first["base_soup"]
+        commands = _distill_commands(record, model_id=first["base_model_id"], out=first["base"])
         same_size = len(d["layers"]) == d.get("teacher_layers")
         return [
-            "`make verifier` runs these steps (stage folders under `build/verifier/`):"
+            f"`make verifier` runs these steps (stage folders under `{_stage_dir(d)}/`):"
             if same_size
             else "`make verifier-fast` runs these steps, after `make verifier` has made the teacher and extra file:",
             "",
             "```",
             *commands,
-            *soup.get("tuned_commands", []),
-            f"python -m factcheck.training.soup --base {soup['base']} {_tuned_args(soup)} --alpha {soup['alpha']} "
-            f"--out {soup.get('out', 'OUT')} --seed {seed} --model-id {record['model_id']} --what ... --why ...",
+            *_soup_steps(soup, seed, record["model_id"], soup.get("out", "OUT")),
             "```",
             "",
             "The last step recalibrates and fits the combiner (section above).",
@@ -320,11 +336,33 @@ def _reproduce_lines(record: dict[str, Any]) -> list[str]:
     ]
 
 
+def _soup_steps(soup: dict[str, Any], seed: int, model_id: str, out: str) -> list[str]:
+    """The commands after the distillation: each soup's own tuned runs, then the soup, innermost first."""
+    inner = soup.get("base_soup")
+    steps = _soup_steps(inner, seed, soup["base_model_id"], soup["base"]) if inner else []
+    return [
+        *steps,
+        *soup.get("tuned_commands", []),
+        f"python -m factcheck.training.soup --base {soup['base']} {_tuned_args(soup)} --alpha {soup['alpha']} "
+        f"--out {out} --seed {seed} --model-id {model_id} --what ... --why ...",
+    ]
+
+
+def _stage_dir(distillation: dict[str, Any]) -> str:
+    """The stage folder of a recipe run: where the distillation's teacher was written."""
+    return str(Path(distillation["teacher"]).parent) if distillation.get("teacher") else "build/verifier"
+
+
 def _distill_commands(record: dict[str, Any], *, model_id: str, out: str) -> list[str]:
     """The steps that make a distilled model: its teacher's (when the teacher is a soup), then the distillation."""
     d, hp, seed = record["distillation"], record["hyper_parameters"], record["seed"]
     soup = d.get("teacher_soup")
-    teacher_steps = _soup_commands(seed, soup["alpha"], d["teacher"], d["teacher_model_id"]) if soup else []
+    teacher_steps = (
+        _soup_commands(seed, soup["alpha"], d["teacher"], d["teacher_model_id"], stages=_stage_dir(d),
+                       held_out_by=record.get("held_out_by", "claim"))
+        if soup
+        else []
+    )  # fmt: skip
     return [
         *teacher_steps,
         f"python -m factcheck.training.distill --teacher {d['teacher']} --layers {','.join(map(str, d['layers']))}"
@@ -335,14 +373,17 @@ def _distill_commands(record: dict[str, Any], *, model_id: str, out: str) -> lis
     ]
 
 
-def _soup_commands(seed: int, alpha: float, out: str, model_id: str) -> list[str]:
+def _soup_commands(
+    seed: int, alpha: float, out: str, model_id: str, *, stages: str = "build/verifier", held_out_by: str = "claim"
+) -> list[str]:
+    split = f" --held-out-by {held_out_by}" if held_out_by != "claim" else ""
     return [
-        f"python -m factcheck.training --data ../shared/data --out build/verifier/base --seed {seed}",
-        "python bench/scifact_pairs.py --claims trained --labels hard-negatives --model build/verifier/base "
-        "--index-dir build/verifier/scifact-index --out build/verifier/hard-negatives.jsonl",
-        "python -m factcheck.training --data build/verifier/hard-negatives.jsonl --init-from "
-        f"build/verifier/base --epochs 1 --threads 2 --out build/verifier/tuned --seed {seed}",
-        f"python -m factcheck.training.soup --base build/verifier/base --tuned build/verifier/tuned --alpha "
+        f"python -m factcheck.training --data ../shared/data --out {stages}/base --seed {seed}{split}",
+        f"python bench/scifact_pairs.py --claims trained --labels hard-negatives --model {stages}/base "
+        f"--index-dir {stages}/scifact-index --out {stages}/hard-negatives.jsonl",
+        f"python -m factcheck.training --data {stages}/hard-negatives.jsonl --init-from "
+        f"{stages}/base --epochs 1 --threads 2 --out {stages}/tuned --seed {seed}",
+        f"python -m factcheck.training.soup --base {stages}/base --tuned {stages}/tuned --alpha "
         f"{alpha} --out {out} --seed {seed} --model-id {model_id} --why ...",
     ]
 

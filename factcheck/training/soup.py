@@ -124,6 +124,8 @@ def soup(
                 "chosen_by": why,
                 **({"what": what} if what else {}),
                 **({"tuned_commands": list(made_by)} if made_by else {}),
+                # A soup whose base is itself a soup keeps that stage's record, so the card can tell both.
+                **({"base_soup": base_record["soup"]} if base_record.get("soup") else {}),
             },
             "metrics": metrics,
             "calibration": calibration,
