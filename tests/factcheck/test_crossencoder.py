@@ -62,7 +62,7 @@ def test_shipped_model_loads_offline_with_an_empty_hub_cache(tmp_path: Path) -> 
     )
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "HF_HOME": str(tmp_path / "hf")}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
-    assert out.stdout.strip() == "factcheck-verifier-minilm-1.4 (1, 3)"
+    assert out.stdout.strip() == "factcheck-verifier-minilm-1.5 (1, 3)"
     assert not (tmp_path / "hf" / "hub").exists(), "nothing was fetched into the hub cache"
 
 

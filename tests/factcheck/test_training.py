@@ -592,6 +592,8 @@ def test_soup_interpolates_weights_and_writes_a_calibrated_model(tmp_path: Path)
     record = soup(SHIPPED_MODEL, tuned, 0.5, out, data, why="a test", log=lambda m: None)
     assert sorted(p.name for p in out.parent.iterdir()) == ["soup"], "no staging folder is left behind"
     assert record["recipe"] == "soup" and record["soup"]["alpha"] == 0.5
+    shipped_soup = json.loads((SHIPPED_MODEL / "training.json").read_text(encoding="utf-8"))["soup"]
+    assert record["soup"]["base_soup"] == shipped_soup, "the base's own soup stage is kept for the card"
     written = load_file(str(out / "model.safetensors"))[name].float()
     midway = (base_w[name].float() + tuned_w[name].float()) / 2
     assert np.allclose(written.numpy(), midway.numpy(), atol=2e-3), "fp16 storage rounds, nothing more"
@@ -705,12 +707,13 @@ def test_distillation_loss_follows_the_teacher_not_only_the_gold_label() -> None
 
 
 def test_distill_writes_a_smaller_calibrated_model_and_drops_extra_pairs_of_held_out_claims(tmp_path: Path) -> None:
-    from factcheck.training.dataset import held_out_pairs
+    from factcheck.training.dataset import held_out_by, held_out_pairs
     from factcheck.training.distill import distill
     from factcheck.verify.combine import COMBINER_FILE
 
     data = write_tiny_data(tmp_path / "data")
-    held_claim = held_out_pairs(data, seed=13)[0].claim
+    # The student's split is its teacher's, however that was drawn.
+    held_claim = held_out_pairs(data, seed=13, held_out_by=held_out_by(SHIPPED_MODEL))[0].claim
     extra = tmp_path / "extra.jsonl"
     rows = [json.loads(line) for line in PAIRS.read_text(encoding="utf-8").splitlines()]
     rows.append({"claim": held_claim, "evidence": "An unrelated sentence.", "label": "NOT ENOUGH INFO"})
@@ -782,6 +785,40 @@ def test_model_card_of_a_stage_after_distillation_reproduces_every_step_in_order
     assert "--tuned build/verifier/contrast-tuned --tuned build/verifier/contrast-tuned-s14 --alpha" in last
 
 
+def test_model_card_of_a_soup_of_a_soup_tells_both_stages_and_reproduces_them_in_order() -> None:
+    from factcheck.training.modelcard import _reproduce_lines, _soup_lines
+
+    hp = {"epochs": 2.0, "learning_rate": 1e-4}
+    distillation = {"teacher_model_id": "t-1.1", "teacher_layers": 6, "layers": [0, 1, 2, 3, 4, 5], "weight": 0.5,
+                    "temperature": 2.0, "teacher_scoring_seconds": 60.0, "teacher": "build/verifier-abs/soup",
+                    "out": "build/verifier-abs/born-again", "teacher_soup": {"alpha": 0.5}}  # fmt: skip
+    contrast = {"alpha": 1.0, "base": "build/verifier-abs/born-again", "tuned": "build/verifier-abs/contrast-tuned",
+                "base_model_id": "m-1.2", "tuned_data": "contrast.jsonl", "tuned_epochs": 2.0,
+                "what": "reversed claims.", "chosen_by": "Seeds.", "out": "build/verifier-abs/final",
+                "tuned_commands": ["python -m factcheck.training.contrast X", "python -m factcheck.training Y"],
+                }  # fmt: skip
+    mix = {"alpha": 0.7, "base": "build/verifier-abs/final", "tuned": "build/verifier-abs/born-again-3",
+           "base_model_id": "m-1.4", "what": "generation 3.", "chosen_by": "A rule.",
+           "out": "factcheck/models/verifier",
+           "tuned_commands": ["python -m factcheck.training.distill G2", "python -m factcheck.training.distill G3"],
+           "base_soup": contrast}  # fmt: skip
+    card = "\n".join(_soup_lines(mix))
+    assert card.index("stage before last: fine-tuning on direction contrasts") < card.index("Last stage: interpolation")
+    assert "Seeds." in card and "`m-1.4`" in card and "alpha = 0.7" in card and "generation 3. A rule." in card
+    record = {"seed": 13, "threads": 2, "model_id": "m-1.5", "hyper_parameters": hp, "held_out_by": "abstract",
+              "distillation": distillation, "soup": mix}  # fmt: skip
+    lines = _reproduce_lines(record)
+    assert "stage folders under `build/verifier-abs/`" in lines[0]
+    steps = [line for line in lines if line.startswith("python")]
+    assert steps[0].endswith("--out build/verifier-abs/base --seed 13 --held-out-by abstract")
+    assert "--model-id m-1.2 --out build/verifier-abs/born-again" in steps[4]
+    assert steps[5:7] == contrast["tuned_commands"]
+    assert "--base build/verifier-abs/born-again" in steps[7] and "--out build/verifier-abs/final" in steps[7]
+    assert "--model-id m-1.4" in steps[7] and steps[8:10] == mix["tuned_commands"]
+    assert "--base build/verifier-abs/final --tuned build/verifier-abs/born-again-3 --alpha 0.7" in steps[10]
+    assert "--out factcheck/models/verifier" in steps[10] and "--model-id m-1.5" in steps[10] and len(steps) == 11
+
+
 def test_soup_of_several_tuned_copies_averages_them_before_mixing(tmp_path: Path) -> None:
     import torch
     from safetensors.torch import save_file
@@ -850,7 +887,8 @@ def test_a_model_folder_says_how_its_split_was_drawn(tmp_path: Path) -> None:
     (tmp_path / "training.json").write_text(json.dumps({"seed": 13, "held_out_by": "page"}))
     with pytest.raises(TrainingError, match="held_out_by 'page'"):
         held_out_by(tmp_path)
-    assert held_out_by(SHIPPED_MODEL) == "claim"
+    assert held_out_by(SHIPPED_MODEL) == "abstract", "verifier 1.5 held out whole abstracts"
+    assert held_out_by(SHIPPED_MODEL.parent / "verifier-fast") == "claim", "the fast student is older"
 
 
 def test_the_benchmark_tunes_on_the_groups_an_abstract_split_held_out(tmp_path: Path) -> None:
@@ -874,7 +912,7 @@ def test_the_model_card_says_when_claims_were_held_out_by_abstract(tmp_path: Pat
 
     record = json.loads((SHIPPED_MODEL / "training.json").read_text(encoding="utf-8"))
     data = write_tiny_data(tmp_path / "data")
-    write_model_card(tmp_path, record, data)
+    write_model_card(tmp_path, {k: v for k, v in record.items() if k != "held_out_by"}, data)
     assert "held out for calibration and evaluation." in (tmp_path / "MODEL_CARD.md").read_text(encoding="utf-8")
     write_model_card(tmp_path, {**record, "held_out_by": "abstract"}, data)
     card = (tmp_path / "MODEL_CARD.md").read_text(encoding="utf-8")
