@@ -179,11 +179,13 @@ def _soup_lines(
     if soup.get("what"):  # a stage after distillation, described by the run that made it
         seeds = soup.get("tuned_seeds") or []
         tuned = "the uniform average of those copies" if seeds else "that fine-tuned model"
+        # Inside a later soup this stage's weights are not the shipped ones.
+        weights = "The shipped weights" if heading.startswith("Last stage") else "This stage's weights"
         if float(soup["alpha"]) == 1.0:
-            kept = f"The shipped weights are {tuned}{'' if seeds else ' itself'} (alpha = 1.0)"
+            kept = f"{weights} are {tuned}{'' if seeds else ' itself'} (alpha = 1.0)"
         else:
             kept = (
-                f"The shipped weights are `(1 - alpha) * base + alpha * tuned`, `tuned` being {tuned}, with "
+                f"{weights} are `(1 - alpha) * base + alpha * tuned`, `tuned` being {tuned}, with "
                 f"alpha = {soup['alpha']}"
             )
         times = f" {len(seeds)} times, with seeds {', '.join(map(str, seeds))}, each" if seeds else ""

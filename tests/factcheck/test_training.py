@@ -805,6 +805,7 @@ def test_model_card_of_a_soup_of_a_soup_tells_both_stages_and_reproduces_them_in
     card = "\n".join(_soup_lines(mix))
     assert card.index("stage before last: fine-tuning on direction contrasts") < card.index("Last stage: interpolation")
     assert "Seeds." in card and "`m-1.4`" in card and "alpha = 0.7" in card and "generation 3. A rule." in card
+    assert "This stage's weights are that fine-tuned model itself" in card and "The shipped weights are `(1" in card
     record = {"seed": 13, "threads": 2, "model_id": "m-1.5", "hyper_parameters": hp, "held_out_by": "abstract",
               "distillation": distillation, "soup": mix}  # fmt: skip
     lines = _reproduce_lines(record)
