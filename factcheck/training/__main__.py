@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from factcheck.training.dataset import HELD_OUT_BY
+from factcheck.training.dataset import DEFAULT_SIZE, HELD_OUT_BY
 from factcheck.training.errors import TrainingError
 from factcheck.training.loop import DEVICES, HyperParameters
 from factcheck.training.train import train_verifier
@@ -24,7 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True, help="model folder to write (replaced atomically)")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--init-from", type=Path, default=None, help="model folder to start from")
-    parser.add_argument("--size", type=int, default=15_000, help="train pairs for the standard recipe")
+    parser.add_argument("--size", type=int, default=DEFAULT_SIZE, help="train pairs for the standard recipe")
     parser.add_argument("--epochs", type=float, default=None, help="first-stage epochs (0: recalibrate only)")
     parser.add_argument("--second-stage-epochs", type=float, default=defaults.second_stage_epochs)
     parser.add_argument("--max-steps", type=int, default=None, help="cap on optimiser steps per stage")

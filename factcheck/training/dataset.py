@@ -33,11 +33,14 @@ HELD_OUT: dict[str, float] = {"fever_dev": 0.08, "scifact_train": 0.15, "suffici
 HELD_OUT_BY = ("claim", "abstract")
 
 
+DEFAULT_SIZE = 15_000  # train pairs the standard recipe draws unless told otherwise
+
+
 def build_training_set(
     data_dir: Path,
     *,
     seed: int = 13,
-    size: int | None = 15_000,
+    size: int | None = DEFAULT_SIZE,
     perturbed_share: float = 0.3,
     held_out_by: str = "claim",
     log: Callable[[str], None] = lambda message: None,
@@ -119,6 +122,19 @@ def held_out_by(model_dir: Path) -> str:
     value = str(record.get("held_out_by", "claim"))
     if value not in HELD_OUT_BY:
         raise TrainingError(f"{model_dir}/training.json has held_out_by {value!r}, not one of {HELD_OUT_BY}")
+    return value
+
+
+def draw_size(model_dir: Path) -> int | None:
+    """How many train pairs the standard recipe drew for a trained model folder (``None``: all of them).
+    A student is distilled on its teacher's draw, so it must rebuild the same one."""
+    try:
+        record = json.loads((model_dir / "training.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return DEFAULT_SIZE
+    value = record.get("size", DEFAULT_SIZE)
+    if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value <= 0):
+        raise TrainingError(f"{model_dir}/training.json has size {value!r}, not a positive whole number or null")
     return value
 
 

@@ -69,7 +69,7 @@ def distill(
     layers: tuple[int, ...] = DEFAULT_LAYERS,
     extra: Path | None = None,
     seed: int = 13,
-    size: int = 15_000,
+    size: int | None = None,
     epochs: float = 2.0,
     learning_rate: float = 1e-4,
     weight: float = 0.5,
@@ -87,7 +87,7 @@ def distill(
     import torch
 
     from factcheck.training.combine import fit_combiner
-    from factcheck.training.dataset import build_training_set, held_out_by
+    from factcheck.training.dataset import DEFAULT_SIZE, build_training_set, draw_size, held_out_by
     from factcheck.training.modelcard import write_model_card
     from factcheck.training.sources import read_user_pairs
     from factcheck.training.text import claim_key
@@ -121,6 +121,8 @@ def distill(
     # The split follows the teacher's seed whatever --seed says: another draw would put pairs the teacher
     # trained on among the held-out pairs the student is calibrated and judged on.
     by = held_out_by(teacher)
+    # So does the draw: the default size would hand a teacher trained on more pairs a smaller, other sample.
+    size = draw_size(teacher) if size is None else size
     training = build_training_set(
         data, seed=int(teacher_record.get("seed", seed)), size=size, held_out_by=by, log=log
     )
@@ -198,6 +200,7 @@ def distill(
             "device": where,
             "environment": environment(),
             **({"held_out_by": by} if by != "claim" else {}),
+            **({"size": size} if size != DEFAULT_SIZE else {}),
         }
         record["wall_time_s"] = round(time.monotonic() - started, 1)
         (staging / "calibration.json").write_text(json.dumps(calibration, indent=2) + "\n", encoding="utf-8")
@@ -227,7 +230,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--layers", type=_layers, default=DEFAULT_LAYERS, help="teacher layers to keep, e.g. 0,2,4")
     parser.add_argument("--extra", type=Path, default=None, help="more {claim, evidence, label} pairs (.jsonl)")
     parser.add_argument("--seed", type=int, default=13)
-    parser.add_argument("--size", type=int, default=15_000, help="pairs of the standard recipe (the teacher's)")
+    parser.add_argument(
+        "--size", type=int, default=None, help="train pairs of the standard recipe (default: the teacher's draw)"
+    )
     parser.add_argument("--epochs", type=float, default=2.0)
     parser.add_argument("--learning-rate", type=float, default=1e-4)
     parser.add_argument("--weight", type=float, default=0.5, help="share of the teacher term in the loss")

@@ -321,7 +321,9 @@ def _reproduce_lines(record: dict[str, Any]) -> list[str]:
             "`make verifier` runs these steps (stage folders under `build/verifier/`):",
             "",
             "```",
-            *_soup_commands(seed, record["soup"]["alpha"], "factcheck/models/verifier", record["model_id"]),
+            *_soup_commands(
+                seed, record["soup"]["alpha"], "factcheck/models/verifier", record["model_id"], size=record.get("size")
+            ),
             "```",
             "",
             "The last step also fits the combiner (section above).",
@@ -329,7 +331,7 @@ def _reproduce_lines(record: dict[str, Any]) -> list[str]:
     return [
         "```",
         "HF_HUB_OFFLINE=1 .venv/bin/python -m factcheck.training --data ../shared/data "
-        f"--out factcheck/models/verifier --seed {seed}",
+        f"--out factcheck/models/verifier --seed {seed}" + (f" --size {record['size']}" if "size" in record else ""),
         "HF_HUB_OFFLINE=1 .venv/bin/python -m factcheck.training.combine --data ../shared/data "
         f"--model factcheck/models/verifier --seed {seed}",
         "```",
@@ -361,7 +363,7 @@ def _distill_commands(record: dict[str, Any], *, model_id: str, out: str) -> lis
     soup = d.get("teacher_soup")
     teacher_steps = (
         _soup_commands(seed, soup["alpha"], d["teacher"], d["teacher_model_id"], stages=_stage_dir(d),
-                       held_out_by=record.get("held_out_by", "claim"))
+                       held_out_by=record.get("held_out_by", "claim"), size=record.get("size"))
         if soup
         else []
     )  # fmt: skip
@@ -376,9 +378,17 @@ def _distill_commands(record: dict[str, Any], *, model_id: str, out: str) -> lis
 
 
 def _soup_commands(
-    seed: int, alpha: float, out: str, model_id: str, *, stages: str = "build/verifier", held_out_by: str = "claim"
+    seed: int,
+    alpha: float,
+    out: str,
+    model_id: str,
+    *,
+    stages: str = "build/verifier",
+    held_out_by: str = "claim",
+    size: int | None = None,
 ) -> list[str]:
     split = f" --held-out-by {held_out_by}" if held_out_by != "claim" else ""
+    split += f" --size {size}" if size is not None else ""
     return [
         f"python -m factcheck.training --data ../shared/data --out {stages}/base --seed {seed}{split}",
         f"python bench/scifact_pairs.py --claims trained --labels hard-negatives --model {stages}/base "

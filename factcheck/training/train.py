@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from factcheck.training.dataset import build_training_set, held_out_draw
+from factcheck.training.dataset import DEFAULT_SIZE, build_training_set, draw_size, held_out_draw
 from factcheck.training.dataset import held_out_by as split_of  # the parameter takes the name
 from factcheck.training.errors import TrainingError
 from factcheck.training.loop import (
@@ -61,7 +61,7 @@ def train_verifier(
     *,
     seed: int = 13,
     init_from: Path | None = None,
-    size: int | None = 15_000,
+    size: int | None = DEFAULT_SIZE,
     hyper: HyperParameters | None = None,
     threads: int | None = None,
     evaluate: bool = True,
@@ -96,6 +96,7 @@ def train_verifier(
         training = _user_split(read_user_pairs(data), seed)
         init = init_from or SHIPPED_MODEL
         by = held_out_by or split_of(init)
+        size = draw_size(init)  # not this run's data: kept so a student of this model rebuilds its start's draw
     else:
         raise TrainingError(f"{data} is neither the shared data folder nor a .jsonl file: pass one of them")
     log(f"train {len(training.train)} pairs, held out {len(training.held_out)}; init from {init}")
@@ -153,6 +154,7 @@ def train_verifier(
             "environment": environment(),
             # Only when not the default, so that a rebuilt shipped model writes the same record.
             **({"held_out_by": by} if by != "claim" else {}),
+            **({"size": size} if size != DEFAULT_SIZE else {}),
         }
         (staging / "calibration.json").write_text(json.dumps(calibration, indent=2) + "\n", encoding="utf-8")
         (staging / "training.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")

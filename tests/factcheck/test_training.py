@@ -918,3 +918,60 @@ def test_the_model_card_says_when_claims_were_held_out_by_abstract(tmp_path: Pat
     write_model_card(tmp_path, {**record, "held_out_by": "abstract"}, data)
     card = (tmp_path / "MODEL_CARD.md").read_text(encoding="utf-8")
     assert "in whole groups that cite a common abstract" in card
+
+
+def test_draw_size_reads_how_many_pairs_a_model_folders_first_stage_drew(tmp_path: Path) -> None:
+    from factcheck.training.dataset import DEFAULT_SIZE, draw_size
+
+    assert draw_size(tmp_path / "absent") == DEFAULT_SIZE
+    assert draw_size(SHIPPED_MODEL) == DEFAULT_SIZE  # records of the default draw do not name it
+    for value, expected in ((45000, 45000), (None, None)):
+        (tmp_path / "training.json").write_text(json.dumps({"seed": 13, "size": value}), encoding="utf-8")
+        assert draw_size(tmp_path) == expected
+    for bad in (0, -5, "45000", True, 1.5):
+        (tmp_path / "training.json").write_text(json.dumps({"size": bad}), encoding="utf-8")
+        with pytest.raises(TrainingError, match="size"):
+            draw_size(tmp_path)
+
+
+def test_a_student_rebuilds_its_teachers_draw_unless_told_otherwise(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import factcheck.training.dataset as dataset
+    from factcheck.training.distill import distill
+
+    teacher = tmp_path / "teacher"
+    teacher.mkdir()
+    (teacher / "model.safetensors").write_bytes(b"")
+    record = json.loads((SHIPPED_MODEL / "training.json").read_text(encoding="utf-8"))
+    (teacher / "training.json").write_text(json.dumps({**record, "size": 45000}), encoding="utf-8")
+    drawn: list[int | None] = []
+
+    class Drawn(Exception):
+        pass
+
+    def fake_build(data: Path, *, seed: int, size: int | None, held_out_by: str, log: object) -> None:
+        drawn.append(size)
+        raise Drawn
+
+    monkeypatch.setattr(dataset, "build_training_set", fake_build)
+    for size in (None, 9000):
+        with pytest.raises(Drawn):
+            distill(teacher, tmp_path / "out", tmp_path, size=size, log=lambda m: None)
+    assert drawn == [45000, 9000]
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_model_card_reproduces_a_first_stage_that_drew_more_pairs() -> None:
+    from factcheck.training.modelcard import _reproduce_lines
+
+    hp = {"epochs": 1.0, "learning_rate": 8e-5}
+    soup = {"alpha": 0.5, "base": "build/verifier-abs/base", "tuned": "build/verifier-abs/tuned", "base_model_id": "b"}
+    record = {"seed": 13, "threads": 2, "model_id": "m", "hyper_parameters": hp, "soup": soup,
+              "held_out_by": "abstract"}  # fmt: skip
+    first = next(line for line in _reproduce_lines(record) if "--data ../shared/data" in line)
+    assert "--size" not in first
+    first = next(line for line in _reproduce_lines({**record, "size": 45000}) if "--data ../shared/data" in line)
+    assert first.endswith("--size 45000")
+    plain = {"seed": 13, "model_id": "m", "hyper_parameters": hp, "size": 45000}
+    assert any("--seed 13 --size 45000" in line for line in _reproduce_lines(plain))
