@@ -34,7 +34,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 from factcheck.training.dataset import held_out_by as split_of  # noqa: E402
-from factcheck.training.dataset import held_out_pairs  # noqa: E402
+from factcheck.training.dataset import held_out_pairs, titles_of  # noqa: E402
 from factcheck.training.metrics import (  # noqa: E402
     ECE_BINS,
     classification_report,
@@ -54,12 +54,16 @@ TARGETS = (
 
 
 def datasets(
-    data: Path, seed: int, held_out_by: str = "claim", corpus: SciFactCorpus | None = None
+    data: Path,
+    seed: int,
+    held_out_by: str = "claim",
+    corpus: SciFactCorpus | None = None,
+    scifact_titles: bool = False,
 ) -> dict[str, tuple[Pair, ...]]:
     sets = {"scifact_dev_oracle": oracle_pairs(data, "dev", corpus or SciFactCorpus(data))}
     for name, pairs in read_fever_symmetric(data).items():
         sets[f"fever_symmetric/{Path(name).stem}"] = pairs
-    held = held_out_pairs(data, seed=seed, held_out_by=held_out_by)
+    held = held_out_pairs(data, seed=seed, held_out_by=held_out_by, scifact_titles=scifact_titles)
     sets["sufficient_facts (held out)"] = tuple(p for p in held if p.source.startswith("sufficient_facts"))
     sets["fever_dev (held out)"] = tuple(p for p in held if p.source.startswith("fever_dev"))
     sets["scifact_train (held out)"] = tuple(p for p in held if p.source.startswith("scifact_train"))
@@ -229,6 +233,13 @@ def main(argv: list[str] | None = None) -> int:
         help="draw the held-out slices from this verifier folder's training split instead of --model's "
         "(two models on the pairs one of them never saw)",
     )
+    parser.add_argument(
+        "--held-out-titles",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="held-out SciFact train evidence behind its abstract's title, as factcheck feeds it (default: as the "
+        "split's model was trained); lets models trained either way be read on the same pairs",
+    )
     args = parser.parse_args(argv)
 
     import torch
@@ -247,9 +258,13 @@ def main(argv: list[str] | None = None) -> int:
     pooled_logits, pooled_gold = [], []
     # The corpus's TF-IDF indexes are built once for the three readings of SciFact dev below.
     corpus = SciFactCorpus(args.data)
-    if args.held_out_of:
-        print(f"held-out slices: the split of {args.held_out_of} (held out by {split_of(split_from)}, seed {seed})")
-    for name, pairs in datasets(args.data, seed, split_of(split_from), corpus).items():
+    titles = titles_of(split_from) if args.held_out_titles is None else args.held_out_titles
+    if args.held_out_of or titles:
+        print(
+            f"held-out slices: the split of {split_from} (held out by {split_of(split_from)}, seed {seed}, "
+            f"SciFact evidence {'behind' if titles else 'without'} its abstract's title)"
+        )
+    for name, pairs in datasets(args.data, seed, split_of(split_from), corpus, titles).items():
         if not pairs:
             continue
         logits = model.predict_logits([(p.claim, p.evidence) for p in pairs])

@@ -44,6 +44,13 @@ def main(argv: list[str] | None = None) -> int:
         help="held-out SciFact train claims drawn one by one (claim, the default) or in groups citing a common "
         "abstract (abstract); a model trained from another follows that model's draw",
     )
+    parser.add_argument(
+        "--scifact-titles",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="put each SciFact evidence text behind its abstract's title, as factcheck feeds retrieved sentences "
+        "(default: off, or as the --init-from model was trained)",
+    )
     parser.add_argument("--no-eval", action="store_true", help="skip SciFact dev / FEVER Symmetric scoring")
     args = parser.parse_args(argv)
 
@@ -64,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
         report = train_verifier(
             args.data, args.out, seed=args.seed, init_from=args.init_from, size=args.size, hyper=hyper,
             threads=args.threads, evaluate=not args.no_eval, device=args.device, held_out_by=args.held_out_by,
-            log=log,
+            scifact_titles=args.scifact_titles, log=log,
         )  # fmt: skip
     except TrainingError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from factcheck.training.dataset import held_out_by, held_out_draw, held_out_pairs
+from factcheck.training.dataset import held_out_by, held_out_draw, held_out_pairs, titles_of
 from factcheck.training.errors import TrainingError
 from factcheck.training.metrics import expected_calibration_error
 from factcheck.training.modelcard import write_combiner_section
@@ -65,7 +65,10 @@ def fit_combiner(
 ) -> dict[str, float]:  # fmt: skip
     """Fit on the held-out pairs of ``data_dir`` (``pairs`` when the caller has already read them);
     with ``direction_symmetric`` on the probabilities of each claim read both ways."""
-    pairs = held_out_pairs(data_dir, seed=seed, held_out_by=held_out_by(model_dir)) if pairs is None else pairs
+    if pairs is None:
+        pairs = held_out_pairs(
+            data_dir, seed=seed, held_out_by=held_out_by(model_dir), scifact_titles=titles_of(model_dir)
+        )
     model = CrossEncoderModel(model_dir)
     labels = model.labels
     gold = np.array([labels.index(p.label) for p in pairs])

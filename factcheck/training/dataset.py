@@ -43,6 +43,7 @@ def build_training_set(
     size: int | None = DEFAULT_SIZE,
     perturbed_share: float = 0.3,
     held_out_by: str = "claim",
+    scifact_titles: bool = False,
     log: Callable[[str], None] = lambda message: None,
 ) -> TrainingSet:
     """Read the shared data folder and return balanced train pairs plus held-out pairs.
@@ -51,9 +52,10 @@ def build_training_set(
     within a label each source gets an equal share unless it has fewer pairs, and pairs made by
     perturbation fill at most ``perturbed_share`` of the REFUTED third.
     SciFact dev and FEVER Symmetric claims never enter either split. ``held_out_by`` is one of
-    ``HELD_OUT_BY``.
+    ``HELD_OUT_BY``. With ``scifact_titles`` SciFact evidence stands behind its abstract's title, as
+    factcheck feeds retrieved sentences (the other sources are as their datasets give them).
     """
-    kept, distractors, excluded = _read(data_dir, log)
+    kept, distractors, excluded = _read(data_dir, log, scifact_titles)
     train, held_out = _split(kept, seed, _groups(data_dir, held_out_by))
     for split in (train, held_out):
         _add_nearest_non_gold(split)
@@ -76,16 +78,20 @@ def build_training_set(
     return TrainingSet(tuple(balanced), tuple(held_out), seed, excluded)
 
 
-def held_out_pairs(data_dir: Path, *, seed: int = 13, held_out_by: str = "claim") -> tuple[Pair, ...]:
+def held_out_pairs(
+    data_dir: Path, *, seed: int = 13, held_out_by: str = "claim", scifact_titles: bool = False
+) -> tuple[Pair, ...]:
     """Only the held-out split of ``build_training_set`` with the same seed (it does not depend on
     the sampling of the train split), for benchmarks that must score pairs the model never saw."""
-    kept, _, _ = _read(data_dir, lambda message: None)
+    kept, _, _ = _read(data_dir, lambda message: None, scifact_titles)
     _, held_out = _split(kept, seed, _groups(data_dir, held_out_by))
     _add_nearest_non_gold(held_out)
     return tuple(sorted(held_out, key=lambda pair: (pair.source, pair.claim, pair.evidence)))
 
 
-def _read(data_dir: Path, log: Callable[[str], None]) -> tuple[list[Pair], dict[str, tuple[str, ...]], int]:
+def _read(
+    data_dir: Path, log: Callable[[str], None], scifact_titles: bool = False
+) -> tuple[list[Pair], dict[str, tuple[str, ...]], int]:
     """Every source's pairs minus the SciFact dev / FEVER Symmetric claims, FM2 distractors, and the
     number of pairs dropped."""
     if not data_dir.is_dir():
@@ -100,7 +106,7 @@ def _read(data_dir: Path, log: Callable[[str], None]) -> tuple[list[Pair], dict[
         *fm2,
         *read_feverous(data_dir),
         *read_sufficient_facts(data_dir),
-        *training_pairs(data_dir, corpus),
+        *training_pairs(data_dir, corpus, titles=scifact_titles),
     )
     kept = [pair for pair in raw if claim_key(pair.claim) not in forbidden]
     log(f"read {len(raw)} pairs; {len(raw) - len(kept)} dropped as SciFact dev / FEVER Symmetric claims")
@@ -135,6 +141,19 @@ def draw_size(model_dir: Path) -> int | None:
     value = record.get("size", DEFAULT_SIZE)
     if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value <= 0):
         raise TrainingError(f"{model_dir}/training.json has size {value!r}, not a positive whole number or null")
+    return value
+
+
+def titles_of(model_dir: Path) -> bool:
+    """Whether a trained model folder's standard draw put SciFact evidence behind its abstract's title;
+    every later stage and held-out reader of that model must build its pairs the same way."""
+    try:
+        record = json.loads((model_dir / "training.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    value = record.get("scifact_titles", False)
+    if not isinstance(value, bool):
+        raise TrainingError(f"{model_dir}/training.json has scifact_titles {value!r}, not true or false")
     return value
 
 

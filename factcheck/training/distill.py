@@ -87,7 +87,7 @@ def distill(
     import torch
 
     from factcheck.training.combine import fit_combiner
-    from factcheck.training.dataset import DEFAULT_SIZE, build_training_set, draw_size, held_out_by
+    from factcheck.training.dataset import DEFAULT_SIZE, build_training_set, draw_size, held_out_by, titles_of
     from factcheck.training.modelcard import write_model_card
     from factcheck.training.sources import read_user_pairs
     from factcheck.training.text import claim_key
@@ -123,8 +123,9 @@ def distill(
     by = held_out_by(teacher)
     # So does the draw: the default size would hand a teacher trained on more pairs a smaller, other sample.
     size = draw_size(teacher) if size is None else size
+    titles = titles_of(teacher)  # and the way SciFact evidence was written
     training = build_training_set(
-        data, seed=int(teacher_record.get("seed", seed)), size=size, held_out_by=by, log=log
+        data, seed=int(teacher_record.get("seed", seed)), size=size, held_out_by=by, scifact_titles=titles, log=log
     )
     pairs = list(training.train)
     dropped = 0
@@ -201,6 +202,7 @@ def distill(
             "environment": environment(),
             **({"held_out_by": by} if by != "claim" else {}),
             **({"size": size} if size != DEFAULT_SIZE else {}),
+            **({"scifact_titles": True} if titles else {}),
         }
         record["wall_time_s"] = round(time.monotonic() - started, 1)
         (staging / "calibration.json").write_text(json.dumps(calibration, indent=2) + "\n", encoding="utf-8")

@@ -82,6 +82,11 @@ def write_model_card(folder: Path, record: dict[str, Any], data_dir: Path | None
                 "claim's abstract is read in training)."
                 if record.get("held_out_by") == "abstract"
                 else "."
+            )
+            + (
+                " SciFact evidence stands behind its abstract's title, as factcheck feeds retrieved sentences."
+                if record.get("scifact_titles")
+                else ""
             ),
             "",
         ]
@@ -322,7 +327,8 @@ def _reproduce_lines(record: dict[str, Any]) -> list[str]:
             "",
             "```",
             *_soup_commands(
-                seed, record["soup"]["alpha"], "factcheck/models/verifier", record["model_id"], size=record.get("size")
+                seed, record["soup"]["alpha"], "factcheck/models/verifier", record["model_id"], size=record.get("size"),
+                titles=bool(record.get("scifact_titles")),
             ),
             "```",
             "",
@@ -331,7 +337,8 @@ def _reproduce_lines(record: dict[str, Any]) -> list[str]:
     return [
         "```",
         "HF_HUB_OFFLINE=1 .venv/bin/python -m factcheck.training --data ../shared/data "
-        f"--out factcheck/models/verifier --seed {seed}" + (f" --size {record['size']}" if "size" in record else ""),
+        f"--out factcheck/models/verifier --seed {seed}" + (f" --size {record['size']}" if "size" in record else "")
+        + (" --scifact-titles" if record.get("scifact_titles") else ""),
         "HF_HUB_OFFLINE=1 .venv/bin/python -m factcheck.training.combine --data ../shared/data "
         f"--model factcheck/models/verifier --seed {seed}",
         "```",
@@ -363,7 +370,8 @@ def _distill_commands(record: dict[str, Any], *, model_id: str, out: str) -> lis
     soup = d.get("teacher_soup")
     teacher_steps = (
         _soup_commands(seed, soup["alpha"], d["teacher"], d["teacher_model_id"], stages=_stage_dir(d),
-                       held_out_by=record.get("held_out_by", "claim"), size=record.get("size"))
+                       held_out_by=record.get("held_out_by", "claim"), size=record.get("size"),
+                       titles=bool(record.get("scifact_titles")))
         if soup
         else []
     )  # fmt: skip
@@ -386,9 +394,11 @@ def _soup_commands(
     stages: str = "build/verifier",
     held_out_by: str = "claim",
     size: int | None = None,
+    titles: bool = False,
 ) -> list[str]:
     split = f" --held-out-by {held_out_by}" if held_out_by != "claim" else ""
     split += f" --size {size}" if size is not None else ""
+    split += " --scifact-titles" if titles else ""
     return [
         f"python -m factcheck.training --data ../shared/data --out {stages}/base --seed {seed}{split}",
         f"python bench/scifact_pairs.py --claims trained --labels hard-negatives --model {stages}/base "

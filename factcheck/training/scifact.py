@@ -100,15 +100,28 @@ def oracle_records(data_dir: Path, split: str, corpus: SciFactCorpus) -> tuple[O
     return tuple(records)
 
 
-def training_pairs(data_dir: Path, corpus: SciFactCorpus) -> tuple[Pair, ...]:
+def titled_evidence(doc: Abstract, text: str) -> str:
+    """The evidence as factcheck's verifier reads a retrieved sentence: behind its document's title (the
+    rule of ``factcheck.verify.model.evidence_text``)."""
+    title = doc.title.strip()
+    if not text or not title or title.lower() in text.lower():
+        return text
+    return f"{title}: {text}"
+
+
+def training_pairs(data_dir: Path, corpus: SciFactCorpus, *, titles: bool = False) -> tuple[Pair, ...]:
     """SciFact train pairs: every rationale set and each abstract's union of rationales with the claim's
     label; NOT ENOUGH INFO from NEI claims' cited abstracts, from cited abstracts without rationales, and
-    from the non-rationale sentences of an evidence abstract (hard negatives on the same topic)."""
+    from the non-rationale sentences of an evidence abstract (hard negatives on the same topic).
+    With ``titles`` each evidence text stands behind its abstract's title, as factcheck feeds it."""
     pairs: dict[tuple[str, str], Pair] = {}
+    doc_of: dict[tuple[str, str], Abstract] = {}
 
-    def add(claim: str, evidence: str, label: str, source: str) -> None:
+    def add(claim: str, evidence: str, label: str, source: str, doc: Abstract | None = None) -> None:
         if evidence:
             pairs.setdefault((claim, evidence), Pair(claim, evidence, label, source))
+            if doc is not None:
+                doc_of.setdefault((claim, evidence), doc)
 
     for row in read_jsonl(data_dir / "scifact" / "claims_train.jsonl"):
         claim, evidence = row["claim"], row.get("evidence") or {}
@@ -116,16 +129,23 @@ def training_pairs(data_dir: Path, corpus: SciFactCorpus) -> tuple[Pair, ...]:
             doc = _doc(corpus, doc_key, "train")
             label = label_of(sets[0]["label"], f"claims_train.jsonl id {row['id']}")
             rationale = [i for s in sets for i in s["sentences"]]
-            add(claim, rationale_text(doc, rationale), label, "scifact_train")
+            add(claim, rationale_text(doc, rationale), label, "scifact_train", doc)
             for rationale_set in sets:
-                add(claim, rationale_text(doc, rationale_set["sentences"]), label, "scifact_train")
+                add(claim, rationale_text(doc, rationale_set["sentences"]), label, "scifact_train", doc)
             if len(doc.sentences) - len(set(rationale)) >= NEI_SENTENCES:
                 hard = corpus.closest_sentences(claim, doc.doc_id, NEI_SENTENCES, frozenset(rationale))
-                add(claim, hard, NEI, "scifact_train/non_rationale")
+                add(claim, hard, NEI, "scifact_train/non_rationale", doc)
         for doc_id in row.get("cited_doc_ids", ()):
-            if str(doc_id) not in evidence and corpus.doc(doc_id) is not None:
-                add(claim, corpus.closest_sentences(claim, int(doc_id), NEI_SENTENCES), NEI, "scifact_train")
-    return tuple(pairs.values())
+            cited = corpus.doc(doc_id)
+            if str(doc_id) not in evidence and cited is not None:
+                text = corpus.closest_sentences(claim, int(doc_id), NEI_SENTENCES)
+                add(claim, text, NEI, "scifact_train", cited)
+    if not titles:
+        return tuple(pairs.values())
+    # Titled after deduplication, so that the same pairs come out in the same order either way.
+    return tuple(
+        Pair(p.claim, titled_evidence(doc_of[key], p.evidence), p.label, p.source) for key, p in pairs.items()
+    )
 
 
 def _doc(corpus: SciFactCorpus, doc_id: str | int, split: str) -> Abstract:

@@ -79,7 +79,7 @@ def soup(
 ) -> dict[str, Any]:
     """Write the interpolated model to ``out`` (atomically), calibrated and with its combiner fitted."""
     from factcheck.training.combine import fit_combiner
-    from factcheck.training.dataset import held_out_by, held_out_pairs
+    from factcheck.training.dataset import held_out_by, held_out_pairs, titles_of
     from factcheck.training.modelcard import write_model_card
     from factcheck.training.train import benchmark_metrics, calibrate, replace_folder, staging_for
 
@@ -102,7 +102,7 @@ def soup(
     out, staging = staging_for(out)
     try:
         save_model(model, tokenizer, staging, hp.max_length)
-        held = held_out_pairs(data, seed=seed, held_out_by=held_out_by(base))
+        held = held_out_pairs(data, seed=seed, held_out_by=held_out_by(base), scifact_titles=titles_of(base))
         calibration, metrics = calibrate(model, tokenizer, held, labels, hp, pad_id, seed)
         metrics.update(benchmark_metrics(model, tokenizer, data, labels, hp, pad_id, calibration["temperature"]))
         tuned_records = [json.loads((folder / "training.json").read_text(encoding="utf-8")) for folder in tuned]

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from factcheck.training.dataset import DEFAULT_SIZE, build_training_set, draw_size, held_out_draw
+from factcheck.training.dataset import DEFAULT_SIZE, build_training_set, draw_size, held_out_draw, titles_of
 from factcheck.training.dataset import held_out_by as split_of  # the parameter takes the name
 from factcheck.training.errors import TrainingError
 from factcheck.training.loop import (
@@ -67,6 +67,7 @@ def train_verifier(
     evaluate: bool = True,
     device: str = "cpu",
     held_out_by: str | None = None,
+    scifact_titles: bool | None = None,
     log: Log = print,
 ) -> TrainReport:
     """Train (or fine-tune) the 3-way verifier and write a complete model folder to ``out``.
@@ -77,7 +78,8 @@ def train_verifier(
     The folder is built next to ``out`` and renamed into place, so a crash leaves ``out`` untouched.
     ``device`` is "cpu" (the reproducible recipe), "cuda" or "auto" (a GPU when there is one).
     ``held_out_by`` ("claim" or "abstract", see ``HELD_OUT_BY``) draws the standard recipe's held-out
-    SciFact claims; a model trained from another follows that model's draw.
+    SciFact claims; a model trained from another follows that model's draw, and so does
+    ``scifact_titles`` (SciFact evidence behind its abstract's title, see ``build_training_set``).
     """
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import torch
@@ -91,12 +93,16 @@ def train_verifier(
     if standard:
         init = init_from or base_encoder_path()
         by = held_out_by or (split_of(init) if init_from is not None else "claim")
-        training = build_training_set(data, seed=seed, size=size, held_out_by=by, log=log)
+        titles = scifact_titles if scifact_titles is not None else init_from is not None and titles_of(init)
+        training = build_training_set(
+            data, seed=seed, size=size, held_out_by=by, scifact_titles=titles, log=log
+        )
     elif data.suffix == ".jsonl" and data.is_file():
         training = _user_split(read_user_pairs(data), seed)
         init = init_from or SHIPPED_MODEL
         by = held_out_by or split_of(init)
         size = draw_size(init)  # not this run's data: kept so a student of this model rebuilds its start's draw
+        titles = titles_of(init)
     else:
         raise TrainingError(f"{data} is neither the shared data folder nor a .jsonl file: pass one of them")
     log(f"train {len(training.train)} pairs, held out {len(training.held_out)}; init from {init}")
@@ -155,6 +161,7 @@ def train_verifier(
             # Only when not the default, so that a rebuilt shipped model writes the same record.
             **({"held_out_by": by} if by != "claim" else {}),
             **({"size": size} if size != DEFAULT_SIZE else {}),
+            **({"scifact_titles": True} if titles else {}),
         }
         (staging / "calibration.json").write_text(json.dumps(calibration, indent=2) + "\n", encoding="utf-8")
         (staging / "training.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")

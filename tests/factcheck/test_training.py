@@ -950,15 +950,20 @@ def test_a_student_rebuilds_its_teachers_draw_unless_told_otherwise(
     class Drawn(Exception):
         pass
 
-    def fake_build(data: Path, *, seed: int, size: int | None, held_out_by: str, log: object) -> None:
-        drawn.append(size)
+    def fake_build(
+        data: Path, *, seed: int, size: int | None, held_out_by: str, scifact_titles: bool, log: object
+    ) -> None:
+        drawn.append((size, scifact_titles))
         raise Drawn
 
     monkeypatch.setattr(dataset, "build_training_set", fake_build)
     for size in (None, 9000):
         with pytest.raises(Drawn):
             distill(teacher, tmp_path / "out", tmp_path, size=size, log=lambda m: None)
-    assert drawn == [45000, 9000]
+    (teacher / "training.json").write_text(json.dumps({**record, "scifact_titles": True}), encoding="utf-8")
+    with pytest.raises(Drawn):
+        distill(teacher, tmp_path / "out", tmp_path, log=lambda m: None)
+    assert drawn == [(45000, False), (9000, False), (15000, True)]
     assert not (tmp_path / "out").exists()
 
 
@@ -975,3 +980,55 @@ def test_the_model_card_reproduces_a_first_stage_that_drew_more_pairs() -> None:
     assert first.endswith("--size 45000")
     plain = {"seed": 13, "model_id": "m", "hyper_parameters": hp, "size": 45000}
     assert any("--seed 13 --size 45000" in line for line in _reproduce_lines(plain))
+
+
+def test_scifact_titles_put_each_abstracts_title_in_front_as_factcheck_feeds_evidence(tiny_set) -> None:
+    from factcheck.training.scifact import SciFactCorpus, training_pairs
+
+    data, plain_set = tiny_set
+    corpus = SciFactCorpus(data)
+    plain, titled = training_pairs(data, corpus), training_pairs(data, corpus, titles=True)
+    assert [(p.claim, p.label, p.source) for p in plain] == [(p.claim, p.label, p.source) for p in titled]
+    by_title = {doc.title: doc.sentences for doc in corpus.docs.values()}
+    for before, after in zip(plain, titled, strict=True):
+        title, _, rest = after.evidence.partition(": ")
+        if title in by_title:
+            assert rest == before.evidence and any(before.evidence.startswith(s) for s in by_title[title])
+        else:  # the title is already in the sentence, which factcheck's verifier then reads alone
+            assert after.evidence == before.evidence
+            assert any(t.lower() in before.evidence.lower() for t in by_title)
+    assert any(a.evidence != b.evidence for a, b in zip(plain, titled, strict=True))
+    assert any(a.evidence == b.evidence for a, b in zip(plain, titled, strict=True))
+
+    titled_set = build_training_set(data, seed=13, size=None, scifact_titles=True)
+    for split in ("train", "held_out"):
+        before, after = getattr(plain_set, split), getattr(titled_set, split)
+        assert len(before) == len(after)
+        others = {p for p in before if not p.source.startswith("scifact")}
+        assert others == {p for p in after if not p.source.startswith("scifact")}
+    scifact = [p for p in _all_pairs(titled_set) if p.source.startswith("scifact")]
+    assert scifact and all(
+        p.evidence.partition(": ")[0] in by_title or any(t.lower() in p.evidence.lower() for t in by_title)
+        for p in scifact
+    )
+
+
+def test_a_model_folder_says_whether_its_scifact_evidence_was_titled(tmp_path: Path) -> None:
+    from factcheck.training.dataset import titles_of
+    from factcheck.training.modelcard import _reproduce_lines
+
+    assert titles_of(tmp_path) is False and titles_of(SHIPPED_MODEL) is False
+    (tmp_path / "training.json").write_text(json.dumps({"seed": 13, "scifact_titles": True}))
+    assert titles_of(tmp_path) is True
+    (tmp_path / "training.json").write_text(json.dumps({"seed": 13, "scifact_titles": "yes"}))
+    with pytest.raises(TrainingError, match="scifact_titles 'yes'"):
+        titles_of(tmp_path)
+    hp = {"epochs": 1.0, "learning_rate": 8e-5}
+    soup = {"alpha": 0.5, "base": "build/M/base", "tuned": "build/M/tuned", "base_model_id": "b"}
+    record = {"seed": 13, "threads": 2, "model_id": "m", "hyper_parameters": hp, "soup": soup}
+    first = next(line for line in _reproduce_lines(record) if "--data ../shared/data" in line)
+    assert "--scifact-titles" not in first
+    first = next(
+        line for line in _reproduce_lines({**record, "scifact_titles": True}) if "--data ../shared/data" in line
+    )
+    assert first.endswith("--scifact-titles")
