@@ -1032,3 +1032,19 @@ def test_a_model_folder_says_whether_its_scifact_evidence_was_titled(tmp_path: P
         line for line in _reproduce_lines({**record, "scifact_titles": True}) if "--data ../shared/data" in line
     )
     assert first.endswith("--scifact-titles")
+
+
+def test_the_verifier_benchmark_reads_held_out_scifact_pairs_titled_when_asked(tiny_set) -> None:
+    from bench.verifier import datasets
+    from factcheck.training.dataset import HELD_OUT, held_out_draw
+
+    data, _ = tiny_set
+    claims = [json.loads(line)["claim"] for line in (data / "scifact" / "claims_train.jsonl").read_text().splitlines()]
+    seed = next(
+        s for s in range(500) if held_out_draw(s, claim_key(claims[0])) < HELD_OUT["scifact_train"]
+    )  # the first claim's abstract title is not in its sentences, so its evidence gets one
+    plain = datasets(data, seed)["scifact_train (held out)"]
+    titled = datasets(data, seed, scifact_titles=True)["scifact_train (held out)"]
+    assert plain and len(plain) == len(titled)
+    assert any(t.evidence != p.evidence for p, t in zip(plain, titled, strict=True))
+    assert all(t.evidence.endswith(p.evidence) for p, t in zip(plain, titled, strict=True))
