@@ -118,14 +118,19 @@ def _add_nearest_non_gold(split: list[Pair]) -> None:
         split.extend(nearest_non_gold([p for p in split if p.source == source], f"{source}/nearest_non_gold"))
 
 
-def held_out_by(model_dir: Path) -> str:
-    """How the held-out split of a trained model folder was drawn ("claim" for folders from before
-    the choice existed); every later stage and benchmark of that model must draw the same way."""
+def _record(model_dir: Path) -> dict:
+    """A model folder's training.json, or nothing for folders without a readable one (the defaults hold)."""
     try:
         record = json.loads((model_dir / "training.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return "claim"
-    value = str(record.get("held_out_by", "claim"))
+        return {}
+    return record if isinstance(record, dict) else {}
+
+
+def held_out_by(model_dir: Path) -> str:
+    """How the held-out split of a trained model folder was drawn ("claim" for folders from before
+    the choice existed); every later stage and benchmark of that model must draw the same way."""
+    value = str(_record(model_dir).get("held_out_by", "claim"))
     if value not in HELD_OUT_BY:
         raise TrainingError(f"{model_dir}/training.json has held_out_by {value!r}, not one of {HELD_OUT_BY}")
     return value
@@ -134,11 +139,7 @@ def held_out_by(model_dir: Path) -> str:
 def draw_size(model_dir: Path) -> int | None:
     """How many train pairs the standard recipe drew for a trained model folder (``None``: all of them).
     A student is distilled on its teacher's draw, so it must rebuild the same one."""
-    try:
-        record = json.loads((model_dir / "training.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return DEFAULT_SIZE
-    value = record.get("size", DEFAULT_SIZE)
+    value = _record(model_dir).get("size", DEFAULT_SIZE)
     if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value <= 0):
         raise TrainingError(f"{model_dir}/training.json has size {value!r}, not a positive whole number or null")
     return value
@@ -147,11 +148,7 @@ def draw_size(model_dir: Path) -> int | None:
 def titles_of(model_dir: Path) -> bool:
     """Whether a trained model folder's standard draw put SciFact evidence behind its abstract's title;
     every later stage and held-out reader of that model must build its pairs the same way."""
-    try:
-        record = json.loads((model_dir / "training.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    value = record.get("scifact_titles", False)
+    value = _record(model_dir).get("scifact_titles", False)
     if not isinstance(value, bool):
         raise TrainingError(f"{model_dir}/training.json has scifact_titles {value!r}, not true or false")
     return value

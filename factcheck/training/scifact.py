@@ -13,6 +13,7 @@ from factcheck.training.errors import DataFormatError
 from factcheck.training.sources import label_of, read_jsonl
 from factcheck.training.tfidf import TfidfIndex
 from factcheck.training.types import NEI, Pair
+from factcheck.verify.titles import behind_title
 
 # Evidence for a NOT ENOUGH INFO claim: as many of its cited abstract's sentences as a typical
 # rationale has, chosen as the ones closest to the claim so that topic alone never gives the label away.
@@ -100,15 +101,6 @@ def oracle_records(data_dir: Path, split: str, corpus: SciFactCorpus) -> tuple[O
     return tuple(records)
 
 
-def titled_evidence(doc: Abstract, text: str) -> str:
-    """The evidence as factcheck's verifier reads a retrieved sentence: behind its document's title (the
-    rule of ``factcheck.verify.model.evidence_text``)."""
-    title = doc.title.strip()
-    if not text or not title or title.lower() in text.lower():
-        return text
-    return f"{title}: {text}"
-
-
 def training_pairs(data_dir: Path, corpus: SciFactCorpus, *, titles: bool = False) -> tuple[Pair, ...]:
     """SciFact train pairs: every rationale set and each abstract's union of rationales with the claim's
     label; NOT ENOUGH INFO from NEI claims' cited abstracts, from cited abstracts without rationales, and
@@ -117,11 +109,10 @@ def training_pairs(data_dir: Path, corpus: SciFactCorpus, *, titles: bool = Fals
     pairs: dict[tuple[str, str], Pair] = {}
     doc_of: dict[tuple[str, str], Abstract] = {}
 
-    def add(claim: str, evidence: str, label: str, source: str, doc: Abstract | None = None) -> None:
+    def add(claim: str, evidence: str, label: str, source: str, doc: Abstract) -> None:
         if evidence:
             pairs.setdefault((claim, evidence), Pair(claim, evidence, label, source))
-            if doc is not None:
-                doc_of.setdefault((claim, evidence), doc)
+            doc_of.setdefault((claim, evidence), doc)
 
     for row in read_jsonl(data_dir / "scifact" / "claims_train.jsonl"):
         claim, evidence = row["claim"], row.get("evidence") or {}
@@ -144,7 +135,7 @@ def training_pairs(data_dir: Path, corpus: SciFactCorpus, *, titles: bool = Fals
         return tuple(pairs.values())
     # Titled after deduplication, so that the same pairs come out in the same order either way.
     return tuple(
-        Pair(p.claim, titled_evidence(doc_of[key], p.evidence), p.label, p.source) for key, p in pairs.items()
+        Pair(p.claim, behind_title(doc_of[key].title, p.evidence), p.label, p.source) for key, p in pairs.items()
     )
 
 

@@ -34,6 +34,7 @@ from factcheck.verify.combine import COMBINER_FILE, Combiner, pair_features
 from factcheck.verify.crossencoder import CrossEncoderModel
 from factcheck.verify.directions import read_pairs
 from factcheck.verify.facts import FactReader
+from factcheck.verify.titles import behind_title
 
 CHECKS_VERSION = "checks-v4"
 _VALUE_CHECKS = frozenset({"year", "number", "name"})
@@ -42,12 +43,10 @@ _VALUE_CHECKS = frozenset({"year", "number", "name"})
 def evidence_text(evidence: Evidence, *, context: bool = False) -> str:
     """What the cross-encoder reads: the sentence behind its document title, as in training, and with
     ``context`` the sentence before it in its passage too. Offsets and checks keep the sentence alone."""
-    title, sentence = evidence.doc_title.strip(), evidence.sentence.strip()
+    sentence = evidence.sentence.strip()
     if context and evidence.context.strip():
         sentence = f"{evidence.context.strip()} {sentence}"
-    if not title or title.lower() in sentence.lower():
-        return sentence
-    return f"{title}: {sentence}"
+    return behind_title(evidence.doc_title, sentence)
 
 
 class ModelVerifier:
