@@ -31,6 +31,7 @@ from claims.lexicon import SPEECH, words
 from claims.modifiers import ModifierRules
 from claims.render import BRACKETS, Replacement, cut, render
 from claims.types import ClaimKind
+from claims.withheld import negated, open_question, withholds_comment
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -288,6 +289,10 @@ class _Decomposer(ModifierRules, CoordinationRules):
         for marker in _markers(verb):
             selected.discard(marker.i)
         pending = self.coordinated_clauses(verb, subject, lead, selected)
+        if withholds_comment(verb):
+            for clause, clause_lead, clause_local in pending:
+                self.clause(clause, clause_lead, attributed_to, {**(local or {}), **(clause_local or {})})
+            return
         for token in list(selected):
             if self.doc[token].lower_ in DISCOURSE and self.doc[token].dep_ == "advmod":
                 selected.discard(token)
@@ -304,7 +309,9 @@ class _Decomposer(ModifierRules, CoordinationRules):
                 quoted = sum(i in self.quoted for i in words) > QUOTE_SHARE * len(words)
                 # "they argued that the money should be spent on roads": a view, not a fact to check
                 modal = any(self.doc[i].lower_ in ("should", "must", "ought") for i in words)
-                if not quoted and not modal:
+                # An open question ("asked whether the talks would resume") asserts nothing, and
+                # nobody asserted what a source "did not say"
+                if not quoted and not modal and not open_question(comp) and not negated(verb):
                     self.clause(comp, Lead(), speaker)
             for clause, clause_lead, clause_local in pending:
                 self.clause(clause, clause_lead, attributed_to, {**(local or {}), **(clause_local or {})})

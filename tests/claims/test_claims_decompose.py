@@ -97,6 +97,55 @@ def test_reported_view_is_attributed_but_not_stated_as_fact(extractor: ClaimExtr
     assert claims[0].attributed_to == "Two council members"
 
 
+WITHHELD_COMMENT = [
+    "The Kremlin declined to comment on the report.",
+    "A NATO spokesperson did not immediately respond to a request for comment.",
+    "Police could not be reached for comment on Monday.",
+    "The ministry gave no further details about the incident.",
+    "The minister refused to elaborate on the plan.",
+    "The company would not say how many jobs would be cut.",
+]
+
+
+@pytest.mark.parametrize("sentence", WITHHELD_COMMENT)
+def test_withheld_comment_is_no_claim(extractor: ClaimExtractor, sentence: str) -> None:
+    # Reporting about the reporting: no corpus settles it, and a verifier reads the negation as a conflict.
+    assert [c.text for c in extractor.extract(sentence)] == []
+
+
+def test_clauses_joined_to_withheld_comment_stay(extractor: ClaimExtractor) -> None:
+    found = [
+        c.text
+        for c in extractor.extract(
+            "The company would not say how many jobs would be cut, "
+            "but confirmed that the plant in Leeds will close in 2025."
+        )
+    ]
+    assert "The plant in Leeds will close in 2025." in found
+    assert not any("how many" in text.lower() for text in found), found
+    stoltenberg = extractor.extract(
+        "Jens Stoltenberg said the decision was not linked to any event, but gave no more details."
+    )
+    facts = [c.text for c in stoltenberg if c.kind is ClaimKind.FACT]
+    assert "The decision was not linked to any event." in facts
+    assert not any("details" in text for text in facts), facts
+
+
+def test_statements_that_only_resemble_withheld_comment_stay(extractor: ClaimExtractor) -> None:
+    for sentence in (
+        "The commission gave details of the 2019 budget in March.",
+        "The report declined sharply in 2020.",
+    ):
+        assert [c.text for c in extractor.extract(sentence)] == [sentence]
+
+
+def test_what_a_source_did_not_say_is_not_stated_as_fact(extractor: ClaimExtractor) -> None:
+    claims = extractor.extract("Lavrov did not say that Russia would leave the council.")
+    assert [(c.kind, c.text) for c in claims] == [
+        (ClaimKind.ATTRIBUTED, "Lavrov did not say that Russia would leave the council.")
+    ]
+
+
 def test_quote_speaker_description_is_a_fact(extractor: ClaimExtractor) -> None:
     claims = extractor.extract(
         '"This is the first clear detection of the gas," said Natalie Batalha, an astronomer at the University of '

@@ -1,0 +1,70 @@
+"""Clauses that report a source withholding comment ("declined to comment", "gave no further details").
+
+They describe the reporting, not the world: a corpus never settles them, and a verifier reads their
+negation as a contradiction of whatever the source did say (the seed article's "Stoltenberg gave no
+more details over the move" came out REFUTED). Such a clause yields no claim; the clauses joined to it
+still do.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from claims.lexicon import words
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+# "declined to comment", "refused to say whether": a refusal verb with one of these as its complement
+_REFUSALS = words("decline refuse")
+_WITHHELD_ACTS = words(
+    """
+    comment elaborate say discuss confirm disclose specify answer respond reply reveal identify name
+    detail explain speculate give provide release share
+    """
+)
+# "did not respond", "would not elaborate": these verbs negated withhold whatever follows
+_SILENT_WHEN_NEGATED = words("respond reply comment elaborate speculate")
+# "would not say how many", "did not disclose whether": withholding only with an open question (or
+# nothing) after them; "did not say that the talks failed" still reports a statement
+_ASKED_WHEN_NEGATED = words("say confirm disclose reveal specify explain detail")
+_QUESTION_WORDS = words("how whether if what when why who whom where which")
+# "gave no further details", "did not provide an explanation"
+_OFFERS = words("give provide offer release share")
+_WITHHELD_THINGS = words("detail comment explanation elaboration specific specifics timeline")
+_MORE = words("more further additional other")
+
+
+def negated(verb: Token) -> bool:
+    return any(child.dep_ == "neg" or child.lower_ == "never" for child in verb.children)
+
+
+def open_question(clause: Token) -> bool:
+    """``clause`` is an indirect question: "how many jobs would be cut", "whether talks resume"."""
+    first = min(clause.subtree, key=lambda token: token.i)
+    return first.lower_ in _QUESTION_WORDS or any(
+        child.dep_ == "mark" and child.lower_ in ("whether", "if") for child in clause.children
+    )
+
+
+def withholds_comment(verb: Token) -> bool:
+    """The clause headed by ``verb`` says only that its subject did not comment or give details."""
+    lemma = verb.lemma_.lower()
+    if lemma in _REFUSALS:
+        return any(c.dep_ == "xcomp" and c.lemma_.lower() in _WITHHELD_ACTS for c in verb.children)
+    is_negated = negated(verb)
+    if is_negated and lemma in _SILENT_WHEN_NEGATED:
+        return True
+    if is_negated and lemma in _ASKED_WHEN_NEGATED:
+        complements = [c for c in verb.children if c.dep_ in ("ccomp", "dobj")]
+        return not complements or all(c.dep_ == "ccomp" and open_question(c) for c in complements)
+    if lemma == "reach" and is_negated and any(c.dep_ == "auxpass" for c in verb.children):
+        return True  # "could not be reached for comment"
+    if lemma in _OFFERS:
+        for obj in (c for c in verb.children if c.dep_ == "dobj"):
+            none_given = is_negated or any(c.lower_ == "no" for c in obj.children)
+            thing = obj.lemma_.lower()
+            more = any(c.lower_ in _MORE for c in obj.children)
+            if none_given and (thing in _WITHHELD_THINGS or (thing == "information" and more)):
+                return True
+    return False
