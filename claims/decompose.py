@@ -294,8 +294,13 @@ class _Decomposer(ModifierRules, CoordinationRules):
                 self.clause(clause, clause_lead, attributed_to, {**(local or {}), **(clause_local or {})})
             return
         for token in list(selected):
-            if self.doc[token].lower_ in DISCOURSE and self.doc[token].dep_ == "advmod":
+            word = self.doc[token]
+            # "also", "however" on the clause go; "too" on an adjective ("too expensive") is meaning
+            if word.lower_ in DISCOURSE and word.dep_ == "advmod" and word.head.pos_ in ("VERB", "AUX"):
                 selected.discard(token)
+                commas = [i for i in (token - 1, token + 1) if i in selected and self.doc[i].text == ","]
+                if len(commas) == 2:  # "The plan, however, was rejected": its commas go with it
+                    selected.difference_update(commas)
 
         ccomps = [c for c in verb.children if c.dep_ == "ccomp" and c.i in self.inside]
         if verb.lemma_ in SPEECH and ccomps and (subject is not None or lead.subject is not None):

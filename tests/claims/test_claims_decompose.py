@@ -97,6 +97,20 @@ def test_reported_view_is_attributed_but_not_stated_as_fact(extractor: ClaimExtr
     assert claims[0].attributed_to == "Two council members"
 
 
+DISCOURSE_WORDS = [
+    ("NATO also expelled eight diplomats in October.", "NATO expelled eight diplomats in October."),
+    ("Russia, however, denied the report on Monday.", "Russia denied the report on Monday."),
+    ("The plan, however, was rejected by the council in May.", "The plan was rejected by the council in May."),
+    # a degree word is meaning, not discourse
+    ("The bridge was too narrow for trucks.", "The bridge was too narrow for trucks."),
+]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), DISCOURSE_WORDS)
+def test_discourse_words_go_with_their_commas(extractor: ClaimExtractor, sentence: str, expected: str) -> None:
+    assert [c.text for c in extractor.extract(sentence)] == [expected]
+
+
 WITHHELD_COMMENT = [
     "The Kremlin declined to comment on the report.",
     "A NATO spokesperson did not immediately respond to a request for comment.",
