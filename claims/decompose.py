@@ -31,7 +31,7 @@ from claims.lexicon import SPEECH, words
 from claims.modifiers import ModifierRules
 from claims.render import BRACKETS, Replacement, cut, render
 from claims.types import ClaimKind
-from claims.withheld import negated, open_question, withholds_comment
+from claims.withheld import leaves_open, negated, open_question, withholds_comment
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -289,7 +289,11 @@ class _Decomposer(ModifierRules, CoordinationRules):
         for marker in _markers(verb):
             selected.discard(marker.i)
         pending = self.coordinated_clauses(verb, subject, lead, selected)
-        if withholds_comment(verb):
+        ccomps = [c for c in verb.children if c.dep_ == "ccomp" and c.i in self.inside]
+        # "declined to comment", "said it was unclear whether": nothing about the world is stated
+        if withholds_comment(verb) or leaves_open(verb) or (
+            verb.lemma_ in SPEECH and ccomps and all(withholds_comment(c) or leaves_open(c) for c in ccomps)
+        ):
             for clause, clause_lead, clause_local in pending:
                 self.clause(clause, clause_lead, attributed_to, {**(local or {}), **(clause_local or {})})
             return
@@ -302,7 +306,6 @@ class _Decomposer(ModifierRules, CoordinationRules):
                 if len(commas) == 2:  # "The plan, however, was rejected": its commas go with it
                     selected.difference_update(commas)
 
-        ccomps = [c for c in verb.children if c.dep_ == "ccomp" and c.i in self.inside]
         if verb.lemma_ in SPEECH and ccomps and (subject is not None or lead.subject is not None):
             speaker = self.speaker(verb, lead)
             complement = set().union(*(self.subtree(c) for c in ccomps)) & selected

@@ -1,4 +1,5 @@
-"""Clauses that report a source withholding comment ("declined to comment", "gave no further details").
+"""Clauses that report a source withholding comment ("declined to comment", "gave no further details")
+or that nobody knows something yet ("it was unclear whether the talks would resume").
 
 They describe the reporting, not the world: a corpus never settles them, and a verifier reads their
 negation as a contradiction of whatever the source did say (the seed article's "Stoltenberg gave no
@@ -33,6 +34,10 @@ _QUESTION_WORDS = words("how whether if what when why who whom where which")
 _OFFERS = words("give provide offer release share")
 _WITHHELD_THINGS = words("detail comment explanation elaboration specific specifics timeline")
 _MORE = words("more further additional other")
+# "it is unclear whether", "it is not known how many", "nobody knows when"
+_UNKNOWN = words("unclear uncertain unknown")
+_KNOWN = words("clear known")
+_NOBODY = words("nobody")
 
 
 def negated(verb: Token) -> bool:
@@ -67,4 +72,27 @@ def withholds_comment(verb: Token) -> bool:
             more = any(c.lower_ in _MORE for c in obj.children)
             if none_given and (thing in _WITHHELD_THINGS or (thing == "information" and more)):
                 return True
+    return False
+
+
+def leaves_open(verb: Token) -> bool:
+    """The clause headed by ``verb`` only says that an open question is not settled yet."""
+    lemma = verb.lemma_.lower()
+    if lemma == "remain":  # "it remains to be seen whether the ceasefire will hold"
+        return any(c.dep_ == "xcomp" and c.lemma_.lower() == "see" for c in verb.children)
+    if not any(c.dep_ in ("ccomp", "advcl", "csubj") and open_question(c) for c in verb.children):
+        return False
+    if lemma == "be":
+        for adjective in (c for c in verb.children if c.dep_ == "acomp"):
+            word = adjective.lemma_.lower()
+            if word in _UNKNOWN or (word in _KNOWN and negated(verb)):
+                return True
+        return False
+    if lemma == "know":
+        subject_nobody = any(c.dep_ == "nsubj" and c.lower_ in _NOBODY for c in verb.children)
+        no_one = any(
+            c.dep_ == "nsubj" and c.lower_ == "one" and any(d.lower_ == "no" for d in c.children)
+            for c in verb.children
+        )
+        return negated(verb) or subject_nobody or no_one
     return False
