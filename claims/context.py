@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from claims.lexicon import words
+from claims.lexicon import SPEECH, words
 from claims.render import Replacement, render
 
 if TYPE_CHECKING:
@@ -46,6 +46,7 @@ class _Referent:
     text: str
     plural: bool
     person: bool
+    kind: str = ""  # entity label of the subject's head ("ORG", "GPE"), "" when not an entity
 
 
 def _possessive(text: str) -> str:
@@ -144,7 +145,7 @@ class Memory:
                 self._it(token, sent, reps, local_orgs, local_gpes, add)
             elif token.pos_ == "PRON" and low in _THEY:
                 self._they(token, sent, reps, add)
-            elif token.pos_ == "NOUN" and token.tag_ == "NN":
+            elif token.pos_ == "NOUN" and token.tag_ in ("NN", "NNS"):
                 self._definite(token, sent, reps, local_orgs, local_gpes, add)
             elif low == "then" and self.last_year and token.i > sent.start:
                 # Only right after the preposition ("since then"), and only from the sentence just before:
@@ -180,8 +181,9 @@ class Memory:
             if token.dep_ not in ("nsubj", "nsubjpass", "dobj", "pobj"):
                 return
             head = token.head
-            if token.dep_ == "nsubj" and any(c.dep_ in ("ccomp", "xcomp", "acomp") for c in head.children):
-                return  # "it is likely that ...", "it could take days": no referent
+            dummy = any(c.dep_ in ("ccomp", "xcomp", "acomp") for c in head.children)
+            if token.dep_ == "nsubj" and dummy and head.lemma_ not in SPEECH:
+                return  # "it is likely that ...", "it could take days": no referent; "it said that" has one
         clause = _clause_of(token)
         # "NATO suspended cooperation with Russia after it annexed Crimea": the subordinate
         # clause's subject is the other actor of the main clause when there is exactly one.
@@ -281,14 +283,28 @@ class Memory:
 
         start, end = det.i, token.i + 1
         lemma = token.lemma_.lower()
-        counts = orgs if lemma in ORG_HEADS else gpes if lemma in GPE_HEADS else None
-        if counts:
+        plural = token.tag_ == "NNS"
+        kind = "ORG" if lemma in ORG_HEADS else "GPE" if lemma in GPE_HEADS else ""
+        counts = orgs if kind == "ORG" else gpes if kind == "GPE" else None
+        if counts and not plural:
             ranked = sorted(counts.items(), key=lambda kv: (kv[1], self._recency.get(kv[0], 0)), reverse=True)
             best, count = ranked[0]
             runner_up = ranked[1][1] if len(ranked) > 1 else 0
             # only a clearly dominant name: "the alliance" in an article about NATO
             if count >= 2 and count >= 2 * runner_up:
                 add(Replacement(start, end, best))
+                return
+        if kind:
+            if not all(c.dep_ in ("det", "case", "punct") for c in children):
+                return  # "the Baltic countries" says which ones: not a pointer back
+            # "Finland joined NATO. The country shares ...": the subject just named, when it is of the
+            # kind the head names, agrees in number, and nothing of that kind came between
+            ref = self.last_subject
+            between = any(e.label_ == kind and e.root.i < token.i for e in sent.ents)
+            if ref is not None and ref.kind == kind and ref.plural == plural and not ref.person and not between:
+                add(Replacement(start, end, ref.text))
+            return
+        if plural:
             return
         only_det = all(c.dep_ in ("det", "case", "appos", "punct") for c in children)
         if only_det and lemma in self.fuller:
@@ -333,7 +349,8 @@ class Memory:
             elif is_person and rep is not None:
                 subject_person = rep.text
             if subject.pos_ in ("NOUN", "PROPN") or rep is not None:
-                self.last_subject = _Referent(text, _is_plural(subject), is_person)
+                kind = subject.ent_type_ if rep is None and subject.ent_type_ in ("ORG", "GPE") else ""
+                self.last_subject = _Referent(text, _is_plural(subject), is_person, kind)
         if subject_person:
             self.last_person = subject_person
         elif mentions:

@@ -289,7 +289,7 @@ class _Decomposer(ModifierRules, CoordinationRules):
         for marker in _markers(verb):
             selected.discard(marker.i)
         pending = self.coordinated_clauses(verb, subject, lead, selected)
-        ccomps = [c for c in verb.children if c.dep_ == "ccomp" and c.i in self.inside]
+        ccomps = [c for c in verb.children if c.dep_ == "ccomp" and c.i in self.inside and _clausal(c)]
         # "declined to comment", "said it was unclear whether": nothing about the world is stated
         if withholds_comment(verb) or leaves_open(verb) or (
             verb.lemma_ in SPEECH and ccomps and all(withholds_comment(c) or leaves_open(c) for c in ccomps)
@@ -446,6 +446,14 @@ class _Decomposer(ModifierRules, CoordinationRules):
         return None
 
     # -- modifiers restated as claims of their own --------------------------------------------------
+
+
+def _clausal(complement: Token) -> bool:
+    """A complement that states something ("said that talks resumed"), not a small clause naming what
+    something was declared to be ("declared the outbreak a pandemic", "declared itself independent")."""
+    return any(c.dep_ == "mark" for c in complement.children) or any(
+        t.pos_ in ("VERB", "AUX") for t in complement.subtree
+    )
 
 
 def decompose(sent: Span, quoted: Sequence[bool], reps: dict[int, Replacement]) -> list[Draft]:

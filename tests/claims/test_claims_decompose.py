@@ -71,6 +71,29 @@ def test_alliance_and_pronouns_point_back(extractor: ClaimExtractor) -> None:
     assert "Talks between Russia and Belarus stalled." in found
 
 
+def test_the_country_and_it_point_back_to_the_subject_just_named(extractor: ClaimExtractor) -> None:
+    text = (
+        "Finland joined NATO in April 2023. The country shares a 1,340-kilometre border with Russia.\n\n"
+        "The World Health Organization declared the outbreak a pandemic in March 2020. "
+        "It said more than 118,000 cases had been reported in 114 countries.\n\n"
+        "Germany and France signed the treaty in 1957. The Baltic countries joined the bloc in 2004."
+    )
+    claims = extractor.extract(text)
+    found = {c.text: c for c in claims}
+    assert "Finland shares a 1,340-kilometre border with Russia." in found
+    said = found["The World Health Organization said more than 118,000 cases had been reported in 114 countries."]
+    assert said.kind is ClaimKind.ATTRIBUTED
+    # "the Baltic countries" says which countries: it does not point back to Germany and France
+    assert "The Baltic countries joined the bloc in 2004." in found
+
+
+def test_a_declared_status_is_a_fact_not_a_quoted_clause(extractor: ClaimExtractor) -> None:
+    claims = extractor.extract("The World Health Organization declared the outbreak a pandemic in March 2020.")
+    assert [(c.kind, c.text) for c in claims] == [
+        (ClaimKind.FACT, "The World Health Organization declared the outbreak a pandemic in March 2020.")
+    ]
+
+
 def test_subordinate_subject_is_the_other_actor(extractor: ClaimExtractor) -> None:
     found = [
         c.text for c in extractor.extract("NATO suspended cooperation with Russia in 2014 after it annexed Crimea.")
