@@ -13,6 +13,7 @@ from claims.boilerplate import caption_keys, normalise, sentence_reason, unit_re
 from claims.context import Memory
 from claims.decompose import Draft, decompose
 from claims.errors import ModelNotFound
+from claims.hyphens import keep_prefix_hyphens
 from claims.markup import Markup, parse_markup
 from claims.segment import Sentence, sentences
 from claims.types import Claim
@@ -76,9 +77,11 @@ class ClaimExtractor:
                 import spacy
 
                 try:
-                    self._nlp = spacy.load(self.model)
+                    nlp = spacy.load(self.model)
                 except OSError:
                     raise ModelNotFound(self.model, self.package) from None
+                keep_prefix_hyphens(nlp)
+                self._nlp = nlp
             return self._nlp
 
     def extract(self, text: str, doc_id: str = "article") -> tuple[Claim, ...]:
