@@ -328,13 +328,29 @@ class _Decomposer(ModifierRules, CoordinationRules):
         pending += self.subordinate_clauses(verb, subject, lead, selected)
         groups = self.coordination(selected)
         self.modifiers(selected, _is_past(verb), verb.i)
+        self.summary_appositions(verb, selected)
         self.brackets(selected)
-        # a clause with no subject of its own or borrowed ("Joined as West Germany.") is no claim
-        if subject is not None or prefix:
+        # a clause with no subject of its own or borrowed ("Joined as West Germany.") is no claim, nor
+        # one whose complement is a bare modal ("Analysts expect it will.")
+        elliptical = any(c.dep_ == "ccomp" and c.i in selected and _bare_modal(c) for c in verb.children)
+        if (subject is not None or prefix) and not elliptical:
             for variant in self.variants(selected, groups):
                 self.emit([*prefix, *sorted(variant)], ClaimKind.FACT, attributed_to, local)
         for clause, clause_lead, clause_local in pending:
             self.clause(clause, clause_lead, attributed_to, {**(local or {}), **(clause_local or {})})
+
+    def summary_appositions(self, verb: Token, selected: set[int]) -> None:
+        """Cut "..., a move that would cost billions" after a clausal complement: the parser hangs the
+        summarising noun on the verb as its object, which left claims ending "at the latest, a move.".
+        Its relative clause is a claim of its own already."""
+        complements = [c for c in verb.children if c.dep_ == "ccomp"]
+        if not complements:
+            return
+        end = max(t.i for c in complements for t in c.subtree)
+        for child in verb.children:
+            before = child.left_edge.i - 1
+            if child.dep_ == "dobj" and child.i > end and before >= 0 and self.doc[before].text == ",":
+                cut(selected, [*self.subtree(child), before], self.doc)
 
     def coordinated_clauses(
         self, verb: Token, subject: Token | None, lead: Lead, selected: set[int]
@@ -446,6 +462,13 @@ class _Decomposer(ModifierRules, CoordinationRules):
         return None
 
     # -- modifiers restated as claims of their own --------------------------------------------------
+
+
+def _bare_modal(token: Token) -> bool:
+    """An elided verb phrase: "it will", "they might"."""
+    return token.tag_ == "MD" and not any(
+        c.pos_ in ("VERB", "AUX") or c.dep_ in ("acomp", "attr", "xcomp", "dobj") for c in token.children
+    )
 
 
 def _clausal(complement: Token) -> bool:

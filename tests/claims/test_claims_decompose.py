@@ -91,6 +91,25 @@ def test_the_country_and_it_point_back_to_the_subject_just_named(extractor: Clai
     assert "The Baltic countries joined the bloc in 2004." in found
 
 
+def test_summary_apposition_and_bare_modal_leave_no_broken_claim(extractor: ClaimExtractor) -> None:
+    found = [
+        c.text
+        for c in extractor.extract(
+            "A government-appointed commission recommended on Saturday that Germany stop burning coal by 2038 "
+            "at the latest, "
+            "a move that would cost the country at least 40 billion euros.\n\n"
+            "Analysts expect it will, though some details may change."
+        )
+    ]
+    assert (
+        "A government-appointed commission recommended on Saturday that Germany stop burning coal by 2038 "
+        "at the latest." in found
+    )
+    assert "The move would cost the country at least 40 billion euros." in found
+    assert "Some details may change." in found
+    assert not any(text.endswith((", a move.", " will.")) or "expect" in text for text in found), found
+
+
 def test_a_declared_status_is_a_fact_not_a_quoted_clause(extractor: ClaimExtractor) -> None:
     claims = extractor.extract("The World Health Organization declared the outbreak a pandemic in March 2020.")
     assert [(c.kind, c.text) for c in claims] == [
