@@ -123,7 +123,24 @@ class CoordinationRules:
                 span = range(ent.start, ent.end)
                 if token.i in span and members[1].i in span:
                     return []  # "Bosnia and Herzegovina" is one name
+            if self.total_elsewhere(token, members):
+                return []
         return members
+
+    def total_elsewhere(self, token: Token, members: list[Token]) -> bool:
+        """A count outside the coordinated nouns is a total over them: "followed 19,114 people in Australia
+        and the United States" is not 19,114 in each."""
+        verb = token
+        # up to the clause's verb, past participles that only modify a noun ("people aged 70 in ...")
+        while (verb.pos_ not in ("VERB", "AUX") or verb.dep_ in ("amod", "acl")) and verb.head.i != verb.i:
+            verb = verb.head
+        inside = set().union(*(self.subtree(m) for m in members))
+        arguments = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "dobj", "attr")]
+        return any(
+            c.dep_ == "nummod" and c.like_num and c.ent_type_ not in ("DATE", "TIME", "ORDINAL") and c.i not in inside
+            for argument in arguments
+            for c in argument.children
+        )
 
     def variants(self, selected: set[int], groups: list[Group]) -> list[set[int]]:
         variants = [set(selected)]

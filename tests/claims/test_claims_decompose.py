@@ -53,6 +53,9 @@ KEPT_WHOLE = [
     "The senator was re-elected in 2018.",
     "Emmanuel Macron was re-elected in April 2022.",
     "The plant was co-founded by two engineers in 1990.",
+    # a count is a total over the places that follow it, not a figure for each
+    "Researchers followed 19,114 people aged 70 and older in Australia and the United States for 4.7 years.",
+    "The United States provides about 180 nuclear bombs for use by Belgium, Germany, Italy and Turkey.",
     "Bosnia and Herzegovina applied to join the European Union in 2016.",
     "The vote will take place in March or in April.",
     "The pop group The Pretty Things was formed in London in 1963.",
