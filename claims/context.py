@@ -76,6 +76,15 @@ def noun_phrase(head: Token, sentence: Span, replacements: dict[int, Replacement
     return text
 
 
+_PARTITIVES = words("half majority most many some third quarter fifth percent all none few several minority share")
+
+
+def _partitive(head: Token) -> bool:
+    """A part of a plural group: "half of the respondents", "most of the members"."""
+    groups = (g for c in head.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children)
+    return head.lemma_.lower() in _PARTITIVES and any(g.dep_ == "pobj" and g.tag_ in ("NNS", "NNPS") for g in groups)
+
+
 def _is_plural(head: Token) -> bool:
     return head.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in head.children)
 
@@ -247,14 +256,16 @@ class Memory:
         while True:
             verb = node if node.pos_ in ("VERB", "AUX") else node.head
             subject = _subject(verb)
+            partitive = subject is not None and _partitive(subject)
             if (
                 subject is not None
                 and subject.i < token.i
                 and token.i not in {t.i for t in subject.subtree}
                 and subject.pos_ in ("NOUN", "PROPN")
-                and _is_plural(subject)
+                and (_is_plural(subject) or partitive)
             ):
-                text = _coordinated(subject, sent, reps)
+                # "More than half of the 2,000 respondents said they ...": they are the half, not all 2,000
+                text = noun_phrase(subject, sent, reps) if partitive else _coordinated(subject, sent, reps)
                 add(Replacement(token.i, token.i + 1, _possessive(text) if possessive else text, antecedent=subject.i))
                 return
             if node.dep_ not in _CLAUSE_LINKS or node.head is node:

@@ -113,6 +113,12 @@ def test_summary_apposition_and_bare_modal_leave_no_broken_claim(extractor: Clai
     assert not any(text.endswith((", a move.", " will.")) or "expect" in text for text in found), found
 
 
+def test_they_after_a_part_of_a_group_is_that_part(extractor: ClaimExtractor) -> None:
+    found = [c.text for c in extractor.extract("More than half of the 2,000 respondents said they trusted the news.")]
+    # "the 2,000 respondents trusted the news" would say all of them did
+    assert "More than half of the 2,000 respondents trusted the news." in found, found
+
+
 def test_a_declared_status_is_a_fact_not_a_quoted_clause(extractor: ClaimExtractor) -> None:
     claims = extractor.extract("The World Health Organization declared the outbreak a pandemic in March 2020.")
     assert [(c.kind, c.text) for c in claims] == [
