@@ -103,6 +103,12 @@ class Embedder:
         return a @ b.T
 
 
+def _mixed_case(text: str) -> bool:
+    """A first word with its own casing ("iPhone", "eBay"), which the claim keeps."""
+    first = text.split(maxsplit=1)[0] if text.strip() else ""
+    return first[:1].islower() and any(ch.isupper() for ch in first[1:])
+
+
 def quality(nlp, article: str, claims: tuple[Claim, ...]) -> list[tuple[bool, bool]]:  # type: ignore[no-untyped-def]
     """(well formed, faithful) for each claim; see the module docstring."""
     article_doc = nlp(article)
@@ -121,7 +127,7 @@ def quality(nlp, article: str, claims: tuple[Claim, ...]) -> list[tuple[bool, bo
             (quote or len(roots) == 1)
             and has_clause
             and 4 <= len(words) <= (150 if quote else 80)
-            and (text[:1].isupper() or text[:1].isdigit() or text[:1] in '"“')
+            and (text[:1].isupper() or text[:1].isdigit() or text[:1] in '"“' or _mixed_case(text))
             and text.rstrip("\"”’'")[-1:] in ".!?"
             and text.count("(") == text.count(")")
             and sum(text.count(q) for q in '"“”') % 2 == 0

@@ -82,7 +82,9 @@ def tidy(text: str) -> str:
     text = _straight_quotes(text)
     if not text:
         return ""
-    text = text[0].upper() + text[1:]
+    first = text.split(maxsplit=1)[0]
+    if not any(ch.isupper() for ch in first[1:]):  # "iPhone", "eBay" keep their own case
+        text = text[0].upper() + text[1:]
     if text[-1] not in ".!?\"”’'" or (text[-1] in "\"”’'" and len(text) > 1 and text[-2] not in ".!?"):
         text += "."
     return text

@@ -265,6 +265,8 @@ def test_present_and_copula() -> None:
         ('the word " pisser " is used', 'The word "pisser" is used.'),
         ("the mission (opened in 2002 was closed", "The mission opened in 2002 was closed."),
         ("NATO 's office — — in Moscow", "NATO's office — in Moscow."),
+        ("iPhone sales rose in 2023", "iPhone sales rose in 2023."),
+        ("eBay was founded in 1995", "eBay was founded in 1995."),
     ],
 )
 def test_tidy(raw: str, expected: str) -> None:
