@@ -115,7 +115,19 @@ class Memory:
     """What the article has named so far."""
 
     surnames: dict[str, str] = field(default_factory=dict)
+    # Surnames shared by two people ("Emma Smith", "John Smith"): a bare "Smith" is left as written.
+    shared_surnames: set[str] = field(default_factory=set)
+    # The person a later "he" or "she" may stand for when the previous sentence named nobody: set
+    # only when that was certain, cleared when a sentence named several people and none was sure.
     last_person: str | None = None
+    # The first person the article makes the subject of a sentence: its topic ("Heath Ledger was").
+    topic: str | None = None
+    # The people the previous sentence named or pointed at, and which of them was its subject.
+    previous_people: tuple[str, ...] = ()
+    previous_subject_person: str | None = None
+    # People this sentence pointed at with a pronoun, by token index (filled by ``resolve``).
+    _pointed: dict[int, str] = field(default_factory=dict)
+    _sentences: int = 0
     orgs: Counter[str] = field(default_factory=Counter)
     gpes: Counter[str] = field(default_factory=Counter)
     last_subject: _Referent | None = None
@@ -129,6 +141,7 @@ class Memory:
     def resolve(self, sent: Span, quoted: Sequence[bool]) -> dict[int, Replacement]:
         reps: dict[int, Replacement] = {}
         taken: set[int] = set()
+        self._pointed = {}
         local_orgs = Counter(self.orgs)
         local_gpes = Counter(self.gpes)
 
@@ -146,7 +159,12 @@ class Memory:
                 if ent is not None:
                     (local_orgs if token.ent_type_ == "ORG" else local_gpes)[_clean_name(ent.text)] += 1
             low = token.lower_
-            if token.pos_ == "PROPN" and token.text in self.surnames and not _in_name(token):
+            if (
+                token.pos_ == "PROPN"
+                and token.text in self.surnames
+                and token.text not in self.shared_surnames
+                and not _in_name(token)
+            ):
                 add(Replacement(token.i, token.i + 1, self.surnames[token.text]))
             elif token.pos_ == "PRON" and low in _PERSON_PRONOUNS:
                 self._person_pronoun(token, sent, add)
@@ -165,20 +183,44 @@ class Memory:
         return reps
 
     def _person_pronoun(self, token: Token, sent: Span, add) -> None:  # type: ignore[no-untyped-def]
+        """"he" or "she" as the person it certainly stands for; left as written when in doubt.
+
+        Without gender, certainty means one candidate: the one person named (or pointed at) earlier in
+        the sentence, else the one person of the previous sentence. Of several, only the subject of the
+        previous sentence when it is also the article's topic ("Heath Ledger appeared with Johnny
+        Depp. He was found dead ..." is about Ledger); otherwise a wrong name would put words in the
+        article's mouth, which costs more than an unresolved pronoun.
+        """
         possessive = token.tag_ == "PRP$" or (_PERSON_PRONOUNS[token.lower_] is True)
-        earlier = [p for p in persons_in(sent) if p.head.i < token.i]
+        named = [p for p in persons_in(sent) if p.head.i < token.i]
         relative = next((a for a in token.ancestors if a.dep_ == "relcl"), None)
-        inside = [p for p in earlier if relative is not None and p.head == relative.head]
+        inside = [p for p in named if relative is not None and p.head == relative.head]
         if inside:
-            earlier = inside  # "Borker, who said his store ...": "his" is Borker's
-        if earlier:
-            # a person named earlier in the same sentence: a claim holding that name keeps "he"
-            best = max(earlier, key=lambda p: (p.score, -p.head.i))
-            name = self._full(best.name)
-            add(Replacement(token.i, token.i + 1, _possessive(name) if possessive else name, antecedent=best.head.i))
+            named = inside  # "Borker, who said his store ...": "his" is Borker's
+        earlier = {self._full(p.name): p.head.i for p in named}
+        if not inside:
+            for index, name in self._pointed.items():
+                if index < token.i:
+                    earlier.setdefault(name, index)
+        name: str | None = None
+        antecedent: int | None = None
+        if len(earlier) == 1:
+            name, antecedent = next(iter(earlier.items()))
+        elif not earlier:
+            people = self.previous_people
+            if len(people) == 1:
+                name = people[0]
+            elif people and self.previous_subject_person == self.topic:
+                name = self.topic
+            elif not people:
+                name = self.last_person
+        if name is None:
             return
-        if self.last_person:
-            add(Replacement(token.i, token.i + 1, _possessive(self.last_person) if possessive else self.last_person))
+        if antecedent is not None and antecedent not in self._pointed:
+            add(Replacement(token.i, token.i + 1, _possessive(name) if possessive else name, antecedent=antecedent))
+        else:
+            add(Replacement(token.i, token.i + 1, _possessive(name) if possessive else name))
+        self._pointed[token.i] = name
 
     def _full(self, name: str) -> str:
         words = name.split()
@@ -335,7 +377,9 @@ class Memory:
         for mention in mentions:
             words = mention.name.split()
             if len(words) >= 2:
-                self.surnames.setdefault(words[-1], mention.name)
+                known = self.surnames.setdefault(words[-1], mention.name)
+                if not _same_person(known, mention.name):
+                    self.shared_surnames.add(words[-1])
         person_heads = {p.head.i for p in mentions}
         for ent in sent.ents:
             if ent.root.i in inside or ent.root.i in person_heads:
@@ -362,10 +406,25 @@ class Memory:
             if subject.pos_ in ("NOUN", "PROPN") or rep is not None:
                 kind = subject.ent_type_ if rep is None and subject.ent_type_ in ("ORG", "GPE") else ""
                 self.last_subject = _Referent(text, _is_plural(subject), is_person, kind)
-        if subject_person:
-            self.last_person = subject_person
-        elif mentions:
-            self.last_person = self._full(max(mentions, key=lambda p: (p.score, p.head.i)).name)
+        if subject_person is None and subject is not None and subject.i in self._pointed:
+            subject_person = self._pointed[subject.i]
+        if subject_person is None and self._sentences == 0 and subject is not None and _name_like(subject):
+            # "Heath Ledger was an Australian actor.": an encyclopedic first sentence names its topic,
+            # whom the small model often does not tag as a person
+            subject_person = " ".join(t.text for t in subject.subtree if t.i <= subject.i and t.pos_ == "PROPN")
+            self.topic = subject_person
+        self._sentences += 1
+        if subject_person and self.topic is None:
+            self.topic = subject_person
+        named = (self._full(m.name) for m in mentions)
+        people = list(dict.fromkeys([*named, *self._pointed.values(), *([subject_person] if subject_person else [])]))
+        self.previous_people = tuple(people)
+        self.previous_subject_person = subject_person
+        if len(people) == 1:
+            self.last_person = people[0]
+        elif people:
+            sure = subject_person is not None and subject_person == self.topic
+            self.last_person = subject_person if sure else None
         for token in sent:
             if token.i in inside:
                 continue
@@ -462,6 +521,23 @@ def _clean_name(text: str) -> str:
     if text.lower().startswith("the "):
         text = text[4:]
     return text.strip()
+
+
+def _same_person(first: str, second: str) -> bool:
+    """Two full names of one surname are one person when the given names agree ("Sergey"/"Sergei")."""
+    a, b = first.split()[0].lower(), second.split()[0].lower()
+    return first == second or a[:3] == b[:3]
+
+
+def _name_like(token: Token) -> bool:
+    """A proper-noun subject of two to four capitalised words that no entity type calls a thing."""
+    parts = [t for t in token.subtree if t.i <= token.i and t.pos_ == "PROPN"]
+    return (
+        token.pos_ == "PROPN"
+        and token.ent_type_ in ("", "PERSON")
+        and 2 <= len(parts) <= 4
+        and all(t.text[:1].isupper() and t.text.replace("-", "").isalpha() for t in parts)
+    )
 
 
 def _in_name(token: Token) -> bool:
