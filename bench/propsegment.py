@@ -34,11 +34,12 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from claims import Claim, ClaimExtractor  # noqa: E402
+from claims.lexicon import words  # noqa: E402
 
-STOP = frozenset(
+STOP = words(
     "a an the of to in on at by for with from and or but that this these those is are was were be been being has "
     "have had do does did its it their his her he she they him them as into than then also will would could should "
-    "can may s 's , . ; : ( ) \" ' - -- which who whom whose".split()
+    "can may s which who whom whose"
 )
 WORD = re.compile(r"[\w\u00c0-\uffff]+")
 

@@ -110,7 +110,9 @@ class CoordinationRules:
             nxt = next((c for c in node.children if c.dep_ == "conj"), None)
             if nxt is None:
                 break
-            if nominal and nxt.pos_ not in ("NOUN", "PROPN"):
+            if nominal and (nxt.pos_ != token.pos_ or bool(nxt.ent_type_) != bool(token.ent_type_)):
+                # "borders Sweden in the east and Finland ...": a place coordinated with a direction is a
+                # misparse, and a name with a common noun is not a list of like things; kept whole
                 return []
             if prepositional and nxt.pos_ != "ADP":
                 return []

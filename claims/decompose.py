@@ -34,11 +34,11 @@ from claims.types import ClaimKind
 from claims.withheld import leaves_open, negated, open_question, withholds_comment
 
 if TYPE_CHECKING:
-    from spacy.tokens import Span, Token
+    from spacy.tokens import Doc, Span, Token
 
-SPLIT_MARKS = frozenset(
-    {"after", "before", "when", "while", "because", "since", "until", "once", "although", "though", "whereas"}
-)
+# Subordinate clauses the article asserts, so they can stand alone. "before", "until", "once", "if" and
+# "unless" are left on their clause: "abandoned before construction was completed" does not say it was.
+SPLIT_MARKS = frozenset({"after", "when", "while", "because", "since", "although", "though", "whereas"})
 DISCOURSE = frozenset(
     {
         "also",
@@ -109,6 +109,27 @@ def _markers(clause: Token) -> list[Token]:
     ]
 
 
+_FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
+_FINITE_WORDS = frozenset(
+    {"is", "are", "was", "were", "has", "have", "had", "does", "do", "did", "will", "would", "can", "could"}
+)
+
+
+def _has_finite_verb(doc: Doc, pieces: Sequence[int | str], reps: dict[int, Replacement]) -> bool:
+    """A finite verb among the claim's tokens, or one the rules wrote ("is", "called" for "calling")."""
+    for piece in pieces:
+        rep = reps.get(piece) if isinstance(piece, int) else None
+        if isinstance(piece, str) or (rep is not None and doc[piece].pos_ in ("VERB", "AUX")):
+            written = piece if isinstance(piece, str) else rep.text  # type: ignore[union-attr]
+            if any(w.lower() in _FINITE_WORDS or w.lower().endswith(("ed", "s")) for w in written.split()):
+                return True
+        elif doc[piece].tag_ in _FINITE_TAGS:
+            return True
+        elif doc[piece].tag_ == "VBN" and any(c.dep_ == "nsubj" for c in doc[piece].children):
+            return True  # "Talks between them stalled": a past tense the small tagger calls a participle
+    return False
+
+
 def _marker(clause: Token) -> str:
     markers = _markers(clause)
     return markers[0].lower_ if markers else ""
@@ -147,6 +168,8 @@ class _Decomposer(ModifierRules, CoordinationRules):
         used = {p for p in pieces if isinstance(p, int)}
         if not used:
             return
+        if kind is not ClaimKind.QUOTE and not _has_finite_verb(self.doc, pieces, reps):
+            return  # "The first film praising the performances.": a fragment states nothing checkable
         for piece in list(used):
             rep = reps.get(piece)
             if rep is not None:
@@ -311,16 +334,17 @@ class _Decomposer(ModifierRules, CoordinationRules):
             complement = set().union(*(self.subtree(c) for c in ccomps)) & selected
             outside = selected - complement
             self.modifiers(outside, _is_past(verb), verb.i)
-            self.emit([*prefix, *sorted(outside | complement)], ClaimKind.ATTRIBUTED, speaker, local)
-            for comp in ccomps:
-                words = [i for i in self.subtree(comp) if not self.doc[i].is_punct]
-                quoted = sum(i in self.quoted for i in words) > QUOTE_SHARE * len(words)
-                # "they argued that the money should be spent on roads": a view, not a fact to check
-                modal = any(self.doc[i].lower_ in ("should", "must", "ought") for i in words)
-                # An open question ("asked whether the talks would resume") asserts nothing, and
-                # nobody asserted what a source "did not say"
-                if not quoted and not modal and not open_question(comp) and not negated(verb):
-                    self.clause(comp, Lead(), speaker)
+            embedded = [c for c in ccomps if self.checkable_report(verb, c)]
+            if not embedded:
+                # nothing in it stands alone as a fact, so the report of it is the claim
+                self.emit([*prefix, *sorted(outside | complement)], ClaimKind.ATTRIBUTED, speaker, local)
+            before = len(self.drafts)
+            for comp in embedded:
+                # each embedded fact once, with its speaker in ``attributed_to``: "Lavrov said that ..."
+                # beside it would be a near-duplicate that can get the opposite verdict
+                self.clause(comp, Lead(), speaker)
+            if embedded and len(self.drafts) == before:
+                self.emit([*prefix, *sorted(outside | complement)], ClaimKind.ATTRIBUTED, speaker, local)
             for clause, clause_lead, clause_local in pending:
                 self.clause(clause, clause_lead, attributed_to, {**(local or {}), **(clause_local or {})})
             return
@@ -338,6 +362,16 @@ class _Decomposer(ModifierRules, CoordinationRules):
                 self.emit([*prefix, *sorted(variant)], ClaimKind.FACT, attributed_to, local)
         for clause, clause_lead, clause_local in pending:
             self.clause(clause, clause_lead, attributed_to, {**(local or {}), **(clause_local or {})})
+
+    def checkable_report(self, verb: Token, comp: Token) -> bool:
+        """Whether what a source said in ``comp`` can be checked as a fact of its own."""
+        words = [i for i in self.subtree(comp) if not self.doc[i].is_punct]
+        quoted = sum(i in self.quoted for i in words) > QUOTE_SHARE * len(words)
+        # "they argued that the money should be spent on roads": a view, not a fact to check
+        modal = any(self.doc[i].lower_ in ("should", "must", "ought") for i in words)
+        # An open question ("asked whether the talks would resume") asserts nothing, and
+        # nobody asserted what a source "did not say"
+        return not quoted and not modal and not open_question(comp) and not negated(verb)
 
     def summary_appositions(self, verb: Token, selected: set[int]) -> None:
         """Cut "..., a move that would cost billions" after a clausal complement: the parser hangs the

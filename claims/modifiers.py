@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     from claims.decompose import Lead
 
 
+_LOCATIVE = frozenset({"in", "at", "near", "outside", "inside"})
+
+
 class ModifierRules:
     """Needs the decomposer's sentence, replacements and its clause, emit and noun-phrase methods."""
 
@@ -92,8 +95,19 @@ class ModifierRules:
         head = rel.head
         if candidate.pos_ in ("NOUN", "PROPN") and candidate.i in self.subtree(head):
             head = candidate
+        head = self.outside_brackets(head, rel) or head
         if head.pos_ not in ("NOUN", "PROPN"):
             return
+        outer = head.head.head if head.dep_ == "pobj" else None
+        if (
+            outer is not None
+            and head.head.lower_ in _LOCATIVE
+            and head.ent_type_ in ("GPE", "LOC")
+            and outer.pos_ == "NOUN"
+            and self.doc[pronoun.i - 1].text == ","
+        ):
+            # "NATO's liaison mission in Moscow, which was set up in 2008": the mission was, not Moscow
+            head = outer
         copular_subject = subject_of(head.head) if head.dep_ == "attr" else None
         if copular_subject is not None and copular_subject.pos_ == "PROPN":
             head = copular_subject  # "Ben Davis was a footballer who signed ...": Ben Davis signed
@@ -119,9 +133,39 @@ class ModifierRules:
         prep = "in" if head.ent_type_ in ("GPE", "LOC") else "at"
         self.emit([*sorted(predicate), prep, *noun], ClaimKind.FACT, "", self.definite(noun))
 
+    def bracketed_tokens(self) -> set[int]:
+        """Tokens between round or square brackets: glosses, pronunciations, asides."""
+        inside: set[int] = set()
+        depth = 0
+        for token in self.sent:
+            if token.text in (")", "]"):
+                depth = max(0, depth - 1)
+            if depth:
+                inside.add(token.i)
+            if token.text in ("(", "["):
+                depth += 1
+        return inside
+
+    def outside_brackets(self, noun: Token, clause: Token) -> Token | None:
+        """The noun a modifier outside brackets describes, when the parser hung it on a word inside them.
+
+        "Javier Hernández (Spanish pronunciation: [xaˈβjer erˈnandes]), born June 1, 1988": a
+        pronunciation is never who was born; the name before the brackets is.
+        """
+        inside = self.bracketed_tokens()
+        if noun.i not in inside or clause.i in inside:
+            return noun
+        opener = min(i for i in inside if i <= noun.i and (i - 1) not in inside) - 1
+        before = self.doc[opener - 1] if opener - 1 >= self.sent.start else None
+        if before is None or before.pos_ not in ("NOUN", "PROPN"):
+            return None
+        return before
+
     def participle(self, part: Token, noun: Token, selected: set[int], past_tense: bool) -> None:
-        if noun.pos_ not in ("NOUN", "PROPN") or len(self.subtree(part)) < 2:
+        found = self.outside_brackets(noun, part)
+        if found is None or found.pos_ not in ("NOUN", "PROPN") or len(self.subtree(part)) < 2:
             return
+        noun = found
         phrase = [i for i in self.np_tokens(noun) if i not in self.subtree(part)]
         dated = any(self.doc[i].ent_type_ == "DATE" for i in self.subtree(part))
         cop = copula(past_tense or dated, noun.tag_ in ("NNS", "NNPS"))
@@ -161,6 +205,9 @@ class ModifierRules:
             return  # the parser hung the aside on a noun it does not follow
         if any(c.dep_ == "advmod" for c in appos.children):
             return  # "birds, particularly nestlings": an example, not an identity
+        if (noun.tag_ in ("NNS", "NNPS")) != (appos.tag_ in ("NNS", "NNPS")) and appos.pos_ == noun.pos_ == "NOUN":
+            return  # "in Disney Digital 3D, RealD 3D and IMAX 3D formats": a misparse, not an identity
+        indefinite = any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in noun.children)
         own = [i for i in self.np_tokens(noun) if i not in region]
         # the description keeps its own modifiers: "an instrument built by the European Space Agency"
         other = sorted(region)
@@ -170,6 +217,10 @@ class ModifierRules:
         if bracketed:
             return  # "(a method known as ...)", "(Center for ...)": a gloss; brackets() cuts it
         cop = "are" if noun.tag_ in ("NNS", "NNPS") else "is"
+        if appos.pos_ == "PROPN" and noun.pos_ == "NOUN" and indefinite and noun.head.lemma_ == "have":
+            # "Emma has a brother, John Smith": "has John Smith" would say another thing; the aside goes
+            cut(selected, region, self.doc)
+            return
         if appos.pos_ == "PROPN" and noun.pos_ == "NOUN":
             # keep the name in the clause; restate the description unless it is empty ("the planet")
             cut(selected, own, self.doc)
