@@ -166,6 +166,7 @@ class Memory:
                 and not _in_name(token)
             ):
                 add(Replacement(token.i, token.i + 1, self.surnames[token.text]))
+                self._pointed[token.i] = self.surnames[token.text]
             elif token.pos_ == "PRON" and low in _PERSON_PRONOUNS:
                 self._person_pronoun(token, sent, add)
             elif token.pos_ == "PRON" and low in _IT:
@@ -204,6 +205,10 @@ class Memory:
                     earlier.setdefault(name, index)
         name: str | None = None
         antecedent: int | None = None
+        if not earlier and any(
+            t.dep_ in SUBJECTS and t.pos_ == "NOUN" and t.i < token.i and t.ent_type_ == "" for t in sent
+        ):
+            return  # "One retired teacher said she ...": she is the teacher, whom no name fits
         if len(earlier) == 1:
             name, antecedent = next(iter(earlier.items()))
         elif not earlier:
@@ -420,8 +425,11 @@ class Memory:
         people = list(dict.fromkeys([*named, *self._pointed.values(), *([subject_person] if subject_person else [])]))
         self.previous_people = tuple(people)
         self.previous_subject_person = subject_person
-        if len(people) == 1:
+        if len(people) == 1 and (subject_person or self._pointed):
             self.last_person = people[0]
+        elif len(people) == 1:
+            # one person named only in passing ("the villages of Pell"): not whom a later "she" means
+            self.last_person = None
         elif people:
             sure = subject_person is not None and subject_person == self.topic
             self.last_person = subject_person if sure else None

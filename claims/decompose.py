@@ -20,6 +20,7 @@ the coordinated objects in ``claims.coordination``, both mixed into the one deco
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -141,7 +142,7 @@ class _Decomposer(ModifierRules, CoordinationRules):
         self.doc = sent.doc
         self.quoted = {t.i for t, q in zip(sent, quoted, strict=True) if q}
         self.reps = reps
-        self.inside = set(range(sent.start, sent.end))
+        self.inside = set(range(sent.start, sent.end)) - dateline(sent)
         self.drafts: list[Draft] = []
         self.shared: dict[int, set[int]] = {}
         self.seen_roots: set[int] = set()
@@ -511,6 +512,23 @@ def _clausal(complement: Token) -> bool:
     return any(c.dep_ == "mark" for c in complement.children) or any(
         t.pos_ in ("VERB", "AUX") for t in complement.subtree
     )
+
+
+# "HARROWFIELD, March 4 (Wire) - ", "LONDON (Reuters) — ": where and when a wire story was filed, not a claim
+_DATELINE = re.compile(
+    r"[A-Z][A-Z .'-]{1,40}(?:, [A-Z][a-z]{2,8}\.? \d{1,2})?(?: \([A-Za-z .]{2,30}\))? ?[-–—]{1,2} "
+)
+
+
+def dateline(sent: Span) -> set[int]:
+    """The tokens of a wire dateline opening ``sent``, which no claim may use."""
+    if sent.start != 0:
+        return set()
+    found = _DATELINE.match(sent.text)
+    if found is None:
+        return set()
+    end = sent.start_char + found.end()
+    return {t.i for t in sent if t.idx < end}
 
 
 def decompose(sent: Span, quoted: Sequence[bool], reps: dict[int, Replacement]) -> list[Draft]:
