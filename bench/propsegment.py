@@ -150,11 +150,17 @@ def draw(
         (out / "articles" / f"{name}.txt").write_text(texts[name])
     with (out / "items.jsonl").open("w") as handle:
         for n, i in enumerate(chosen, 1):
-            name, _, claim = pool[i]
+            name, document, claim = pool[i]
             handle.write(
                 json.dumps(
-                    {"id": f"c{n:03d}", "article": f"articles/{name}.txt", "source": claim.source_text,
-                     "claim": claim.text},
+                    {
+                        "id": f"c{n:03d}",
+                        "article": f"articles/{name}.txt",
+                        "document": document,
+                        "source": claim.source_text,
+                        "claim": claim.text,
+                        "speaker": claim.attributed_to,
+                    },
                     ensure_ascii=False,
                 )
                 + "\n"
