@@ -369,7 +369,9 @@ class Memory:
             add(Replacement(start, end, self.fuller[lemma]))
 
     # -- taking note ------------------------------------------------------------------------------
-    def observe(self, sent: Span, quoted: Sequence[bool], reps: dict[int, Replacement]) -> None:
+    def observe(
+        self, sent: Span, quoted: Sequence[bool], reps: dict[int, Replacement], heading: bool = False
+    ) -> None:
         inside = {t.i for t, q in zip(sent, quoted, strict=True) if q}
         years = {
             year
@@ -433,7 +435,9 @@ class Memory:
         elif people:
             sure = subject_person is not None and subject_person == self.topic
             self.last_person = subject_person if sure else None
-        for token in sent:
+        for token in sent if not heading else ():
+            # a headline's noun phrases are clipped ("central bank raises rates, signals pause"): they name
+            # people and places for later sentences, never what "the bank" stands for
             if token.i in inside:
                 continue
             named = next((c for c in token.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)

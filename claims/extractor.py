@@ -107,7 +107,7 @@ class ClaimExtractor:
                 replacements = memory.resolve(sentence.span, sentence.quoted)
                 if productive and sentence_reason(sentence.span, sentence.quoted) is None:
                     found.extend((sentence, d) for d in decompose(sentence.span, sentence.quoted, replacements))
-                memory.observe(sentence.span, sentence.quoted, replacements)
+                memory.observe(sentence.span, sentence.quoted, replacements, heading=not productive)
         return self._claims(text, doc_id, markup, found)
 
     def _claims(

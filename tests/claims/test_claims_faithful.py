@@ -44,7 +44,9 @@ def test_a_surname_two_people_share_is_not_expanded(extractor: ClaimExtractor) -
 
 
 def test_unlike_items_of_a_list_are_not_split(extractor: ClaimExtractor) -> None:
-    found = texts(extractor, "Norway is a country. It borders Sweden in the east and Finland and Russia in the northeast.")
+    found = texts(
+        extractor, "Norway is a country. It borders Sweden in the east and Finland and Russia in the northeast."
+    )
     assert not [c for c in found if "in Finland" in c or "east in the northeast" in c]
     assert "Norway borders Sweden in the east and Finland and Russia in the northeast." in found
 
@@ -96,3 +98,16 @@ def test_a_fragment_without_a_finite_verb_is_no_claim(extractor: ClaimExtractor)
 def test_a_wire_dateline_is_not_part_of_a_claim(extractor: ClaimExtractor) -> None:
     found = texts(extractor, "HARBOURTON, May 2 (Wire) - The council approved a $12 million budget on Tuesday.")
     assert found == ["The council approved a $12 million budget on Tuesday."]
+
+
+
+def test_a_headline_never_names_what_a_later_description_stands_for(extractor: ClaimExtractor) -> None:
+    from claims.context import Memory
+
+    nlp = extractor._pipeline()
+    headline = next(nlp("Norvanian central bank raises rates to 5.25%, signals summer pause's fourth increase").sents)
+    memory = Memory()
+    memory.observe(headline, [False] * len(headline), {}, heading=True)
+    assert "bank" not in memory.fuller and "increase" not in memory.fuller
+    memory.observe(headline, [False] * len(headline), {})
+    assert memory.fuller  # the same words in the article's body do name later descriptions
