@@ -400,6 +400,8 @@ class Memory:
         subject = _subject(root)
         if subject is None and root.pos_ in ("NOUN", "PROPN"):
             subject = root  # "Finland, which ..., applied ...": the parser made the name the root
+        if subject is not None and (heading or subject.i in dateline(sent)):
+            subject = None  # a headline's or a dateline's first noun is not what "it" later means
         subject_person: str | None = None
         if subject is not None and subject.i not in inside:
             rep = reps.get(subject.i)
@@ -533,6 +535,23 @@ def _clean_name(text: str) -> str:
     if text.lower().startswith("the "):
         text = text[4:]
     return text.strip()
+
+
+# "HARROWFIELD, March 4 (Wire) - ", "LONDON (Reuters) — ": where and when a wire story was filed, not a claim
+_DATELINE = re.compile(
+    r"[A-Z][A-Z .'-]{1,40}(?:, [A-Z][a-z]{2,8}\.? \d{1,2})?(?: \([A-Za-z .]{2,30}\))? ?[-–—]{1,2} "
+)
+
+
+def dateline(sent: Span) -> set[int]:
+    """The tokens of a wire dateline opening ``sent``, which no claim may use nor point back to."""
+    if sent.start != 0:
+        return set()
+    found = _DATELINE.match(sent.text)
+    if found is None:
+        return set()
+    end = sent.start_char + found.end()
+    return {t.i for t in sent if t.idx < end}
 
 
 def _same_person(first: str, second: str) -> bool:

@@ -121,6 +121,8 @@ class CoordinationRules:
             members.append(nxt)
             node = nxt
         if len(members) > 1 and nominal:
+            if self.named_together(members):
+                return []  # "in favour of Skyline Airways and Orla Air, the two carriers": one pair
             for ent in self.sent.ents:
                 span = range(ent.start, ent.end)
                 if token.i in span and members[1].i in span:
@@ -128,6 +130,18 @@ class CoordinationRules:
             if self.total_elsewhere(token, members):
                 return []
         return members
+
+    def named_together(self, members: list[Token]) -> bool:
+        """A plural aside right after the list names its items as one group ("..., the two carriers,")."""
+        if any(c.dep_ == "appos" and c.tag_ in ("NNS", "NNPS") for m in members for c in m.children):
+            return True
+        after = members[-1].right_edge.i + 1
+        if after + 1 >= self.sent.end or self.doc[after].text != ",":
+            return False
+        aside = self.doc[after + 1]
+        while aside.i < self.sent.end - 1 and aside.dep_ in ("det", "nummod", "amod", "compound"):
+            aside = self.doc[aside.i + 1]
+        return aside.dep_ == "appos" and aside.tag_ in ("NNS", "NNPS")
 
     def total_elsewhere(self, token: Token, members: list[Token]) -> bool:
         """A count outside the coordinated nouns is a total over them: "followed 19,114 people in Australia

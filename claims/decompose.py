@@ -20,12 +20,11 @@ the coordinated objects in ``claims.coordination``, both mixed into the one deco
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from claims.context import SUBJECTS, noun_phrase, subject_of, titled_name
+from claims.context import SUBJECTS, dateline, noun_phrase, subject_of, titled_name
 from claims.coordination import CoordinationRules
 from claims.inflect import copula, past, present
 from claims.lexicon import SPEECH, words
@@ -111,6 +110,7 @@ def _markers(clause: Token) -> list[Token]:
 
 
 _FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
+_BARE_AUXILIARIES = frozenset({"did", "does", "do", "has", "have", "had", "was", "were", "is", "are", "will", "would"})
 _FINITE_WORDS = frozenset(
     {"is", "are", "was", "were", "has", "have", "had", "does", "do", "did", "will", "would", "can", "could"}
 )
@@ -171,6 +171,8 @@ class _Decomposer(ModifierRules, CoordinationRules):
             return
         if kind is not ClaimKind.QUOTE and not _has_finite_verb(self.doc, pieces, reps):
             return  # "The first film praising the performances.": a fragment states nothing checkable
+        if words[-1].strip(".!?").lower() in _BARE_AUXILIARIES:
+            return  # "The Supreme Court did.": an ellipsis says nothing without the clause it echoes
         for piece in list(used):
             rep = reps.get(piece)
             if rep is not None:
@@ -294,6 +296,16 @@ class _Decomposer(ModifierRules, CoordinationRules):
 
     # -- one clause --------------------------------------------------------------------------------
     def clause(
+        self, verb: Token, lead: Lead | None, attributed_to: str, local: dict[int, Replacement] | None = None
+    ) -> None:
+        outer = self.speaking
+        self.speaking = attributed_to
+        try:
+            self._clause(verb, lead, attributed_to, local)
+        finally:
+            self.speaking = outer
+
+    def _clause(
         self, verb: Token, lead: Lead | None, attributed_to: str, local: dict[int, Replacement] | None = None
     ) -> None:
         if verb.i in self.seen_roots:
@@ -512,23 +524,6 @@ def _clausal(complement: Token) -> bool:
     return any(c.dep_ == "mark" for c in complement.children) or any(
         t.pos_ in ("VERB", "AUX") for t in complement.subtree
     )
-
-
-# "HARROWFIELD, March 4 (Wire) - ", "LONDON (Reuters) — ": where and when a wire story was filed, not a claim
-_DATELINE = re.compile(
-    r"[A-Z][A-Z .'-]{1,40}(?:, [A-Z][a-z]{2,8}\.? \d{1,2})?(?: \([A-Za-z .]{2,30}\))? ?[-–—]{1,2} "
-)
-
-
-def dateline(sent: Span) -> set[int]:
-    """The tokens of a wire dateline opening ``sent``, which no claim may use."""
-    if sent.start != 0:
-        return set()
-    found = _DATELINE.match(sent.text)
-    if found is None:
-        return set()
-    end = sent.start_char + found.end()
-    return {t.i for t in sent if t.idx < end}
 
 
 def decompose(sent: Span, quoted: Sequence[bool], reps: dict[int, Replacement]) -> list[Draft]:

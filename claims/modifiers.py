@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 
 _LOCATIVE = frozenset({"in", "at", "near", "outside", "inside"})
+_NOT_ONE_THING = frozenset({"any", "no", "every", "each", "all"})
 
 
 class ModifierRules:
@@ -53,6 +54,10 @@ class ModifierRules:
         ) -> None: ...
 
         def participle_clause(self, adv: Token) -> bool: ...
+
+    # The speaker of the reported speech being taken apart ("" in the article's own voice): what a relative
+    # clause or an aside inside "X said that ..." states is X's word too.
+    speaking: str = ""
 
     def modifiers(self, selected: set[int], past_tense: bool, own: int | None = None) -> None:
         """Restate the modifiers inside ``selected`` (except its own head ``own``) and cut them out."""
@@ -88,6 +93,8 @@ class ModifierRules:
             return
         if pronoun.tag_ != "WP$" and pronoun.dep_ not in ("nsubj", "nsubjpass"):
             return
+        if any(c.dep_ == "det" and c.lower_ in _NOT_ONE_THING for c in rel.head.children):
+            return  # "any deal that delayed the closure": a condition on deals, not a deal that did
         before = pronoun.i - 1
         while before > self.sent.start and self.doc[before].is_punct:
             before -= 1
@@ -118,7 +125,8 @@ class ModifierRules:
             plural_s = head.tag_ in ("NNS", "NNPS") and head.text.endswith("s")
             text += "'" if plural_s else "'s"
         # the clause is restated whole, coordinated verbs and all, with the pronoun as its noun
-        self.clause(rel, None, "", {pronoun.i: Replacement(pronoun.i, pronoun.i + 1, text, source=tuple(noun))})
+        restated = {pronoun.i: Replacement(pronoun.i, pronoun.i + 1, text, source=tuple(noun))}
+        self.clause(rel, None, self.speaking, restated)
 
     def place_relative(self, rel: Token, selected: set[int], past_tense: bool) -> None:
         """ "... in Brussels, where ministers had gathered" gives "Ministers had gathered in Brussels"."""
@@ -131,7 +139,7 @@ class ModifierRules:
         cut(selected, self.subtree(rel), self.doc)
         self.modifiers(predicate, past_tense, rel.i)
         prep = "in" if head.ent_type_ in ("GPE", "LOC") else "at"
-        self.emit([*sorted(predicate), prep, *noun], ClaimKind.FACT, "", self.definite(noun))
+        self.emit([*sorted(predicate), prep, *noun], ClaimKind.FACT, self.speaking, self.definite(noun))
 
     def bracketed_tokens(self) -> set[int]:
         """Tokens between round or square brackets: glosses, pronunciations, asides."""
@@ -183,9 +191,9 @@ class ModifierRules:
                 # "an edition restoring the songs": "The edition restored the songs"
                 verb = past(head.lemma_) if past_tense else present(head.lemma_, plural)
                 local[head.i] = Replacement(head.i, head.i + 1, verb)
-                self.emit([*phrase, *sorted(pred)], ClaimKind.FACT, "", local)
+                self.emit([*phrase, *sorted(pred)], ClaimKind.FACT, self.speaking, local)
             else:
-                self.emit([*phrase, cop, *sorted(pred)], ClaimKind.FACT, "", local)
+                self.emit([*phrase, cop, *sorted(pred)], ClaimKind.FACT, self.speaking, local)
 
     def apposition(self, appos: Token, selected: set[int]) -> None:
         noun = appos.head
@@ -228,10 +236,10 @@ class ModifierRules:
                 if i in selected and self.doc[i].text in BRACKETS:
                     selected.discard(i)
             if len([i for i in own if not self.doc[i].is_punct]) > 2:
-                self.emit([*other, cop, *own], ClaimKind.FACT, "")
+                self.emit([*other, cop, *own], ClaimKind.FACT, self.speaking)
             return
         cut(selected, region, self.doc)
-        self.emit([*own, cop, *other], ClaimKind.FACT, "", self.definite(own))
+        self.emit([*own, cop, *other], ClaimKind.FACT, self.speaking, self.definite(own))
 
     def brackets(self, selected: set[int]) -> None:
         """Cut what sits between brackets or a pair of dashes; restate it when it is a clause."""
@@ -257,7 +265,7 @@ class ModifierRules:
         clause = next((self.doc[i] for i in inner if subject_of(self.doc[i]) is not None), None)
         selected -= inner | {start, end}
         if clause is not None and self.subtree(clause) <= inner:
-            self.clause(clause, None, "")
+            self.clause(clause, None, self.speaking)
 
     def life_dates(self, start: int, end: int) -> None:
         """ "Brian Pendleton (13 April 1944 – 16 May 2001) was ..." also says when he was born and died."""

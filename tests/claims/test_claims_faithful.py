@@ -111,3 +111,38 @@ def test_a_headline_never_names_what_a_later_description_stands_for(extractor: C
     assert "bank" not in memory.fuller and "increase" not in memory.fuller
     memory.observe(headline, [False] * len(headline), {})
     assert memory.fuller  # the same words in the article's body do name later descriptions
+
+
+def test_a_relative_clause_inside_reported_speech_keeps_the_speaker(extractor: ClaimExtractor) -> None:
+    claims = extractor.extract(
+        "The airlines argued that the council could not set operating rules, which were the responsibility of the "
+        "national aviation authority."
+    )
+    rules = [c for c in claims if "responsibility of the national aviation authority" in c.text]
+    assert rules and all(c.attributed_to.lower() == "the airlines" for c in rules)
+
+
+def test_a_relative_clause_on_any_or_no_thing_is_no_claim(extractor: ClaimExtractor) -> None:
+    found = texts(extractor, "Anna Beck said her party would reject any deal that delayed the closure of the plant.")
+    assert not [c for c in found if c.startswith(("Any deal delayed", "The deal delayed"))]
+
+
+def test_an_ellipsis_is_no_claim(extractor: ClaimExtractor) -> None:
+    found = texts(
+        extractor, "The airport had hoped the Supreme Court would hear the case, and the lawyers said it did."
+    )
+    assert not [c for c in found if c.endswith(" did.")]
+
+
+def test_a_pair_named_together_by_a_plural_aside_is_not_split(extractor: ClaimExtractor) -> None:
+    found = texts(extractor, "The panel ruled in favour of Skyline Airways and Orla Air, the two carriers, on Monday.")
+    assert found == ["The panel ruled in favour of Skyline Airways and Orla Air, the two carriers, on Monday."]
+
+
+def test_a_dateline_city_is_not_what_its_points_back_to(extractor: ClaimExtractor) -> None:
+    found = texts(
+        extractor,
+        "SABLE, June 3 (Wire) - Helion Dynamics launched three weather satellites on Tuesday. "
+        "Its Tern-2 rocket reached orbit nine minutes later.",
+    )
+    assert not [c for c in found if "SABLE" in c]
