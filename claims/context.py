@@ -495,6 +495,8 @@ def titled_name(head: Token) -> tuple[list[int], list[int]] | None:
         name.insert(0, left.pop())
     if not left or not any(doc[t].lower_ in TITLE_WORDS for t in left):
         return None
+    if len(name) == 1 and doc[name[0]].ent_type_ != "PERSON":
+        return None  # "the Queen Mother", "Prime Minister Office": one word no model calls a person is no name
     return left, name
 
 

@@ -120,6 +120,7 @@ class ClaimExtractor:
             start, end = sentence.raw_span([sentence.doc[i] for i in draft.tokens])
             start, end = _widen(text, markup, start, end)
             key = normalise(draft.text)
+            key = next((k for k in order if _same_claim(k, key)), key)
             if key in merged:
                 entry = merged[key]
                 spans = [(entry["start"], entry["end"]), *entry["extra"]]
@@ -156,6 +157,26 @@ class ClaimExtractor:
                 )
             )
         return tuple(claims)
+
+
+def _same_claim(known: str, new: str) -> bool:
+    """Claims that differ only in the spelling of one name ("Sergey"/"Sergei" Lavrov) are one claim."""
+    if known == new:
+        return True
+    a, b = known.split(), new.split()
+    if len(a) != len(b):
+        return False
+    differ = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    return len(differ) == 1 and _one_edit(*differ[0]) and len(differ[0][0]) >= 5 and differ[0][0].isalpha()
+
+
+def _one_edit(a: str, b: str) -> bool:
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    if abs(len(a) - len(b)) != 1:
+        return False
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 def _widen(text: str, markup: Markup, start: int, end: int) -> tuple[int, int]:

@@ -146,3 +146,20 @@ def test_a_dateline_city_is_not_what_its_points_back_to(extractor: ClaimExtracto
         "Its Tern-2 rocket reached orbit nine minutes later.",
     )
     assert not [c for c in found if "SABLE" in c]
+
+
+def test_a_title_before_a_common_word_is_no_name(extractor: ClaimExtractor) -> None:
+    found = texts(
+        extractor, "The Queen Mother was played by Helena Bonham Carter. She was nominated for an award in 2011."
+    )
+    assert "Mother is the Queen." not in found
+    assert not [c for c in found if c.startswith("Mother was nominated")]
+
+
+def test_one_fact_with_two_spellings_of_a_name_is_one_claim(extractor: ClaimExtractor) -> None:
+    claims = extractor.extract(
+        "Russian Foreign Minister Sergey Lavrov spoke on Monday.\n\n"
+        "Russian Foreign Minister Sergei Lavrov said on Tuesday that talks had ended."
+    )
+    titles = [c for c in claims if c.text.endswith("is the Russian Foreign Minister.")]
+    assert len(titles) == 1 and len(titles[0].extra_spans) == 1
