@@ -370,7 +370,9 @@ class _Decomposer(ModifierRules, CoordinationRules):
         # a clause with no subject of its own or borrowed ("Joined as West Germany.") is no claim, nor
         # one whose complement is a bare modal ("Analysts expect it will.")
         elliptical = any(c.dep_ == "ccomp" and c.i in selected and _bare_modal(c) for c in verb.children)
-        if (subject is not None or prefix) and not elliptical:
+        # "There are about 2,060 wild giant pandas": the expletive stands where the subject would
+        existential = any(c.dep_ == "expl" and c.lower_ == "there" for c in verb.children)
+        if (subject is not None or prefix or existential) and not elliptical:
             for variant in self.variants(selected, groups):
                 self.emit([*prefix, *sorted(variant)], ClaimKind.FACT, attributed_to, local)
         for clause, clause_lead, clause_local in pending:

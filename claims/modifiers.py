@@ -261,11 +261,24 @@ class ModifierRules:
         inner = {i for i in range(start + 1, end) if i in selected}
         if not inner or len(inner) == len(selected) - 2:
             return
+        if self.measure(inner) and self.doc[start].text == "(":
+            return  # "borders Germany (577 km)", "Les Misérables (2012)": the figure belongs to its noun
         self.life_dates(start, end)
         clause = next((self.doc[i] for i in inner if subject_of(self.doc[i]) is not None), None)
         selected -= inner | {start, end}
         if clause is not None and self.subtree(clause) <= inner:
             self.clause(clause, None, self.speaking)
+
+    def measure(self, inner: set[int]) -> bool:
+        """A short figure: a year, a date, an amount with its unit, and nothing else."""
+        tokens = [self.doc[i] for i in sorted(inner)]
+        words = [t for t in tokens if not t.is_punct]
+        return (
+            0 < len(words) <= 4
+            and any(t.like_num for t in words)
+            and all(t.like_num or (t.pos_ in ("NOUN", "PROPN", "SYM") and len(t.text) <= 5) for t in words)
+            and not any(t.pos_ in ("VERB", "AUX") for t in tokens)
+        )
 
     def life_dates(self, start: int, end: int) -> None:
         """ "Brian Pendleton (13 April 1944 – 16 May 2001) was ..." also says when he was born and died."""

@@ -163,3 +163,14 @@ def test_one_fact_with_two_spellings_of_a_name_is_one_claim(extractor: ClaimExtr
     )
     titles = [c for c in claims if c.text.endswith("is the Russian Foreign Minister.")]
     assert len(titles) == 1 and len(titles[0].extra_spans) == 1
+
+
+def test_a_figure_in_brackets_stays_with_its_noun(extractor: ClaimExtractor) -> None:
+    found = texts(extractor, "Her films include Les Misérables (2012) and Dark Shadows (2012).")
+    assert "Her films include Les Misérables (2012)." in found
+
+
+def test_an_existential_sentence_is_a_claim(extractor: ClaimExtractor) -> None:
+    assert texts(extractor, "There are about 2,060 wild giant pandas in the world.") == [
+        "There are about 2,060 wild giant pandas in the world."
+    ]
