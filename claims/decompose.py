@@ -110,6 +110,9 @@ def _markers(clause: Token) -> list[Token]:
 
 
 _FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
+_JOINERS = frozenset(
+    {"and", "but", "while", "whereas", "as", "well", "also", "both", "then", "which", "who", "that", "—"}
+)
 _BARE_AUXILIARIES = frozenset({"did", "does", "do", "has", "have", "had", "was", "were", "is", "are", "will", "would"})
 _FINITE_WORDS = frozenset(
     {"is", "are", "was", "were", "has", "have", "had", "does", "do", "did", "will", "would", "can", "could"}
@@ -534,4 +537,19 @@ def decompose(sent: Span, quoted: Sequence[bool], reps: dict[int, Replacement]) 
     unique: dict[str, Draft] = {}
     for draft in drafts:
         unique.setdefault(draft.text, draft)
-    return list(unique.values())
+    kept = list(unique.values())
+    return [d for d in kept if not _conjunction_of_others(d, kept)]
+
+
+def _words(text: str) -> set[str]:
+    return {w.strip(".,;:!?\"'()").lower() for w in text.split()} - {""}
+
+
+def _conjunction_of_others(draft: Draft, drafts: list[Draft]) -> bool:
+    """Whether ``draft`` only joins two or more other claims of its sentence: checking it says nothing more,
+    and it can get a verdict that contradicts its parts'."""
+    parts = [d for d in drafts if d is not draft and set(d.tokens) < set(draft.tokens)]
+    if len(parts) < 2:
+        return False
+    said = set().union(*(_words(d.text) for d in parts))
+    return _words(draft.text) - said <= _JOINERS
