@@ -21,11 +21,11 @@ the coordinated objects in ``claims.coordination``, both mixed into the one deco
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from claims.context import SUBJECTS, dateline, noun_phrase, subject_of, titled_name
 from claims.coordination import CoordinationRules
+from claims.drafts import Draft, Lead
 from claims.inflect import copula, past, present
 from claims.lexicon import SPEECH, words
 from claims.modifiers import ModifierRules
@@ -64,24 +64,6 @@ QUOTE_SHARE = 0.5
 MIN_MAIN_WORDS = 5
 # A claim ending on one of these lost its object in a cut.
 DANGLING = words("of to in on at by for with from into about as than the a an and or but that which")
-
-
-@dataclass(frozen=True, slots=True)
-class Draft:
-    """A claim before it has an id and raw offsets: its words and the tokens it came from."""
-
-    text: str
-    tokens: tuple[int, ...]
-    kind: ClaimKind
-    attributed_to: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Lead:
-    """Words a clause without its own subject borrows: the subject and maybe auxiliaries."""
-
-    pieces: tuple[int | str, ...] = ()
-    subject: Token | None = None
 
 
 _Pending = tuple["Token", Lead, "dict[int, Replacement] | None"]

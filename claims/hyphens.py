@@ -9,23 +9,19 @@ word is tagged as the participle it is. Other hyphens ("well-known", "1,340-kilo
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from claims.lexicon import words
-
-if TYPE_CHECKING:
-    from spacy.language import Language
 
 PREFIXES = words(
     "re co pre non anti ex self post mid multi semi sub inter over under counter cross de dis mis out un vice"
 )
 
 
-def keep_prefix_hyphens(nlp: Language) -> None:
-    """Make ``nlp``'s tokenizer leave a hyphen alone when all before it in the chunk is a prefix."""
-    split: Callable[[str], Any] = nlp.tokenizer.infix_finditer
+def prefix_infixes(split: Callable[[str], Any]) -> Callable[[str], list[Any]]:
+    """An infix finder like ``split`` that leaves a hyphen alone when all before it in the chunk is a prefix."""
 
     def infixes(text: str) -> list[Any]:
         return [m for m in split(text) if not (m.group() == "-" and text[: m.start()].lower() in PREFIXES)]
 
-    nlp.tokenizer.infix_finditer = infixes
+    return infixes

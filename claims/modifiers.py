@@ -18,7 +18,7 @@ from claims.types import ClaimKind
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-    from claims.decompose import Lead
+    from claims.drafts import Lead
 
 
 _LOCATIVE = frozenset({"in", "at", "near", "outside", "inside"})

