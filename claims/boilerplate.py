@@ -11,7 +11,7 @@ import unicodedata
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from claims.lexicon import SPEECH, words
+from claims.lexicon import EVALUATIVE, FIRST_PERSON, SPEECH
 from claims.markup import Unit
 
 if TYPE_CHECKING:
@@ -53,17 +53,6 @@ _CAPTION = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _TERMINAL = tuple(".!?\"”’'")
-_FIRST_PERSON = frozenset({"i", "me", "my", "mine", "myself", "we", "us", "our", "ours", "ourselves"})
-_EVALUATIVE = words(
-    """
-    good bad great terrible awful wonderful excellent horrible horrific shameful disgraceful outrageous
-    ridiculous absurd stupid silly brilliant amazing fantastic beautiful ugly best worst better worse
-    wrong unacceptable appalling disappointing impressive interesting boring sad tragic unfortunate
-    fortunately unfortunately sadly obviously nice lovely incredible pathetic disastrous foolish wise
-    deplorable admirable shocking disgusting awesome superb dreadful fine perfect laughable hopeless
-    hopefully should must ought
-    """
-)
 # Entity labels that make a sentence checkable on their own.
 _CHECKABLE = frozenset(
     {
@@ -166,11 +155,11 @@ def sentence_reason(sent: Span, quoted: Sequence[bool]) -> str | None:
     if checkable:
         return None
     outside = [t for t, q in zip(sent, quoted, strict=True) if not q]
-    if any(t.lower_ in _FIRST_PERSON for t in outside):
+    if any(t.lower_ in FIRST_PERSON for t in outside):
         return "opinion"
     root = sent.root
     if root.lemma_ in SPEECH and any(c.dep_ in ("nsubj", "nsubjpass") for c in root.children):
         return None  # "They argued that ... should ...": whose view it is can be checked
-    if any(t.lower_ in _EVALUATIVE for t in outside):
+    if any(t.lower_ in EVALUATIVE for t in outside):
         return "opinion"
     return None

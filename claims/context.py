@@ -15,7 +15,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from claims.lexicon import SPEECH, words
+from claims.lexicon import (
+    GPE_HEADS,
+    ORG_HEADS,
+    PARTITIVES,
+    SPEECH,
+    SPEECH_HINTS,
+    SUBORDINATORS,
+    THEN_PREPOSITIONS,
+    TITLE_WORDS,
+)
 from claims.render import Replacement, render
 
 if TYPE_CHECKING:
@@ -25,19 +34,7 @@ SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass"})
 _PERSON_PRONOUNS = {"he": False, "him": False, "his": True, "she": False, "her": None, "hers": False}
 _IT = {"it": False, "its": True}
 _THEY = {"they": False, "them": False, "their": True}
-# Heads of definite descriptions that stand for the most talked-about organisation or country.
-ORG_HEADS = words(
-    """
-    alliance bloc organisation organization union coalition company firm group agency party club team
-    corporation institution body federation confederation
-    """
-)
-GPE_HEADS = frozenset({"country", "nation", "kingdom", "republic"})
-# Temporal and causal subordinators: "X did A after it did B" names two actors more often than one.
-_SUBORDINATORS = frozenset({"after", "before", "when", "while", "because", "since", "until", "once", "as"})
 _CLAUSE_LINKS = frozenset({"conj", "advcl", "ccomp", "xcomp", "relcl", "acl", "parataxis", "pcomp"})
-# "since then", "until then", "by then": "then" points at the time the previous sentence named.
-_THEN_PREPOSITIONS = frozenset({"since", "until", "till", "by"})
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
 
 
@@ -76,13 +73,10 @@ def noun_phrase(head: Token, sentence: Span, replacements: dict[int, Replacement
     return text
 
 
-_PARTITIVES = words("half majority most many some third quarter fifth percent all none few several minority share")
-
-
 def _partitive(head: Token) -> bool:
     """A part of a plural group: "half of the respondents", "most of the members"."""
     groups = (g for c in head.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children)
-    return head.lemma_.lower() in _PARTITIVES and any(g.dep_ == "pobj" and g.tag_ in ("NNS", "NNPS") for g in groups)
+    return head.lemma_.lower() in PARTITIVES and any(g.dep_ == "pobj" and g.tag_ in ("NNS", "NNPS") for g in groups)
 
 
 def _is_plural(head: Token) -> bool:
@@ -179,7 +173,7 @@ class Memory:
                 # Only right after the preposition ("since then"), and only from the sentence just before:
                 # further back, or with two years to choose from, the time "then" means is a guess.
                 before = token.doc[token.i - 1]
-                if before.lower_ in _THEN_PREPOSITIONS and token.head.i == before.i:
+                if before.lower_ in THEN_PREPOSITIONS and token.head.i == before.i:
                     add(Replacement(token.i, token.i + 1, self.last_year))
         return reps
 
@@ -245,7 +239,7 @@ class Memory:
         # clause's subject is the other actor of the main clause when there is exactly one.
         verb = token.head
         mark = next((c for c in verb.children if c.dep_ in ("mark", "advmod") and c.i < token.i), None)
-        if token.dep_ == "nsubj" and verb.dep_ == "advcl" and mark is not None and mark.lower_ in _SUBORDINATORS:
+        if token.dep_ == "nsubj" and verb.dep_ == "advcl" and mark is not None and mark.lower_ in SUBORDINATORS:
             main = verb.head
             main_subject = _subject(main)
             inside = {t.i for t in verb.subtree}
@@ -461,17 +455,6 @@ class Memory:
                 self.fuller[token.lemma_.lower()] = noun_phrase(token, sent, reps)
 
 
-_SPEECH_HINTS = frozenset({"say", "tell", "add", "state", "announce", "claim", "note", "warn", "write"})
-TITLE_WORDS = words(
-    """
-    minister president secretary general chancellor ambassador spokesman spokeswoman spokesperson chief
-    director head leader governor mayor senator premier king queen envoy commander ceo chairman
-    chairwoman chair deputy judge professor prosecutor attorney representative congressman congresswoman
-    prince princess emperor pope bishop coach founder editor
-    """
-)
-
-
 @dataclass(frozen=True, slots=True)
 class PersonMention:
     head: Token
@@ -514,7 +497,7 @@ def persons_in(sent: Span) -> list[PersonMention]:
         if titled is not None:
             name = " ".join(token.doc[i].text for i in titled[1])
             found[token.i] = PersonMention(token, name, 3)
-        elif token.lemma_ in _SPEECH_HINTS:
+        elif token.lemma_ in SPEECH_HINTS:
             subject = _subject(token)
             if (
                 subject is not None

@@ -10,15 +10,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from claims.context import subject_of
+from claims.lexicon import NO_SPLIT_PREPS
 from claims.render import cut
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-# Relations that need all their members ("between A and B") or lists of examples ("such as A and B").
-NO_SPLIT_PREPS = frozenset(
-    {"between", "among", "amongst", "amid", "amidst", "versus", "vs", "like", "as", "including", "from"}
-)
 SHARED_ENTS = frozenset({"GPE", "LOC", "FAC", "DATE"})
 MAX_VARIANTS = 8
 

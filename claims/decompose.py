@@ -27,7 +27,16 @@ from claims.context import SUBJECTS, dateline, noun_phrase, subject_of, titled_n
 from claims.coordination import CoordinationRules
 from claims.drafts import Draft, Lead
 from claims.inflect import copula, past, present
-from claims.lexicon import SPEECH, words
+from claims.lexicon import (
+    BARE_AUXILIARIES,
+    DANGLING,
+    DISCOURSE,
+    FINITE_WORDS,
+    JOINERS,
+    NOT_PARTICIPLES,
+    SPEECH,
+    SPLIT_MARKS,
+)
 from claims.modifiers import ModifierRules
 from claims.render import BRACKETS, Replacement, cut, render
 from claims.types import ClaimKind
@@ -36,34 +45,9 @@ from claims.withheld import leaves_open, negated, open_question, withholds_comme
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-# Subordinate clauses the article asserts, so they can stand alone. "before", "until", "once", "if" and
-# "unless" are left on their clause: "abandoned before construction was completed" does not say it was.
-SPLIT_MARKS = frozenset({"after", "when", "while", "because", "since", "although", "though", "whereas"})
-DISCOURSE = frozenset(
-    {
-        "also",
-        "too",
-        "however",
-        "meanwhile",
-        "moreover",
-        "furthermore",
-        "additionally",
-        "nevertheless",
-        "nonetheless",
-        "indeed",
-        "therefore",
-        "thus",
-        "likewise",
-        "similarly",
-        "instead",
-    }
-)
-NOT_PARTICIPLES = frozenset({"according", "including", "following", "regarding", "concerning", "excluding"})
 QUOTE_SHARE = 0.5
 # A main clause left with fewer words than this keeps its subordinate clauses.
 MIN_MAIN_WORDS = 5
-# A claim ending on one of these lost its object in a cut.
-DANGLING = words("of to in on at by for with from into about as than the a an and or but that which")
 
 
 _Pending = tuple["Token", Lead, "dict[int, Replacement] | None"]
@@ -92,13 +76,6 @@ def _markers(clause: Token) -> list[Token]:
 
 
 _FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
-_JOINERS = frozenset(
-    {"and", "but", "while", "whereas", "as", "well", "also", "both", "then", "which", "who", "that", "—"}
-)
-_BARE_AUXILIARIES = frozenset({"did", "does", "do", "has", "have", "had", "was", "were", "is", "are", "will", "would"})
-_FINITE_WORDS = frozenset(
-    {"is", "are", "was", "were", "has", "have", "had", "does", "do", "did", "will", "would", "can", "could"}
-)
 
 
 def _has_finite_verb(doc: Doc, pieces: Sequence[int | str], reps: dict[int, Replacement]) -> bool:
@@ -107,7 +84,7 @@ def _has_finite_verb(doc: Doc, pieces: Sequence[int | str], reps: dict[int, Repl
         rep = reps.get(piece) if isinstance(piece, int) else None
         if isinstance(piece, str) or (rep is not None and doc[piece].pos_ in ("VERB", "AUX")):
             written = piece if isinstance(piece, str) else rep.text  # type: ignore[union-attr]
-            if any(w.lower() in _FINITE_WORDS or w.lower().endswith(("ed", "s")) for w in written.split()):
+            if any(w.lower() in FINITE_WORDS or w.lower().endswith(("ed", "s")) for w in written.split()):
                 return True
         elif doc[piece].tag_ in _FINITE_TAGS:
             return True
@@ -156,7 +133,7 @@ class _Decomposer(ModifierRules, CoordinationRules):
             return
         if kind is not ClaimKind.QUOTE and not _has_finite_verb(self.doc, pieces, reps):
             return  # "The first film praising the performances.": a fragment states nothing checkable
-        if words[-1].strip(".!?").lower() in _BARE_AUXILIARIES:
+        if words[-1].strip(".!?").lower() in BARE_AUXILIARIES:
             return  # "The Supreme Court did.": an ellipsis says nothing without the clause it echoes
         for piece in list(used):
             rep = reps.get(piece)
@@ -534,4 +511,4 @@ def _conjunction_of_others(draft: Draft, drafts: list[Draft]) -> bool:
     if len(parts) < 2:
         return False
     said = set().union(*(_words(d.text) for d in parts))
-    return _words(draft.text) - said <= _JOINERS
+    return _words(draft.text) - said <= JOINERS

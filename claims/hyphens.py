@@ -11,11 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from claims.lexicon import words
-
-PREFIXES = words(
-    "re co pre non anti ex self post mid multi semi sub inter over under counter cross de dis mis out un vice"
-)
+from claims.lexicon import PREFIXES
 
 
 def prefix_infixes(split: Callable[[str], Any]) -> Callable[[str], list[Any]]:

@@ -1,4 +1,4 @@
-"""Word lists written as plain text."""
+"""Every English word list the claims rules use, in one place, grouped by the module that reads it."""
 
 from __future__ import annotations
 
@@ -16,3 +16,132 @@ SPEECH = words(
     predict promise emphasize emphasise estimate tweet testify recall agree complain concede contend
     """
 )
+
+
+# -- boilerplate --------------------------------------------------------------------------------------
+FIRST_PERSON = frozenset({"i", "me", "my", "mine", "myself", "we", "us", "our", "ours", "ourselves"})
+
+EVALUATIVE = words(
+    """
+    good bad great terrible awful wonderful excellent horrible horrific shameful disgraceful outrageous
+    ridiculous absurd stupid silly brilliant amazing fantastic beautiful ugly best worst better worse
+    wrong unacceptable appalling disappointing impressive interesting boring sad tragic unfortunate
+    fortunately unfortunately sadly obviously nice lovely incredible pathetic disastrous foolish wise
+    deplorable admirable shocking disgusting awesome superb dreadful fine perfect laughable hopeless
+    hopefully should must ought
+    """
+)
+
+# -- context ------------------------------------------------------------------------------------------
+# Heads of definite descriptions that stand for the most talked-about organisation or country.
+ORG_HEADS = words(
+    """
+    alliance bloc organisation organization union coalition company firm group agency party club team
+    corporation institution body federation confederation
+    """
+)
+
+GPE_HEADS = frozenset({"country", "nation", "kingdom", "republic"})
+
+# Temporal and causal subordinators: "X did A after it did B" names two actors more often than one.
+SUBORDINATORS = frozenset({"after", "before", "when", "while", "because", "since", "until", "once", "as"})
+
+# "since then", "until then", "by then": "then" points at the time the previous sentence named.
+THEN_PREPOSITIONS = frozenset({"since", "until", "till", "by"})
+
+PARTITIVES = words("half majority most many some third quarter fifth percent all none few several minority share")
+
+SPEECH_HINTS = frozenset({"say", "tell", "add", "state", "announce", "claim", "note", "warn", "write"})
+
+TITLE_WORDS = words(
+    """
+    minister president secretary general chancellor ambassador spokesman spokeswoman spokesperson chief
+    director head leader governor mayor senator premier king queen envoy commander ceo chairman
+    chairwoman chair deputy judge professor prosecutor attorney representative congressman congresswoman
+    prince princess emperor pope bishop coach founder editor
+    """
+)
+
+# -- coordination -------------------------------------------------------------------------------------
+# Relations that need all their members ("between A and B") or lists of examples ("such as A and B").
+NO_SPLIT_PREPS = frozenset(
+    {"between", "among", "amongst", "amid", "amidst", "versus", "vs", "like", "as", "including", "from"}
+)
+
+# -- decompose ----------------------------------------------------------------------------------------
+# Subordinate clauses the article asserts, so they can stand alone. "before", "until", "once", "if" and
+# "unless" are left on their clause: "abandoned before construction was completed" does not say it was.
+SPLIT_MARKS = frozenset({"after", "when", "while", "because", "since", "although", "though", "whereas"})
+
+# Adverbs that link a clause to the text around it, not part of what it states ("NATO, however, said").
+DISCOURSE = words(
+    """
+    also too however meanwhile moreover furthermore additionally nevertheless nonetheless indeed therefore
+    thus likewise similarly instead
+    """
+)
+
+NOT_PARTICIPLES = frozenset({"according", "including", "following", "regarding", "concerning", "excluding"})
+
+# A claim ending on one of these lost its object in a cut.
+DANGLING = words("of to in on at by for with from into about as than the a an and or but that which")
+
+# Words a sentence-long claim may add to its parts and still say nothing more than they do.
+JOINERS = frozenset(
+    {"and", "but", "while", "whereas", "as", "well", "also", "both", "then", "which", "who", "that", "—"}
+)
+
+# A claim ending on one of these echoes a clause it no longer has ("The court did.").
+BARE_AUXILIARIES = frozenset({"did", "does", "do", "has", "have", "had", "was", "were", "is", "are", "will", "would"})
+
+# Finite verbs the rules write into a claim ("is", "was"): a claim needs one.
+FINITE_WORDS = frozenset(
+    {"is", "are", "was", "were", "has", "have", "had", "does", "do", "did", "will", "would", "can", "could"}
+)
+
+# -- hyphens ------------------------------------------------------------------------------------------
+# Prefixes whose hyphen keeps the word whole: "re-elected", "co-founded".
+PREFIXES = words(
+    "re co pre non anti ex self post mid multi semi sub inter over under counter cross de dis mis out un vice"
+)
+
+# -- modifiers ----------------------------------------------------------------------------------------
+# Prepositions that place a thing: "the mission in Moscow, which ..." is about the mission.
+LOCATIVE = frozenset({"in", "at", "near", "outside", "inside"})
+
+# Determiners of a noun that is no one thing: "any deal that delayed ..." states no deal did.
+NOT_ONE_THING = frozenset({"any", "no", "every", "each", "all"})
+
+# -- withheld -----------------------------------------------------------------------------------------
+# "declined to comment", "refused to say whether": a refusal verb with one of these as its complement
+REFUSALS = words("decline refuse")
+
+WITHHELD_ACTS = words(
+    """
+    comment elaborate say discuss confirm disclose specify answer respond reply reveal identify name
+    detail explain speculate give provide release share
+    """
+)
+
+# "did not respond", "would not elaborate": these verbs negated withhold whatever follows
+SILENT_WHEN_NEGATED = words("respond reply comment elaborate speculate")
+
+# "would not say how many", "did not disclose whether": withholding only with an open question (or
+# nothing) after them; "did not say that the talks failed" still reports a statement
+ASKED_WHEN_NEGATED = words("say confirm disclose reveal specify explain detail")
+
+QUESTION_WORDS = words("how whether if what when why who whom where which")
+
+# "gave no further details", "did not provide an explanation"
+OFFERS = words("give provide offer release share")
+
+WITHHELD_THINGS = words("detail comment explanation elaboration specific specifics timeline")
+
+MORE = words("more further additional other")
+
+# "it is unclear whether", "it is not known how many", "nobody knows when"
+UNKNOWN = words("unclear uncertain unknown")
+
+KNOWN = words("clear known")
+
+NOBODY = words("nobody")

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from claims.context import subject_of
 from claims.inflect import copula, past, present
+from claims.lexicon import LOCATIVE, NOT_ONE_THING
 from claims.render import BRACKETS, Replacement, cut, render
 from claims.types import ClaimKind
 
@@ -19,10 +20,6 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
     from claims.drafts import Lead
-
-
-_LOCATIVE = frozenset({"in", "at", "near", "outside", "inside"})
-_NOT_ONE_THING = frozenset({"any", "no", "every", "each", "all"})
 
 
 class ModifierRules:
@@ -93,7 +90,7 @@ class ModifierRules:
             return
         if pronoun.tag_ != "WP$" and pronoun.dep_ not in ("nsubj", "nsubjpass"):
             return
-        if any(c.dep_ == "det" and c.lower_ in _NOT_ONE_THING for c in rel.head.children):
+        if any(c.dep_ == "det" and c.lower_ in NOT_ONE_THING for c in rel.head.children):
             return  # "any deal that delayed the closure": a condition on deals, not a deal that did
         before = pronoun.i - 1
         while before > self.sent.start and self.doc[before].is_punct:
@@ -108,7 +105,7 @@ class ModifierRules:
         outer = head.head.head if head.dep_ == "pobj" else None
         if (
             outer is not None
-            and head.head.lower_ in _LOCATIVE
+            and head.head.lower_ in LOCATIVE
             and head.ent_type_ in ("GPE", "LOC")
             and outer.pos_ == "NOUN"
             and self.doc[pronoun.i - 1].text == ","

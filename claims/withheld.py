@@ -11,33 +11,22 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from claims.lexicon import words
+from claims.lexicon import (
+    ASKED_WHEN_NEGATED,
+    KNOWN,
+    MORE,
+    NOBODY,
+    OFFERS,
+    QUESTION_WORDS,
+    REFUSALS,
+    SILENT_WHEN_NEGATED,
+    UNKNOWN,
+    WITHHELD_ACTS,
+    WITHHELD_THINGS,
+)
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
-
-# "declined to comment", "refused to say whether": a refusal verb with one of these as its complement
-_REFUSALS = words("decline refuse")
-_WITHHELD_ACTS = words(
-    """
-    comment elaborate say discuss confirm disclose specify answer respond reply reveal identify name
-    detail explain speculate give provide release share
-    """
-)
-# "did not respond", "would not elaborate": these verbs negated withhold whatever follows
-_SILENT_WHEN_NEGATED = words("respond reply comment elaborate speculate")
-# "would not say how many", "did not disclose whether": withholding only with an open question (or
-# nothing) after them; "did not say that the talks failed" still reports a statement
-_ASKED_WHEN_NEGATED = words("say confirm disclose reveal specify explain detail")
-_QUESTION_WORDS = words("how whether if what when why who whom where which")
-# "gave no further details", "did not provide an explanation"
-_OFFERS = words("give provide offer release share")
-_WITHHELD_THINGS = words("detail comment explanation elaboration specific specifics timeline")
-_MORE = words("more further additional other")
-# "it is unclear whether", "it is not known how many", "nobody knows when"
-_UNKNOWN = words("unclear uncertain unknown")
-_KNOWN = words("clear known")
-_NOBODY = words("nobody")
 
 
 def negated(verb: Token) -> bool:
@@ -47,7 +36,7 @@ def negated(verb: Token) -> bool:
 def open_question(clause: Token) -> bool:
     """``clause`` is an indirect question: "how many jobs would be cut", "whether talks resume"."""
     first = min(clause.subtree, key=lambda token: token.i)
-    return first.lower_ in _QUESTION_WORDS or any(
+    return first.lower_ in QUESTION_WORDS or any(
         child.dep_ == "mark" and child.lower_ in ("whether", "if") for child in clause.children
     )
 
@@ -55,22 +44,22 @@ def open_question(clause: Token) -> bool:
 def withholds_comment(verb: Token) -> bool:
     """The clause headed by ``verb`` says only that its subject did not comment or give details."""
     lemma = verb.lemma_.lower()
-    if lemma in _REFUSALS:
-        return any(c.dep_ == "xcomp" and c.lemma_.lower() in _WITHHELD_ACTS for c in verb.children)
+    if lemma in REFUSALS:
+        return any(c.dep_ == "xcomp" and c.lemma_.lower() in WITHHELD_ACTS for c in verb.children)
     is_negated = negated(verb)
-    if is_negated and lemma in _SILENT_WHEN_NEGATED:
+    if is_negated and lemma in SILENT_WHEN_NEGATED:
         return True
-    if is_negated and lemma in _ASKED_WHEN_NEGATED:
+    if is_negated and lemma in ASKED_WHEN_NEGATED:
         complements = [c for c in verb.children if c.dep_ in ("ccomp", "dobj")]
         return not complements or all(c.dep_ == "ccomp" and open_question(c) for c in complements)
     if lemma == "reach" and is_negated and any(c.dep_ == "auxpass" for c in verb.children):
         return True  # "could not be reached for comment"
-    if lemma in _OFFERS:
+    if lemma in OFFERS:
         for obj in (c for c in verb.children if c.dep_ == "dobj"):
             none_given = is_negated or any(c.lower_ == "no" for c in obj.children)
             thing = obj.lemma_.lower()
-            more = any(c.lower_ in _MORE for c in obj.children)
-            if none_given and (thing in _WITHHELD_THINGS or (thing == "information" and more)):
+            more = any(c.lower_ in MORE for c in obj.children)
+            if none_given and (thing in WITHHELD_THINGS or (thing == "information" and more)):
                 return True
     return False
 
@@ -85,11 +74,11 @@ def leaves_open(verb: Token) -> bool:
     if lemma == "be":
         for adjective in (c for c in verb.children if c.dep_ == "acomp"):
             word = adjective.lemma_.lower()
-            if word in _UNKNOWN or (word in _KNOWN and negated(verb)):
+            if word in UNKNOWN or (word in KNOWN and negated(verb)):
                 return True
         return False
     if lemma == "know":
-        subject_nobody = any(c.dep_ == "nsubj" and c.lower_ in _NOBODY for c in verb.children)
+        subject_nobody = any(c.dep_ == "nsubj" and c.lower_ in NOBODY for c in verb.children)
         no_one = any(
             c.dep_ == "nsubj" and c.lower_ == "one" and any(d.lower_ == "no" for d in c.children)
             for c in verb.children
