@@ -1,0 +1,46 @@
+"""claims/RULES.md is the catalogue of the claim rules: each example there is run here, claim for claim."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from claims import ClaimExtractor, ClaimKind
+
+RULES = Path(__file__).resolve().parents[2] / "claims" / "RULES.md"
+_BLOCK = re.compile(r"^## (?P<name>.+?)\n.*?```claims\n(?P<body>.*?)```", re.S | re.M)
+
+
+def examples() -> list[tuple[str, str, list[str]]]:
+    found = []
+    for match in _BLOCK.finditer(RULES.read_text(encoding="utf-8")):
+        lines = match["body"].rstrip("\n").split("\n")
+        text = "\n".join(line for line in lines if not line.startswith("→ "))
+        expected = [line[2:] for line in lines if line.startswith("→ ")]
+        found.append((match["name"], text, [] if expected == ["(none)"] else expected))
+    return found
+
+
+def shown(extractor: ClaimExtractor, text: str) -> list[str]:
+    rendered = []
+    for claim in extractor.extract(text):
+        if claim.kind is ClaimKind.QUOTE:
+            rendered.append(f"(quote) {claim.text}")
+        elif claim.attributed_to:
+            rendered.append(f"[{claim.attributed_to}] {claim.text}")
+        else:
+            rendered.append(claim.text)
+    return rendered
+
+
+def test_the_catalogue_lists_every_rule_with_an_example() -> None:
+    names = [name for name, _, _ in examples()]
+    assert len(names) >= 30 and len(set(names)) == len(names)
+    assert all(text.strip() for _, text, _ in examples())
+
+
+@pytest.mark.parametrize(("name", "text", "expected"), examples(), ids=[e[0] for e in examples()])
+def test_rule_example(extractor: ClaimExtractor, name: str, text: str, expected: list[str]) -> None:
+    assert shown(extractor, text) == expected, name
