@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from claims.context import SUBJECTS, noun_phrase, subject_of, titled_name
+from claims.context import SUBJECTS, ents_in, noun_phrase, subject_of, titled_name
 from claims.coordination import CoordinationRules
 from claims.inflect import copula, past, present
 from claims.lexicon import SPEECH, words
@@ -193,7 +193,7 @@ class _Decomposer(ModifierRules, CoordinationRules):
         titled = titled_name(subject)
         if titled is not None:
             return " ".join(self.doc[i].text for i in titled[1])
-        for ent in self.sent.ents:
+        for ent in ents_in(self.sent):
             if ent.label_ == "PERSON" and ent.root.i in self.subtree(subject):
                 return ent.text
         return noun_phrase(subject, self.sent, self.reps)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 # article is about, which later pronouns and short references point back to.
 _PARSED_ANYWAY = frozenset({"heading"})
 ID_CHARS = 16
+PARSE_GROUP_CHARS = 200_000
 
 
 def claim_id(doc_id: str, start: int, end: int, text: str) -> str:
@@ -102,7 +103,7 @@ class ClaimExtractor:
         nlp = self._pipeline()
         found: list[tuple[Sentence, Draft]] = []
         memory = Memory()
-        for (unit, productive), doc in zip(todo, nlp.pipe([u.text for u, _ in todo]), strict=True):
+        for (unit, productive), doc in zip(todo, _parse(nlp, [u.text for u, _ in todo]), strict=True):
             for sentence in sentences(unit, doc):
                 replacements = memory.resolve(sentence.span, sentence.quoted)
                 if productive and sentence_reason(sentence.span, sentence.quoted) is None:
@@ -156,6 +157,21 @@ class ClaimExtractor:
                 )
             )
         return tuple(claims)
+
+
+def _parse(nlp: Language, texts: Sequence[str]) -> Iterator[Any]:
+    """``nlp.pipe`` over groups of at most PARSE_GROUP_CHARS characters: a usual article is one group,
+    and a huge one never has more than that in the parser's working memory at once."""
+    group: list[str] = []
+    size = 0
+    for text in texts:
+        if group and size + len(text) > PARSE_GROUP_CHARS:
+            yield from nlp.pipe(group)
+            group, size = [], 0
+        group.append(text)
+        size += len(text)
+    if group:
+        yield from nlp.pipe(group)
 
 
 def _widen(text: str, markup: Markup, start: int, end: int) -> tuple[int, int]:
