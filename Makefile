@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install browser demo test lint bench bench-scifact verifier verifier-fast clean
+.PHONY: install browser demo test test-reliability lint bench bench-scifact verifier verifier-fast clean
 
 install: $(STAMP)
 
@@ -28,6 +28,10 @@ browser:
 test: install browser
 	$(BIN)/ruff check .
 	$(BIN)/pytest
+
+# Crash, bad-input, hostile-text and offline suites (also part of `make test`); a few minutes.
+test-reliability: install browser
+	$(BIN)/pytest -m reliability -s -q tests/reliability
 
 lint: install
 	$(BIN)/ruff check .

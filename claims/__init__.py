@@ -8,6 +8,7 @@ from claims.article import read_article
 from claims.errors import (
     ArticleEncodingError,
     ArticleError,
+    ArticleIsFolder,
     ArticleNotFound,
     ArticleTooLarge,
     BinaryArticle,
@@ -23,6 +24,7 @@ __all__ = [
     "Article",
     "ArticleEncodingError",
     "ArticleError",
+    "ArticleIsFolder",
     "ArticleNotFound",
     "ArticleTooLarge",
     "BinaryArticle",

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import codecs
 import pathlib
 
 from claims.errors import (
     ArticleEncodingError,
     ArticleError,
+    ArticleIsFolder,
     ArticleNotFound,
     ArticleTooLarge,
     BinaryArticle,
@@ -15,6 +15,7 @@ from claims.errors import (
 )
 from claims.html import html_to_text
 from claims.types import Article
+from documents import BadEncoding, NotText, decode
 
 FORMATS = {
     "": "text",
@@ -26,9 +27,6 @@ FORMATS = {
     ".htm": "html",
 }
 
-# Bytes that never occur in text: C0 controls other than tab, newlines, form feed and escape.
-_CONTROL = frozenset(range(0x00, 0x20)) - {0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1B}
-
 
 def article_format(path: pathlib.Path) -> str:
     """ "text", "markdown" or "html" from the file's suffix; unknown suffixes read as text."""
@@ -36,31 +34,28 @@ def article_format(path: pathlib.Path) -> str:
 
 
 def _decode(path: str, data: bytes) -> str:
-    nul = data.find(b"\x00")
-    if nul >= 0:
-        raise BinaryArticle(path, nul)
-    sample = data[:65536]
-    controls = sum(1 for b in sample if b in _CONTROL)
-    if sample and controls / len(sample) > 0.01:
-        first = next(i for i, b in enumerate(sample) if b in _CONTROL)
-        raise BinaryArticle(path, first, sample[first])
-    skip = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
     try:
-        return data[skip:].decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ArticleEncodingError(path, exc.start + skip, exc.reason) from None
+        return decode(data, max_control_share=0.01)
+    except NotText as exc:
+        raise BinaryArticle(path, exc.offset, exc.byte) from None
+    except BadEncoding as exc:
+        raise ArticleEncodingError(path, exc.offset, exc.reason, exc.encoding) from None
 
 
 def read_article(path: pathlib.Path, *, max_bytes: int = 5_000_000) -> Article:
     """Read ``path`` as an article; raises an ``ArticleError`` subclass when it cannot be used.
 
-    Text and Markdown keep the decoded file as it is (a UTF-8 BOM is dropped), so claims'
+    Text and Markdown keep the decoded file as it is (a byte-order mark is dropped), so claims'
     offsets point into the file; HTML is reduced to its readable main text.
     """
     path = pathlib.Path(path)
     name = str(path)
-    if not path.is_file():
+    if path.is_dir():
+        raise ArticleIsFolder(name)
+    if not path.exists():
         raise ArticleNotFound(name)
+    if not path.is_file():
+        raise ArticleError(name, f"{name} is not a regular file (a pipe, socket or device): give an article file")
     try:
         size = path.stat().st_size
         if size > max_bytes:

@@ -9,6 +9,7 @@ if less self-contained.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -102,6 +103,24 @@ def subject_of(verb: Token) -> Token | None:
 
 
 _subject = subject_of
+_ENTS_KEY = "claims.ents"
+
+
+def ents_in(span: Span) -> list[Span]:
+    """``span.ents`` without its cost: spaCy rebuilds every entity of the whole Doc on each call,
+    which made long paragraphs quadratic. The Doc's entities are listed once and bisected."""
+    doc = span.doc
+    cached = doc.user_data.get(_ENTS_KEY)
+    if cached is None:
+        ents = tuple(doc.ents)
+        cached = doc.user_data[_ENTS_KEY] = (ents, [e.start for e in ents])
+    ents, starts = cached
+    found = []
+    for ent in ents[bisect.bisect_left(starts, span.start) :]:
+        if ent.end > span.end:
+            break
+        found.append(ent)
+    return found
 
 
 @dataclass(slots=True)
@@ -149,7 +168,7 @@ class Memory:
             if quoted[k]:
                 continue
             if token.ent_iob_ == "B" and token.ent_type_ in ("ORG", "GPE"):
-                ent = next((e for e in sent.ents if e.start == token.i), None)
+                ent = next((e for e in ents_in(sent) if e.start == token.i), None)
                 if ent is not None:
                     (local_orgs if token.ent_type_ == "ORG" else local_gpes)[_clean_name(ent.text)] += 1
             low = token.lower_
@@ -245,7 +264,7 @@ class Memory:
             inside = {t.i for t in verb.subtree}
             others = [
                 e
-                for e in sent.ents
+                for e in ents_in(sent)
                 if e.label_ in ("ORG", "GPE")
                 and e.root.i not in inside
                 and e.root.i < token.i
@@ -352,7 +371,7 @@ class Memory:
             # "Finland joined NATO. The country shares ...": the subject just named, when it is of the
             # kind the head names, agrees in number, and nothing of that kind came between
             ref = self.last_subject
-            between = any(e.label_ == kind and e.root.i < token.i for e in sent.ents)
+            between = any(e.label_ == kind and e.root.i < token.i for e in ents_in(sent))
             if ref is not None and ref.kind == kind and ref.plural == plural and not ref.person and not between:
                 add(Replacement(start, end, ref.text))
             return
@@ -369,7 +388,7 @@ class Memory:
         inside = {t.i for t, q in zip(sent, quoted, strict=True) if q}
         years = {
             year
-            for ent in sent.ents
+            for ent in ents_in(sent)
             if ent.label_ == "DATE" and ent.root.i not in inside
             for year in _YEAR.findall(ent.text)
         }
@@ -382,7 +401,7 @@ class Memory:
                 if not _same_person(known, mention.name):
                     self.shared_surnames.add(words[-1])
         person_heads = {p.head.i for p in mentions}
-        for ent in sent.ents:
+        for ent in ents_in(sent):
             if ent.root.i in inside or ent.root.i in person_heads:
                 continue
             name = _clean_name(ent.text)
@@ -486,7 +505,7 @@ def titled_name(head: Token) -> tuple[list[int], list[int]] | None:
 def persons_in(sent: Span) -> list[PersonMention]:
     """People a sentence names: titled names, PERSON entities, proper-noun subjects of "said"."""
     found: dict[int, PersonMention] = {}
-    for ent in sent.ents:
+    for ent in ents_in(sent):
         name = _clean_name(ent.text)
         # the small model calls many things PERSON; a name is made of capitalised words ("WASP-39b" is not)
         looks_like_name = all(w[:1].isupper() and w.replace("-", "").replace("'", "").isalpha() for w in name.split())

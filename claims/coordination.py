@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from claims.context import subject_of
+from claims.context import ents_in, subject_of
 from claims.lexicon import NO_SPLIT_PREPS
 from claims.render import cut
 
@@ -120,7 +120,7 @@ class CoordinationRules:
         if len(members) > 1 and nominal:
             if self.named_together(members):
                 return []  # "in favour of Skyline Airways and Orla Air, the two carriers": one pair
-            for ent in self.sent.ents:
+            for ent in ents_in(self.sent):
                 span = range(ent.start, ent.end)
                 if token.i in span and members[1].i in span:
                     return []  # "Bosnia and Herzegovina" is one name

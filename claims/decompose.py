@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from claims.context import SUBJECTS, dateline, noun_phrase, subject_of, titled_name
+from claims.context import SUBJECTS, dateline, ents_in, noun_phrase, subject_of, titled_name
 from claims.coordination import CoordinationRules
 from claims.drafts import Draft, Lead
 from claims.inflect import copula, past, present
@@ -181,7 +181,7 @@ class _Decomposer(ModifierRules, CoordinationRules):
         titled = titled_name(subject)
         if titled is not None:
             return " ".join(self.doc[i].text for i in titled[1])
-        for ent in self.sent.ents:
+        for ent in ents_in(self.sent):
             if ent.label_ == "PERSON" and ent.root.i in self.subtree(subject):
                 return ent.text
         return noun_phrase(subject, self.sent, self.reps)

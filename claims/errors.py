@@ -6,9 +6,10 @@ Every message is one line that says what happened and what to do about it; the C
     ClaimsError
     ├── ArticleError                 the article file cannot be used
     │   ├── ArticleNotFound          no file at that path
+    │   ├── ArticleIsFolder          a folder, not a file
     │   ├── EmptyArticle             empty, or whitespace only
     │   ├── BinaryArticle            NUL bytes: not a text file
-    │   ├── ArticleEncodingError     not valid UTF-8
+    │   ├── ArticleEncodingError     not valid UTF-8 (or the UTF-16/32 its byte-order mark names)
     │   └── ArticleTooLarge          over the size limit
     └── ModelNotFound                the spaCy pipeline is not installed
 """
@@ -33,6 +34,11 @@ class ArticleNotFound(ArticleError):
         super().__init__(path, f"article not found: {path}: check the path and the working directory")
 
 
+class ArticleIsFolder(ArticleError):
+    def __init__(self, path: str) -> None:
+        super().__init__(path, f"article is a folder: {path}: give a file, or a quoted pattern such as '{path}/*.md'")
+
+
 class EmptyArticle(ArticleError):
     def __init__(self, path: str) -> None:
         super().__init__(path, f"article is empty: {path} holds no text: give a file with the article's text")
@@ -51,10 +57,10 @@ class BinaryArticle(ArticleError):
 
 
 class ArticleEncodingError(ArticleError):
-    def __init__(self, path: str, offset: int, reason: str) -> None:
+    def __init__(self, path: str, offset: int, reason: str, encoding: str = "UTF-8") -> None:
         super().__init__(
             path,
-            f"article is not valid UTF-8: {path}: {reason} at byte offset {offset}: re-save the file as UTF-8",
+            f"article is not valid {encoding}: {path}: {reason} at byte offset {offset}: re-save the file as UTF-8",
         )
         self.offset = offset
 

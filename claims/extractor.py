@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 # article is about, which later pronouns and short references point back to.
 _PARSED_ANYWAY = frozenset({"heading"})
 ID_CHARS = 16
+PARSE_GROUP_CHARS = 200_000
 
 
 def claim_id(doc_id: str, start: int, end: int, text: str) -> str:
@@ -94,7 +95,7 @@ class ClaimExtractor:
         tokenizer = claims_tokenizer(self.model)
         found: list[tuple[Sentence, Draft]] = []
         memory = Memory()
-        parsed = nlp.pipe(tokenizer(u.text) for u, _ in todo)
+        parsed = _parse(nlp, tokenizer, [u.text for u, _ in todo])
         for (unit, productive), doc in zip(todo, parsed, strict=True):
             for sentence in sentences(unit, doc):
                 replacements = memory.resolve(sentence.span, sentence.quoted)
@@ -109,11 +110,16 @@ class ClaimExtractor:
         positions = _Positions(text)
         merged: dict[str, dict[str, Any]] = {}
         order: list[str] = []
+        # near-duplicates are looked for among claims of the same shape only, so a huge article stays linear
+        buckets: dict[tuple[str, ...], list[str]] = {}
         for sentence, draft in found:
             start, end = sentence.raw_span([sentence.doc[i] for i in draft.tokens])
             start, end = _widen(text, markup, start, end)
             key = normalise(draft.text)
-            key = next((k for k in order if _same_claim(k, key)), key)
+            bucket = buckets.setdefault(_skeleton(key), [])
+            key = next((k for k in bucket if _same_claim(k, key)), key)
+            if key not in bucket:
+                bucket.append(key)
             if key in merged:
                 entry = merged[key]
                 spans = [(entry["start"], entry["end"]), *entry["extra"]]
@@ -152,6 +158,11 @@ class ClaimExtractor:
         return tuple(claims)
 
 
+def _skeleton(key: str) -> tuple[str, ...]:
+    """Words cut to their first two letters: two spellings of a name ("Sergey", "Sergei") share it."""
+    return tuple(word[:2] for word in key.split())
+
+
 def _same_claim(known: str, new: str) -> bool:
     """Claims that differ only in the spelling of one name ("Sergey"/"Sergei" Lavrov) are one claim."""
     if known == new:
@@ -170,6 +181,21 @@ def _one_edit(a: str, b: str) -> bool:
         return False
     short, long = sorted((a, b), key=len)
     return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def _parse(nlp: Language, tokenizer: Any, texts: Sequence[str]) -> Iterator[Any]:
+    """``nlp.pipe`` over groups of at most PARSE_GROUP_CHARS characters: a usual article is one group,
+    and a huge one never has more than that in the parser's working memory at once."""
+    group: list[str] = []
+    size = 0
+    for text in texts:
+        if group and size + len(text) > PARSE_GROUP_CHARS:
+            yield from nlp.pipe(tokenizer(t) for t in group)
+            group, size = [], 0
+        group.append(text)
+        size += len(text)
+    if group:
+        yield from nlp.pipe(tokenizer(t) for t in group)
 
 
 def _widen(text: str, markup: Markup, start: int, end: int) -> tuple[int, int]:

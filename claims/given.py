@@ -41,6 +41,8 @@ def read_claims_file(path: pathlib.Path, *, max_bytes: int = 50_000_000) -> tupl
             record = json.loads(line)
         except json.JSONDecodeError as exc:
             raise ClaimsFileError(article.path, number, f"not JSON ({exc.msg})") from None
+        except RecursionError:
+            raise ClaimsFileError(article.path, number, "JSON nested too deeply") from None
         if not isinstance(record, dict):
             raise ClaimsFileError(article.path, number, "not a JSON object")
         statement = record.get("claim", record.get("text"))

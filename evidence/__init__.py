@@ -23,7 +23,7 @@ from evidence.errors import (
 )
 from evidence.manifest import VERSION as __version__
 from evidence.readers import corpus_fingerprint, read_corpus
-from evidence.retrieve import EvidenceIndex, FusionConfig, open_index
+from evidence.retrieve import EvidenceIndex, FusionConfig, open_index, verify_index
 from evidence.types import (
     BuildResult,
     CorpusReadResult,
@@ -68,4 +68,5 @@ __all__ = [
     "read_corpus",
     "remove_documents",
     "update_index",
+    "verify_index",
 ]

@@ -19,6 +19,7 @@ from evidence import store
 from evidence.chunk import ChunkedDocument, Chunker
 from evidence.embed import Embedder
 from evidence.errors import EmptyCorpus, IndexStoreError
+from evidence.integrity import file_digest
 from evidence.lock import new_work_dir, replace_dir, write_lock
 from evidence.readers import corpus_fingerprint, read_corpus
 from evidence.types import BuildResult, Document, IndexManifest, ReadFailure
@@ -113,6 +114,8 @@ def write_index(
     kind = faiss_index.choose_kind(settings.index_kind, passages)
     params = {**faiss_index.default_params(kind, passages), **dict(settings.index_params)}
     faiss_index.write(faiss_index.build(vectors, kind, params), work_dir / faiss_index.VECTORS_FILE)
+    store_bytes, store_sha256 = file_digest(work_dir / store.STORE_FILE)
+    vectors_bytes, vectors_sha256 = file_digest(work_dir / faiss_index.VECTORS_FILE)
     manifest = IndexManifest(
         format_version=manifest_io.FORMAT_VERSION,
         index_id=index_id(embedder.model_hash, settings.passage_words, kind, documents),
@@ -127,22 +130,38 @@ def write_index(
         index_params=tuple(sorted(params.items())),
         passage_words=settings.passage_words,
         corpus_fingerprint=fingerprint,
+        store_bytes=store_bytes,
+        store_sha256=store_sha256,
+        vectors_bytes=vectors_bytes,
+        vectors_sha256=vectors_sha256,
     )
     manifest_io.write(manifest, work_dir)
     return manifest
 
 
+# The only entries an index folder holds; a folder with anything else is never replaced.
+INDEX_FILES = frozenset({manifest_io.MANIFEST_FILE, store.STORE_FILE, faiss_index.VECTORS_FILE})
+
+
 def check_target(out_dir: Path) -> None:
-    """Refuse to replace anything but an index or an empty folder."""
-    if not out_dir.exists():
+    """Refuse to replace anything but a factcheck index or an empty folder."""
+    if not out_dir.exists() and not out_dir.is_symlink():
         return
-    if not out_dir.is_dir():
-        raise IndexStoreError(f"{out_dir} is a file, not an index folder: choose another output path")
-    if any(out_dir.iterdir()) and not (out_dir / manifest_io.MANIFEST_FILE).is_file():
-        raise IndexStoreError(
-            f"{out_dir} exists and is not an index (no {manifest_io.MANIFEST_FILE}): "
-            "choose another output path or empty that folder yourself"
-        )
+    if out_dir.is_symlink() or not out_dir.is_dir():
+        raise IndexStoreError(f"{out_dir} is a file or a link, not an index folder: choose another output path")
+    names = {entry.name for entry in out_dir.iterdir()}
+    if not names:
+        return
+    refuse = (
+        f"{out_dir} exists and is not an index that factcheck wrote: choose another output path or empty that "
+        "folder yourself"
+    )
+    if not names <= INDEX_FILES or manifest_io.MANIFEST_FILE not in names:
+        raise IndexStoreError(refuse)
+    try:
+        manifest_io.from_json((out_dir / manifest_io.MANIFEST_FILE).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, TypeError, RecursionError):
+        raise IndexStoreError(refuse) from None
 
 
 def empty_corpus_error(corpus_dir: Path, failures: Sequence[ReadFailure]) -> EmptyCorpus:
@@ -159,15 +178,19 @@ def build_index(
     passage_words: int = 120,
     index_kind: str = "auto",
     index_params: dict[str, int] | None = None,
+    follow_symlinks: bool = False,
 ) -> BuildResult:
-    """Read, chunk, embed and store a corpus as an index directory at out_dir."""
+    """Read, chunk, embed and store a corpus as an index directory at out_dir.
+
+    ``follow_symlinks`` also reads files that symlinks inside the corpus point to outside it.
+    """
     corpus_dir, out_dir = Path(corpus_dir), Path(out_dir)
     settings = IndexSettings(passage_words, index_kind, tuple(sorted((index_params or {}).items())))
     faiss_index.choose_kind(index_kind, 0)  # reject an unknown kind before any work
     check_target(out_dir)
     with write_lock(out_dir):
-        fingerprint = corpus_fingerprint(corpus_dir)
-        corpus = read_corpus(corpus_dir, progress=progress)
+        fingerprint = corpus_fingerprint(corpus_dir, follow_symlinks=follow_symlinks)
+        corpus = read_corpus(corpus_dir, progress=progress, follow_symlinks=follow_symlinks)
         if not corpus.documents:
             raise empty_corpus_error(corpus_dir, corpus.failures)
         chunker = Chunker(passage_words)

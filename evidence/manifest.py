@@ -63,6 +63,8 @@ def read(index_dir: Path) -> IndexManifest:
         )
     try:
         manifest = from_json(path.read_text(encoding="utf-8"))
+    except RecursionError:
+        raise IndexCorrupt(f"{path} is unreadable (JSON nested too deeply): {REBUILD_HINT}") from None
     except (OSError, UnicodeDecodeError, ValueError, TypeError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise IndexCorrupt(f"{path} is unreadable ({reason}): {REBUILD_HINT}") from None

@@ -12,9 +12,11 @@ import hashlib
 import json
 import os
 import re
+import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from documents import BadEncoding, NotText, bom_encoding, decode
 from evidence.errors import BadIgnoreFile, CorpusNotFound
 from evidence.markup import html_to_text, markdown_to_text
 from evidence.types import CorpusReadResult, Document, ReadFailure
@@ -35,18 +37,14 @@ def _sha256(data: bytes) -> str:
 
 
 def _decode(data: bytes, fallback: str | None = None) -> str:
-    if b"\x00" in data[:8192]:
-        raise UnreadableFile("binary file (NUL bytes): not a text document")
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        if fallback:
-            try:
-                return data.decode(fallback)
-            except (UnicodeDecodeError, LookupError):
-                pass
+        return decode(data, fallback=fallback)
+    except NotText:
+        raise UnreadableFile("binary file (NUL bytes): not a text document") from None
+    except BadEncoding as exc:
+        byte = f"byte 0x{exc.byte:02x}" if exc.byte is not None else "a byte"
         raise UnreadableFile(
-            f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}): convert the file to UTF-8"
+            f"not valid {exc.encoding} ({byte} at offset {exc.offset}): convert the file to UTF-8"
         ) from None
 
 
@@ -114,6 +112,8 @@ def jsonl_document(rel: str, line: bytes) -> Document:
         record = json.loads(line)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise UnreadableFile(f"invalid JSON ({exc.msg if hasattr(exc, 'msg') else exc})") from None
+    except RecursionError:
+        raise UnreadableFile("JSON nested too deeply to read") from None
     if not isinstance(record, dict):
         raise UnreadableFile("the line is not a JSON object")
     doc_id = _pick(record, _ID_KEYS, "id")
@@ -135,7 +135,9 @@ def jsonl_document(rel: str, line: bytes) -> Document:
 
 
 def _read_jsonl(rel: str, data: bytes) -> Iterator[Document | ReadFailure]:
-    _decode(data)  # whole-file check: binary or non-UTF-8 content fails the file, not each line
+    text = _decode(data)  # whole-file check: binary or undecodable content fails the file, not each line
+    if bom_encoding(data)[0] not in ("", "utf-8"):
+        data = text.encode("utf-8")
     seen: set[str] = set()
     for number, line in enumerate(data.splitlines(), start=1):
         line = line.strip()
@@ -243,24 +245,69 @@ def _glob(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(out))
 
 
-def corpus_files(corpus_dir: Path) -> list[Path]:
-    """Supported files under corpus_dir, sorted by relative path.
+def scan_corpus(corpus_dir: Path, *, follow_symlinks: bool = False) -> tuple[list[Path], list[ReadFailure]]:
+    """Supported regular files under corpus_dir, sorted by relative path, and the entries skipped.
 
-    Hidden entries and the paths that ``.factcheckignore`` names are skipped.
+    Hidden entries and the paths that ``.factcheckignore`` names are left out silently. Pipes, sockets,
+    devices, broken symlinks and (unless ``follow_symlinks``) symlinks to files outside the corpus
+    folder are skipped, each with a reason: reading them could block, fail or leak other files.
     """
     corpus_dir = Path(corpus_dir)
     if not corpus_dir.is_dir():
         raise CorpusNotFound(f"corpus folder {corpus_dir} does not exist or is not a folder: check the path")
     patterns = ignore_patterns(corpus_dir)
+    root = corpus_dir.resolve()
     found: list[Path] = []
-    for root, dirs, files in os.walk(corpus_dir):
+    skipped: list[ReadFailure] = []
+    for folder, dirs, files in os.walk(corpus_dir):
         dirs[:] = [name for name in dirs if not name.startswith(".")]
         for name in files:
             if not name.startswith(".") and Path(name).suffix.lower() in SUFFIXES:
-                path = Path(root) / name
-                if not is_ignored(path.relative_to(corpus_dir).as_posix(), patterns):
+                path = Path(folder) / name
+                rel = path.relative_to(corpus_dir).as_posix()
+                if is_ignored(rel, patterns):
+                    continue
+                problem = entry_problem(path, root, follow_symlinks)
+                if problem:
+                    skipped.append(ReadFailure(path=rel, reason=problem))
+                else:
                     found.append(path)
-    return sorted(found, key=lambda path: path.relative_to(corpus_dir).as_posix())
+    return sorted(found, key=lambda path: path.relative_to(corpus_dir).as_posix()), skipped
+
+
+def entry_problem(path: Path, root: Path, follow_symlinks: bool) -> str | None:
+    """Why a corpus entry is not read, or None for a regular file that may be read."""
+    if path.is_symlink():
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            return "broken symlink (a loop, or its target is missing): fix or remove it"
+        if not follow_symlinks and not target.is_relative_to(root):
+            return f"symlink to {target}, outside the corpus folder: not followed (pass --follow-symlinks to read it)"
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        return f"cannot read the file ({exc.strerror or exc}): check it"
+    if not stat.S_ISREG(mode):
+        return "not a regular file (a pipe, socket or device): only files are read"
+    return None
+
+
+def corpus_files(corpus_dir: Path, *, follow_symlinks: bool = False) -> list[Path]:
+    """The files ``scan_corpus`` would read."""
+    return scan_corpus(corpus_dir, follow_symlinks=follow_symlinks)[0]
+
+
+def _read_regular(path: Path) -> bytes:
+    """The bytes of a regular file; anything else is refused without blocking (a FIFO has no writer)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise UnreadableFile("not a regular file (a pipe, socket or device): only files are read")
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read()
+    finally:
+        os.close(fd)
 
 
 def read_file(path: Path, rel: str) -> tuple[list[Document], list[ReadFailure]]:
@@ -268,7 +315,7 @@ def read_file(path: Path, rel: str) -> tuple[list[Document], list[ReadFailure]]:
     documents: list[Document] = []
     failures: list[ReadFailure] = []
     try:
-        data = path.read_bytes()
+        data = _read_regular(path)
         if not data.strip():
             raise UnreadableFile("empty file")
         for item in _READERS[path.suffix.lower()](rel, data):
@@ -282,12 +329,17 @@ def read_file(path: Path, rel: str) -> tuple[list[Document], list[ReadFailure]]:
     return documents, failures
 
 
-def read_corpus(corpus_dir: Path, *, progress: Callable[[str, int, int], None] | None = None) -> CorpusReadResult:
+def read_corpus(
+    corpus_dir: Path,
+    *,
+    progress: Callable[[str, int, int], None] | None = None,
+    follow_symlinks: bool = False,
+) -> CorpusReadResult:
     """Read every supported file under corpus_dir; documents come in ``document_order``."""
     corpus_dir = Path(corpus_dir)
-    files = corpus_files(corpus_dir)
+    files, skipped = scan_corpus(corpus_dir, follow_symlinks=follow_symlinks)
     documents: list[Document] = []
-    failures: list[ReadFailure] = []
+    failures: list[ReadFailure] = list(skipped)
     for done, path in enumerate(files, start=1):
         docs, fails = read_file(path, path.relative_to(corpus_dir).as_posix())
         documents.extend(docs)
@@ -298,7 +350,7 @@ def read_corpus(corpus_dir: Path, *, progress: Callable[[str, int, int], None] |
     return CorpusReadResult(documents=tuple(documents), failures=tuple(failures))
 
 
-def corpus_fingerprint(corpus_dir: Path) -> str:
+def corpus_fingerprint(corpus_dir: Path, *, follow_symlinks: bool = False) -> str:
     """A cheap hash of the supported files' relative paths, sizes and modification times.
 
     The ignore patterns are part of it, so editing ``.factcheckignore`` makes a cached index stale.
@@ -306,7 +358,10 @@ def corpus_fingerprint(corpus_dir: Path) -> str:
     corpus_dir = Path(corpus_dir)
     digest = hashlib.sha256()
     digest.update(("\n".join(ignore_patterns(corpus_dir)) + "\0").encode())
-    for path in corpus_files(corpus_dir):
-        stat = path.stat()
-        digest.update(f"{path.relative_to(corpus_dir).as_posix()}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    for path in corpus_files(corpus_dir, follow_symlinks=follow_symlinks):
+        try:
+            info = path.stat()
+        except OSError:
+            continue  # gone since the scan: the read reports it
+        digest.update(f"{path.relative_to(corpus_dir).as_posix()}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
     return digest.hexdigest()[:32]

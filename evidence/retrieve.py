@@ -13,8 +13,8 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from evidence import index as faiss_index
+from evidence import integrity, store
 from evidence import manifest as manifest_io
-from evidence import store
 from evidence.embed import Embedder
 from evidence.errors import REBUILD_HINT, IndexCorrupt
 from evidence.types import Evidence, IndexManifest
@@ -158,6 +158,12 @@ class EvidenceIndex:
     ) -> tuple[tuple[Evidence, ...], ...]:
         """The k best passages for each query, in query order, as evidence: the ``sentences`` sentences of
         each passage that best match the query, best first, all with the passage's rank."""
+        try:
+            return self._search(queries, k, sentences)
+        except sqlite3.DatabaseError as exc:
+            raise IndexCorrupt(f"{self.index_dir / store.STORE_FILE} is damaged ({exc}): {REBUILD_HINT}") from None
+
+    def _search(self, queries: Sequence[str], k: int, sentences: int) -> tuple[tuple[Evidence, ...], ...]:
         import numpy as np
 
         if k < 1:
@@ -277,6 +283,7 @@ def load(index_dir: Path, *, mmap: bool | None = None) -> tuple[IndexManifest, s
     for path in (store_path, vectors_path):
         if not path.is_file():
             raise IndexCorrupt(f"index {index_dir} lacks {path.name}: {REBUILD_HINT}")
+    integrity.check_files(index_dir, manifest)
     conn = store.open_readonly(store_path)
     try:
         documents, passages, sentences, fts_rows = store.counts(conn)
@@ -301,9 +308,29 @@ def load(index_dir: Path, *, mmap: bool | None = None) -> tuple[IndexManifest, s
             f"{vectors_path} holds {vectors.ntotal} vectors of dimension {vectors.d} but the manifest says "
             f"{manifest.passages} of dimension {manifest.dimension}: {REBUILD_HINT}"
         )
-    kind = next((k for k, name in faiss_index.FAISS_NAMES.items() if name == manifest.faiss_index), "flat")
+    kind = next((k for k, name in faiss_index.FAISS_NAMES.items() if name == manifest.faiss_index), None)
+    if kind is None or type(vectors).__name__ != manifest.faiss_index:
+        conn.close()
+        raise IndexCorrupt(
+            f"{vectors_path} is a {type(vectors).__name__} but the manifest says {manifest.faiss_index}: {REBUILD_HINT}"
+        )
     faiss_index.apply_params(vectors, kind, manifest.params)
     return manifest, conn, vectors
+
+
+def verify_index(index_dir: Path) -> IndexManifest:
+    """Check everything an index holds, reading every byte: manifest, checksums of both data files,
+    SQLite's own consistency check, counts and the faiss file. Raises IndexCorrupt naming the first problem."""
+    index_dir = Path(index_dir)
+    manifest = manifest_io.read(index_dir)
+    for name in (store.STORE_FILE, faiss_index.VECTORS_FILE):
+        if not (index_dir / name).is_file():
+            raise IndexCorrupt(f"index {index_dir} lacks {name}: {REBUILD_HINT}")
+    integrity.check_files(index_dir, manifest, full=True)
+    integrity.check_database(index_dir)
+    manifest, conn, _ = load(index_dir, mmap=True)
+    conn.close()
+    return manifest
 
 
 def open_index(

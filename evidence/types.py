@@ -75,6 +75,11 @@ class IndexManifest:
     # Chunking settings: an update must chunk new documents exactly as the build did.
     passage_words: int = 120
     corpus_fingerprint: str = ""
+    # Size and SHA-256 of the two data files, checked on load: a damaged or replaced file is caught.
+    store_bytes: int = 0
+    store_sha256: str = ""
+    vectors_bytes: int = 0
+    vectors_sha256: str = ""
 
     @property
     def params(self) -> dict[str, int]:

@@ -7,6 +7,7 @@ exactly like a fresh build of the same documents: same order, same passage ids, 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,9 +19,9 @@ from evidence import store
 from evidence.build import IndexSettings, Progress, embed_in_batches, empty_corpus_error, passage_input, write_and_swap
 from evidence.chunk import ChunkedDocument, ChunkedPassage, Chunker
 from evidence.embed import Embedder
-from evidence.errors import EmptyCorpus
+from evidence.errors import CorpusError, EmptyCorpus
 from evidence.lock import write_lock
-from evidence.readers import corpus_fingerprint, document_order, read_corpus, read_file
+from evidence.readers import corpus_fingerprint, document_order, entry_problem, read_corpus, read_file
 from evidence.retrieve import load
 from evidence.types import Document, IndexManifest, ReadFailure, UpdateResult
 
@@ -143,15 +144,20 @@ def _check_embedder(old: _OldIndex, index_dir: Path, embedder: Embedder) -> None
 
 
 def update_index(
-    index_dir: Path, corpus_dir: Path, embedder: Embedder, progress: Progress | None = None
+    index_dir: Path,
+    corpus_dir: Path,
+    embedder: Embedder,
+    progress: Progress | None = None,
+    *,
+    follow_symlinks: bool = False,
 ) -> UpdateResult:
     """Make the index match corpus_dir again: new files added, changed ones re-embedded, gone ones dropped."""
     index_dir, corpus_dir = Path(index_dir), Path(corpus_dir)
     with write_lock(index_dir):
         old = _load_old(index_dir)
         _check_embedder(old, index_dir, embedder)
-        fingerprint = corpus_fingerprint(corpus_dir)
-        corpus = read_corpus(corpus_dir, progress=progress)
+        fingerprint = corpus_fingerprint(corpus_dir, follow_symlinks=follow_symlinks)
+        corpus = read_corpus(corpus_dir, progress=progress, follow_symlinks=follow_symlinks)
         if not corpus.documents:
             raise empty_corpus_error(corpus_dir, corpus.failures)
         return _rewrite(index_dir, old, corpus.documents, embedder, corpus.failures, fingerprint, progress)
@@ -164,27 +170,44 @@ def add_documents(
     *,
     root: Path | None = None,
     progress: Progress | None = None,
+    follow_symlinks: bool = False,
 ) -> UpdateResult:
     """Add files to an index, or replace the documents that came from them before.
 
     A document's id is its path relative to ``root`` (default: the file name alone), so pass the
-    corpus folder as ``root`` to get the ids a build of that folder would give.
+    corpus folder as ``root`` to get the ids a build of that folder would give. With a ``root``,
+    a symlink to a file outside it is skipped unless ``follow_symlinks``.
     """
     index_dir = Path(index_dir)
+    paths = [Path(path) for path in paths]
+    rels_of = [relative_id(path, root) for path in paths]
     with write_lock(index_dir):
         old = _load_old(index_dir)
         _check_embedder(old, index_dir, embedder)
         added: list[Document] = []
         failures: list[ReadFailure] = []
         rels = set()
-        for path in map(Path, paths):
-            rel = path.resolve().relative_to(Path(root).resolve()).as_posix() if root else path.name
+        for path, rel in zip(paths, rels_of, strict=True):
             rels.add(rel)
+            problem = entry_problem(path, Path(root).resolve(), follow_symlinks) if root else None
+            if problem:
+                failures.append(ReadFailure(path=rel, reason=problem))
+                continue
             docs, fails = read_file(path, rel)
             added.extend(docs)
             failures.extend(fails)
         kept = [doc for doc in old.documents.values() if doc.path not in rels]
         return _rewrite(index_dir, old, kept + added, embedder, failures, "", progress)
+
+
+def relative_id(path: Path, root: Path | None) -> str:
+    """A file's document id: its path relative to ``root`` (as given, or with links resolved), else its name."""
+    if root is None:
+        return path.name
+    for file, folder in ((Path(os.path.abspath(path)), Path(os.path.abspath(root))), (path.resolve(), root.resolve())):
+        if file.is_relative_to(folder):
+            return file.relative_to(folder).as_posix()
+    raise CorpusError(f"{path} is not inside --root {root}: give files under that folder, or another --root")
 
 
 def remove_documents(index_dir: Path, doc_ids: Iterable[str]) -> UpdateResult:

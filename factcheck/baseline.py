@@ -30,6 +30,8 @@ def baseline_text(verdicts: tuple[Verdict, ...]) -> str:
 
 
 def read_baseline(path: Path) -> frozenset[str]:
+    if path.exists() and not path.is_file():
+        raise InputError(f"baseline file {path} is not a regular file; give the file `factcheck baseline` wrote")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
@@ -38,6 +40,8 @@ def read_baseline(path: Path) -> frozenset[str]:
         ) from exc
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError(f"baseline file {path} is not a factcheck baseline ({exc}); recreate it") from exc
+    except RecursionError:
+        raise InputError(f"baseline file {path} is not a factcheck baseline (JSON nested too deeply)") from None
     if not isinstance(data, dict) or data.get("factcheck_baseline") != BASELINE_VERSION:
         raise InputError(
             f"baseline file {path} has no 'factcheck_baseline': {BASELINE_VERSION} header; "

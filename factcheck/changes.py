@@ -8,6 +8,7 @@ from pathlib import Path
 
 from factcheck.errors import InputError
 
+_COMMIT = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 _HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@", re.MULTILINE)
 
 
@@ -26,8 +27,9 @@ def changed_lines(path: Path, ref: str) -> frozenset[int]:
                 raise InputError(f"--changed-only needs a git repository, and {folder} is not in one")
             count = len(path.read_text(encoding="utf-8", errors="replace").splitlines())
             return frozenset(range(1, count + 1))
+        commit = _resolve(ref, folder)
         diff = subprocess.run(
-            ["git", "diff", "--no-color", "--unified=0", ref, "--", path.name],
+            ["git", "diff", "--no-color", "--unified=0", commit, "--", path.name],
             cwd=folder, capture_output=True, text=True,
         )
     except FileNotFoundError as exc:
@@ -40,3 +42,18 @@ def changed_lines(path: Path, ref: str) -> frozenset[int]:
         start, count = int(match.group(1)), int(match.group(2) or 1)
         lines.update(range(start, start + count))
     return frozenset(lines)
+
+
+def _resolve(ref: str, folder: Path) -> str:
+    """The commit id ``ref`` names; only that id reaches ``git diff``, so no user text is read as an option."""
+    problem = "" if ref and not ref.startswith("-") and "\0" not in ref else "it is empty or starts with '-'"
+    if not problem:
+        found = subprocess.run(
+            ["git", "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"],
+            cwd=folder, capture_output=True, text=True,
+        )
+        commit = found.stdout.strip()
+        if found.returncode == 0 and _COMMIT.fullmatch(commit):
+            return commit
+        problem = "git knows no commit by that name"
+    raise InputError(f"--base {ref!r} is not a git ref ({problem}): pass a branch, tag or commit such as HEAD~1")

@@ -61,6 +61,12 @@ class FailOn(StrEnum):
     never = "never"
 
 
+FollowSymlinksOpt = Annotated[
+    bool,
+    typer.Option("--follow-symlinks", help="Also read files that symlinks in the corpus point to outside it."),
+]
+
+
 class Fail(Exception):
     """Raised inside commands to stop with a one-line message and exit code 2."""
 
@@ -133,6 +139,7 @@ def _write_atomic(path: Path, text: str) -> None:
 def index_build(
     corpus: Annotated[Path, typer.Argument(help="Folder of .txt, .md, .html, .jsonl and .pdf documents.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Index folder to create (replaced if it is an index).")],
+    follow_symlinks: FollowSymlinksOpt = False,
 ) -> None:
     """Build an evidence index from a corpus folder.
 
@@ -141,7 +148,9 @@ def index_build(
     with _errors(), _progress(True) as progress:
         from evidence import SentenceTransformerEmbedder, build_index
 
-        result = build_index(corpus, out, SentenceTransformerEmbedder(), progress=progress)
+        result = build_index(
+            corpus, out, SentenceTransformerEmbedder(), progress=progress, follow_symlinks=follow_symlinks
+        )
         for failure in result.failures:
             typer.echo(f"factcheck: skipped {failure.path}: {failure.reason}", err=True)
         m = result.manifest
@@ -161,6 +170,7 @@ def _report_update(result: UpdateResult, out: Path) -> None:
 def index_update(
     index_dir: Annotated[Path, typer.Argument(help="Index folder to bring up to date.")],
     corpus: Annotated[Path, typer.Argument(help="Corpus folder the index should match.")],
+    follow_symlinks: FollowSymlinksOpt = False,
 ) -> None:
     """Re-embed only documents that changed in the corpus folder; drop removed ones, add new ones.
 
@@ -169,7 +179,10 @@ def index_update(
     with _errors(), _progress(True) as progress:
         from evidence import SentenceTransformerEmbedder, update_index
 
-        _report_update(update_index(index_dir, corpus, SentenceTransformerEmbedder(), progress=progress), index_dir)
+        result = update_index(
+            index_dir, corpus, SentenceTransformerEmbedder(), progress=progress, follow_symlinks=follow_symlinks
+        )
+        _report_update(result, index_dir)
 
 
 @index_app.command("add")
@@ -179,6 +192,7 @@ def index_add(
     root: Annotated[
         Path | None, typer.Option("--root", help="Corpus folder the document ids are relative to.")
     ] = None,
+    follow_symlinks: FollowSymlinksOpt = False,
 ) -> None:
     """Add documents to an index, or replace the ones that came from the same files.
 
@@ -187,7 +201,10 @@ def index_add(
     with _errors(), _progress(True) as progress:
         from evidence import SentenceTransformerEmbedder, add_documents
 
-        result = add_documents(index_dir, files, SentenceTransformerEmbedder(), root=root, progress=progress)
+        result = add_documents(
+            index_dir, files, SentenceTransformerEmbedder(), root=root, progress=progress,
+            follow_symlinks=follow_symlinks,
+        )
         _report_update(result, index_dir)
 
 
@@ -218,6 +235,19 @@ def index_info(index_dir: Annotated[Path, typer.Argument(help="Index folder to d
 
         with open_index(index_dir, SentenceTransformerEmbedder()) as index:
             typer.echo(dumps(index.manifest), nl=False)
+
+
+@index_app.command("verify")
+def index_verify(index_dir: Annotated[Path, typer.Argument(help="Index folder to check.")]) -> None:
+    """Read every byte of an index and check it: checksums, the SQLite store, counts and vectors.
+
+    Example: factcheck index verify .factcheck-index
+    """
+    with _errors():
+        from evidence import verify_index
+
+        manifest = verify_index(index_dir)
+        typer.echo(f"{index_dir}: ok ({manifest.documents} documents, {manifest.passages} passages)")
 
 
 @app.command("claims")
@@ -319,8 +349,8 @@ def check_command(
         if given and changed_only:
             raise Fail("--changed-only works on articles, not on --claims files")
         only = _changed(paths, base) if changed_only else None
+        policy = _policy(settings)  # a bad baseline fails before the models load
         report, sources = _run_check(paths, settings, only_lines=only, given=given)
-        policy = _policy(settings)
         _emit(report, sources, settings.format, output, policy)
     raise typer.Exit(EXIT_GATE_FAILED if _failing(report, policy) else EXIT_OK)
 

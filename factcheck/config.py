@@ -98,7 +98,7 @@ def load_settings(
     env = os.environ if env is None else env
     merged: dict[str, Any] = {}
     file_values, source = _file_layer(cwd)
-    merged.update(_coerce_all(file_values, source))
+    merged.update(_coerce_all(file_values, source, typed=True))
     env_values = {
         key[len("FACTCHECK_") :].lower(): value
         for key, value in env.items()
@@ -128,7 +128,7 @@ def verifier_settings(verifier: str) -> dict[str, Any]:
         raise ConfigError(f"{path} is not valid JSON ({exc}); fix or delete it") from exc
     if not isinstance(values, dict) or not set(values) <= VERIFIER_KEYS:
         raise ConfigError(f"{path} may only set {', '.join(sorted(VERIFIER_KEYS))}; fix or delete it")
-    return _coerce_all(values, str(path))
+    return _coerce_all(values, str(path), typed=True)
 
 
 def _file_layer(cwd: Path) -> tuple[dict[str, Any], str]:
@@ -138,7 +138,8 @@ def _file_layer(cwd: Path) -> tuple[dict[str, Any], str]:
     pyproject = cwd / "pyproject.toml"
     if pyproject.is_file():
         data = _read_toml(pyproject)
-        section = data.get("tool", {}).get("factcheck", {})
+        tool = data.get("tool", {})
+        section = tool.get("factcheck", {}) if isinstance(tool, dict) else {}
         if not isinstance(section, dict):
             raise ConfigError(f"{pyproject}: [tool.factcheck] must be a table of settings")
         return section, f"{pyproject} [tool.factcheck]"
@@ -152,39 +153,46 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path} is not valid TOML ({exc}); fix or remove it") from exc
 
 
-def _coerce_all(values: Mapping[str, Any], source: str) -> dict[str, Any]:
+def _coerce_all(values: Mapping[str, Any], source: str, *, typed: bool = False) -> dict[str, Any]:
+    """Values checked against each setting's type; ``typed`` sources (TOML, JSON) must give that type,
+    text from the environment or the command line is parsed."""
     fields = {f.name: f for f in dataclasses.fields(Settings)}
     out: dict[str, Any] = {}
     for raw_key, value in values.items():
         key = raw_key.replace("-", "_")
         if key not in fields:
             raise ConfigError(f"unknown setting {raw_key!r} in {source}; valid settings: {', '.join(valid_keys())}")
-        out[key] = _coerce(key, fields[key].type, value, source)
+        out[key] = _coerce(key, fields[key].type, value, source, typed)
     return out
 
 
-def _coerce(key: str, type_name: Any, value: Any, source: str) -> Any:
+def _coerce(key: str, type_name: Any, value: Any, source: str, typed: bool) -> Any:
+    """The value as the setting's type: a value of another type is an error, never converted (2.7 is not
+    an integer, a table is not a path); text is parsed only where all values are text."""
     kind = type_name if isinstance(type_name, str) else getattr(type_name, "__name__", str(type_name))
+    text = isinstance(value, str) and (not typed or kind == "str")
     try:
-        if kind == "int":
-            if isinstance(value, bool):
-                raise ValueError
+        if kind == "int" and (text or (isinstance(value, int) and not isinstance(value, bool))):
             return int(value)
-        if kind == "float":
-            if isinstance(value, bool):
-                raise ValueError
+        if kind == "float" and (text or (isinstance(value, int | float) and not isinstance(value, bool))):
             return float(value)
         if kind == "bool":
             if isinstance(value, bool):
                 return value
-            if str(value).lower() in ("1", "true", "yes", "on"):
+            if text and value.lower() in ("1", "true", "yes", "on"):
                 return True
-            if str(value).lower() in ("0", "false", "no", "off"):
+            if text and value.lower() in ("0", "false", "no", "off"):
                 return False
-            raise ValueError
-        return str(value)
-    except (TypeError, ValueError) as exc:
-        raise ConfigError(f"setting {key!r} in {source} must be a {kind}, got {value!r}") from exc
+        if kind == "str" and text:
+            return value
+    except (TypeError, ValueError, OverflowError):
+        pass
+    raise ConfigError(f"setting {key!r} in {source} must be a {kind}, got {value!r}")
+
+
+# Upper bounds that keep a value inside what the search and SQLite can take.
+MAX_TOP_K = 1000
+MAX_EVIDENCE_SENTENCES = 100
 
 
 def _validate(settings: Settings) -> None:
@@ -194,10 +202,10 @@ def _validate(settings: Settings) -> None:
         raise ConfigError(f"format must be one of {', '.join(FORMATS)}, got {settings.format!r}")
     if not 0.0 <= settings.min_confidence <= 1.0:
         raise ConfigError(f"min_confidence must lie in [0, 1], got {settings.min_confidence}")
-    if settings.top_k < 1:
-        raise ConfigError(f"top_k must be at least 1, got {settings.top_k}")
-    if settings.evidence_sentences < 1:
-        raise ConfigError(f"evidence_sentences must be at least 1, got {settings.evidence_sentences}")
+    for name, most in (("top_k", MAX_TOP_K), ("evidence_sentences", MAX_EVIDENCE_SENTENCES)):
+        value = getattr(settings, name)
+        if not 1 <= value <= most:
+            raise ConfigError(f"{name} must be at least 1 and at most {most}, got {value}")
     for name in ("verdict_threshold", "evidence_threshold"):
         value = getattr(settings, name)
         if not 0.0 <= value <= 1.0:

@@ -126,19 +126,45 @@ def cache_home(settings: Settings) -> Path:
     return Path(base) / "factcheck"
 
 
+# How long `check --corpus` waits for another process that is building or updating the same cached index.
+CACHE_WAIT_SECONDS = 600.0
+
+
 def index_for_corpus(
     corpus_dir: Path, embedder: Embedder, settings: Settings, *, progress: Progress | None = None
 ) -> EvidenceIndex:
     """Open the cached index of a corpus folder; when the folder changed, update the cached index
-    in place (only changed documents are embedded again); build it the first time."""
+    in place (only changed documents are embedded again); build it the first time.
+
+    When another process is writing the same cached index, wait for it (up to CACHE_WAIT_SECONDS)
+    and use what it wrote."""
+    import time
+
+    from evidence.errors import CorpusNotFound, IndexLocked
+
+    if not corpus_dir.is_dir():
+        raise CorpusNotFound(f"corpus folder {corpus_dir} does not exist: check the path given to --corpus")
+    deadline = time.monotonic() + CACHE_WAIT_SECONDS
+    while True:
+        try:
+            return _open_cached(corpus_dir, embedder, settings, progress)
+        except IndexLocked:
+            if time.monotonic() >= deadline:
+                raise
+            if progress:
+                progress("waiting for another factcheck building this corpus's index", 0, 1)
+            time.sleep(0.5)
+
+
+def _open_cached(
+    corpus_dir: Path, embedder: Embedder, settings: Settings, progress: Progress | None
+) -> EvidenceIndex:
     import hashlib
     import shutil
 
     from evidence import build_index, corpus_fingerprint, open_index, update_index
-    from evidence.errors import CorpusNotFound, IndexCorrupt, IndexMismatch, IndexNotFound
+    from evidence.errors import IndexCorrupt, IndexMismatch, IndexNotFound
 
-    if not corpus_dir.is_dir():
-        raise CorpusNotFound(f"corpus folder {corpus_dir} does not exist: check the path given to --corpus")
     key = hashlib.sha256(str(corpus_dir.resolve()).encode("utf-8")).hexdigest()[:20]
     target = cache_home(settings) / "indexes" / key
     fingerprint = corpus_fingerprint(corpus_dir)

@@ -53,7 +53,7 @@ def test_missing_file(tmp_path: Path) -> None:
 
 
 def test_directory_is_not_an_article(tmp_path: Path) -> None:
-    with pytest.raises(ArticleNotFound):
+    with pytest.raises(ArticleError, match="is a folder"):
         read_article(tmp_path)
 
 
@@ -82,11 +82,10 @@ def test_nul_bytes_mean_binary(tmp_path: Path) -> None:
     assert "offset 6" in _one_line(info.value)
 
 
-def test_utf16_is_reported_as_not_text(tmp_path: Path) -> None:
+def test_utf16_with_a_byte_order_mark_is_decoded(tmp_path: Path) -> None:
     path = tmp_path / "utf16.txt"
     path.write_bytes(TEXT.encode("utf-16"))
-    with pytest.raises(BinaryArticle):
-        read_article(path)
+    assert read_article(path).text == TEXT
 
 
 def test_invalid_utf8_names_the_byte_offset_and_the_fix(tmp_path: Path) -> None:
