@@ -12,6 +12,7 @@ from evidence.types import Evidence
 from factcheck.ci import annotation, escape_data, escape_property, publish
 from factcheck.config import Settings
 from factcheck.gate import GatePolicy, claim_fingerprint
+from factcheck.report.markdown import render_markdown
 from factcheck.report.summary import gate_result, gate_text, summary_line
 from factcheck.types import ArticleResult, Label, Report, RunManifest, Verdict
 
@@ -111,3 +112,8 @@ def test_unwritable_step_summary_warns_in_one_line(report: Report, tmp_path: Pat
     env = {"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(tmp_path / "no" / "such" / "file")}
     publish((), lambda: "## report", env, err)
     assert err.getvalue().count("\n") == 1 and err.getvalue().startswith("factcheck: warning: cannot append")
+
+
+def test_markdown_report_states_the_gate_in_the_same_words(report: Report) -> None:
+    assert "❌ **Gate failed: 2 REFUTED (policy refuted)**." in render_markdown(report, GatePolicy())
+    assert "✅ **Gate passed: 0 of 4 claims fail policy never**." in render_markdown(report, GatePolicy("never"))
