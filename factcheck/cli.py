@@ -88,10 +88,10 @@ def _errors() -> Iterator[None]:
         raise typer.Exit(130) from None
 
 
-def _console(stderr: bool = False) -> Console:
+def _console() -> Console:
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+    return Console(highlight=False, soft_wrap=True)
 
 
 @contextmanager
