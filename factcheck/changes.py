@@ -17,6 +17,8 @@ def changed_lines(path: Path, ref: str) -> frozenset[int]:
 
     A file git does not track yet counts as wholly changed.
     """
+    if not path.is_file():
+        raise InputError(f"article not found: {path}: check the path and the working directory")
     folder = path.resolve().parent
     try:
         tracked = subprocess.run(

@@ -17,12 +17,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from factcheck.usage import FactcheckGroup
+
 if TYPE_CHECKING:
     from rich.console import Console
 
     from evidence import UpdateResult
     from factcheck.config import Settings
     from factcheck.gate import GatePolicy
+    from factcheck.report.summary import GateResult
     from factcheck.types import Report
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -39,10 +42,13 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=FactcheckGroup,
 )
-index_app = typer.Typer(help="Build and inspect evidence indexes.", no_args_is_help=True)
+index_app = typer.Typer(help="Build and inspect evidence indexes.", no_args_is_help=True, cls=FactcheckGroup)
 app.add_typer(index_app, name="index")
-train_app = typer.Typer(help="Train or recalibrate factcheck's own models.", no_args_is_help=True)
+train_app = typer.Typer(
+    help="Train or recalibrate factcheck's own models.", no_args_is_help=True, cls=FactcheckGroup
+)
 app.add_typer(train_app, name="train")
 
 
@@ -88,32 +94,22 @@ def _errors() -> Iterator[None]:
         raise typer.Exit(130) from None
 
 
-def _console(stderr: bool = False) -> Console:
+def _console() -> Console:
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+    return Console(highlight=False, soft_wrap=True)
 
 
 @contextmanager
-def _progress(enabled: bool) -> Iterator:
-    """A progress callback ``(stage, done, total)`` drawn as bars on stderr when it is a terminal."""
-    if not enabled or not sys.stderr.isatty():
+def _progress(enabled: bool, interval: float | None = None) -> Iterator:
+    """A progress callback ``(stage, done, total)``: bars on a terminal, a log line every few seconds otherwise."""
+    if not enabled:
         yield None
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from factcheck.progress import progress_reporter
 
-    with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=_console(stderr=True), transient=True,
-    ) as bars:
-        tasks: dict[str, int] = {}
-
-        def update(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = bars.add_task(stage, total=total)
-            bars.update(tasks[stage], completed=done, total=total)
-
-        yield update
+    with progress_reporter(_settings().log_interval if interval is None else interval) as progress:
+        yield progress
 
 
 def _settings(**flags: object) -> Settings:
@@ -346,13 +342,15 @@ def check_command(
             verifier=verifier,
         )
         paths = _expand(articles)
+        _check_output(output)
         if given and changed_only:
             raise Fail("--changed-only works on articles, not on --claims files")
         only = _changed(paths, base) if changed_only else None
         policy = _policy(settings)  # a bad baseline fails before the models load
         report, sources = _run_check(paths, settings, only_lines=only, given=given)
         _emit(report, sources, settings.format, output, policy)
-    raise typer.Exit(EXIT_GATE_FAILED if _failing(report, policy) else EXIT_OK)
+        gate = _announce(report, policy)
+    raise typer.Exit(EXIT_OK if gate.passed else EXIT_GATE_FAILED)
 
 
 @app.command("baseline")
@@ -374,15 +372,24 @@ def baseline_command(
     with _errors():
         from factcheck.baseline import baseline_text
         from factcheck.gate import failing
+        from factcheck.report.summary import counts_text, gate_result
 
         settings = _settings(
             fail_on=fail_on.value if fail_on else None, top_k=top_k, verifier=verifier, **_source_flags(index, corpus)
         )
-        report, _ = _run_check(_expand(articles), settings)
+        paths = _expand(articles)
+        _check_output(out)
+        report, _ = _run_check(paths, settings)
         # The baseline is taken without the old baseline or a confidence floor: it records every failing claim.
-        known = failing(report, _policy(settings, baseline=frozenset(), min_confidence=0.0))
+        policy = _policy(settings, baseline=frozenset(), min_confidence=0.0)
+        known = failing(report, policy)
         _write_atomic(out, baseline_text(known))
         typer.echo(f"wrote {len(known)} known claim(s) to {out}")
+        typer.echo(
+            f"factcheck: {counts_text(gate_result(report, policy))}; baseline records {len(known)} that fail "
+            f"policy {policy.fail_on}",
+            err=True,
+        )
 
 
 @train_app.command("verifier")
@@ -531,6 +538,28 @@ def _failing(report: Report, policy: GatePolicy) -> bool:
     return bool(failing(report, policy))
 
 
+def _announce(report: Report, policy: GatePolicy) -> GateResult:
+    """The run's one summary line on stderr; inside GitHub Actions also annotations and the job summary."""
+    from factcheck.ci import publish
+    from factcheck.report.markdown import render_markdown
+    from factcheck.report.summary import gate_result, summary_line
+
+    gate = gate_result(report, policy)
+    publish(gate.failing, lambda: render_markdown(report, policy), os.environ, sys.stderr)
+    typer.echo(summary_line(gate), err=True)
+    return gate
+
+
+def _check_output(path: Path | None) -> None:
+    """Fail before any work when the report could not be written where asked."""
+    if path is None:
+        return
+    if path.is_dir():
+        raise Fail(f"{path} is a folder; give -o the name of a file to write")
+    if not path.parent.is_dir():
+        raise Fail(f"cannot write to {path}: the folder {path.parent} does not exist; create it or pick another path")
+
+
 def _run_check(
     inputs: list[Path],
     settings: Settings,
@@ -549,11 +578,13 @@ def _run_check(
         raise Fail("no article given; pass one or more files")
     # Read every input before loading a model: a bad file fails fast and costs nothing.
     if given:
+        if missing := [p for p in inputs if not p.is_file()]:
+            raise Fail(f"claims file not found: {missing[0]}; check the path and the working directory")
         sets = [ClaimSet(str(p), *read_claims_file(p)) for p in inputs]
     else:
         docs = [read_article(path) for path in inputs]
     embedder = SentenceTransformerEmbedder()
-    with _progress(True) as progress:
+    with _progress(True, settings.log_interval) as progress:
         if settings.index:
             evidence_index = open_index(Path(settings.index), embedder)
         else:
@@ -573,9 +604,10 @@ def _run_check(
 
 def _emit(report: Report, sources: dict[str, str], output_format: str, output: Path | None, policy: GatePolicy) -> None:
     if output_format == "text" and output is None:
+        from factcheck.report.summary import gate_result
         from factcheck.report.text import render_text
 
-        render_text(report, _console())
+        render_text(report, _console(), gate_result(report, policy))
         return
     text = _render(report, sources, output_format, policy)
     if output is None:
@@ -609,10 +641,11 @@ def _render(report: Report, sources: dict[str, str], output_format: str, policy:
 
     from rich.console import Console
 
+    from factcheck.report.summary import gate_result
     from factcheck.report.text import render_text
 
     buffer = StringIO()
-    render_text(report, Console(file=buffer, width=120, no_color=True, highlight=False))
+    render_text(report, Console(file=buffer, width=120, no_color=True, highlight=False), gate_result(report, policy))
     return buffer.getvalue()
 
 

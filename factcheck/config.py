@@ -21,7 +21,7 @@ FAIL_ON = ("refuted", "unsupported", "never")
 FORMATS = ("text", "json", "markdown", "sarif", "junit", "html")
 # Settings that say where things are or how to show them; they never change a verdict, so the
 # report manifest leaves them out and reports stay byte-identical across machines.
-_NOT_IN_MANIFEST = frozenset({"cache_dir", "index", "corpus", "format", "baseline"})
+_NOT_IN_MANIFEST = frozenset({"cache_dir", "index", "corpus", "format", "baseline", "log_interval"})
 _MODELS = Path(__file__).resolve().parent / "models"
 # The verifier folders the names "model" and "fast" stand for.
 VERIFIER_FOLDERS = {"model": _MODELS / "verifier", "fast": _MODELS / "verifier-fast"}
@@ -76,6 +76,8 @@ class Settings:
     format: str = "text"
     # Where `check --corpus` keeps the indexes it builds; empty means the user cache folder.
     cache_dir: str = ""
+    # Without a terminal (a CI log), seconds between the lines that report long work; shorter work prints none.
+    log_interval: float = 5.0
 
     def items(self) -> tuple[tuple[str, str | int | float | bool], ...]:
         """Settings that change results, for the report manifest."""
@@ -202,6 +204,8 @@ def _validate(settings: Settings) -> None:
         raise ConfigError(f"format must be one of {', '.join(FORMATS)}, got {settings.format!r}")
     if not 0.0 <= settings.min_confidence <= 1.0:
         raise ConfigError(f"min_confidence must lie in [0, 1], got {settings.min_confidence}")
+    if settings.log_interval < 0:
+        raise ConfigError(f"log_interval is in seconds and must not be negative, got {settings.log_interval}")
     for name, most in (("top_k", MAX_TOP_K), ("evidence_sentences", MAX_EVIDENCE_SENTENCES)):
         value = getattr(settings, name)
         if not 1 <= value <= most:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from factcheck.gate import GatePolicy
+from factcheck.report.summary import gate_result, gate_text
 from factcheck.types import Label, Report, Verdict
 
 _ICON = {Label.SUPPORTED: "✅", Label.REFUTED: "❌", Label.NOT_ENOUGH_INFO: "❔"}
@@ -10,14 +11,14 @@ _ICON = {Label.SUPPORTED: "✅", Label.REFUTED: "❌", Label.NOT_ENOUGH_INFO: "�
 
 def render_markdown(report: Report, policy: GatePolicy) -> str:
     counts = report.counts()
-    failing = sum(1 for v in report.verdicts() if policy.fails(v))
+    result = gate_result(report, policy)
+    gate = gate_text(result)
     lines = [
         "## factcheck report",
         "",
         f"**{sum(counts.values())} claims**: "
         + ", ".join(f"{_ICON[label]} {n} {label.value}" for label, n in counts.items())
-        + f". Gate (`fail_on={policy.fail_on}`): **{'failed' if failing else 'passed'}**"
-        + (f", {failing} claim(s) to fix." if failing else "."),
+        + f". {'✅' if result.passed else '❌'} **{gate[:1].upper()}{gate[1:]}**.",
         "",
     ]
     for article in report.articles:

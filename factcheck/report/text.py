@@ -8,13 +8,14 @@ from __future__ import annotations
 from rich.console import Console
 from rich.markup import escape
 
+from factcheck.report.summary import GateResult, gate_text
 from factcheck.types import Label, Report, Verdict
 
 _STYLE = {Label.SUPPORTED: "bold green", Label.REFUTED: "bold red", Label.NOT_ENOUGH_INFO: "bold yellow"}
 _MARK = {Label.SUPPORTED: "✔", Label.REFUTED: "✘", Label.NOT_ENOUGH_INFO: "?"}
 
 
-def render_text(report: Report, console: Console) -> None:
+def render_text(report: Report, console: Console, gate: GateResult | None = None) -> None:
     for article in report.articles:
         console.print(f"[bold]{escape(article.path)}[/]  ({len(article.verdicts)} claims)")
         for verdict in article.verdicts:
@@ -23,6 +24,10 @@ def render_text(report: Report, console: Console) -> None:
     counts = report.counts()
     parts = [f"[{_STYLE[label]}]{n} {label.value}[/]" for label, n in counts.items()]
     console.print(f"Summary: {sum(counts.values())} claims: " + ", ".join(parts))
+    if gate is not None:
+        style = "bold green" if gate.passed else "bold red"
+        line = gate_text(gate)
+        console.print(f"[{style}]{escape(line[:1].upper() + line[1:])}[/]")
 
 
 def _verdict(verdict: Verdict, console: Console) -> None:
