@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install browser demo test lint bench bench-scifact verifier verifier-fast clean
+.PHONY: install browser demo test test-data lint bench bench-scifact verifier verifier-fast clean
 
 install: $(STAMP)
 
@@ -27,7 +27,16 @@ browser:
 
 test: install browser
 	$(BIN)/ruff check .
-	$(BIN)/pytest
+	$(BIN)/pytest -m "not data"
+
+# The tests that read the public datasets (FEVER, SciFact, the seed articles...), kept outside the repository.
+FACTCHECK_DATA ?= ../shared/data
+FACTCHECK_SEEDS ?= ../shared/seeds
+export FACTCHECK_DATA FACTCHECK_SEEDS
+test-data: install
+	@test -d "$(FACTCHECK_DATA)" || { echo "make test-data: no public datasets folder at $(FACTCHECK_DATA); set FACTCHECK_DATA=/path/to/data" >&2; exit 2; }
+	@test -d "$(FACTCHECK_SEEDS)" || { echo "make test-data: no seed articles folder at $(FACTCHECK_SEEDS); set FACTCHECK_SEEDS=/path/to/seeds" >&2; exit 2; }
+	$(BIN)/pytest -m data; rc=$$?; if [ $$rc -eq 5 ]; then echo "make test-data: no test is marked data"; else exit $$rc; fi
 
 lint: install
 	$(BIN)/ruff check .
@@ -71,7 +80,7 @@ SOUP_WHY := alpha was chosen among 0.3, 0.5 and 0.7 on training-side data only: 
 	(0.683, 0.688, 0.683; base 0.674) and abstract label-only F1 end to end on the 129 SciFact train claims held \
 	out from training (49.1, 51.9, 48.1; base 49.1).
 DISTILL_ARGS := -m factcheck.training.distill --extra $(STAGES)/hard-negatives.jsonl --epochs 2.0 --learning-rate 0.0001 \
-	--weight 0.5 --temperature 2.0 --threads 2 --seed 13
+	--weight 0.5 --temperature 2.0 --threads 2 --seed 13 --data $(FACTCHECK_DATA)
 DISTILL := $(BIN)/python $(DISTILL_ARGS) --device $(DEVICE)
 DISTILL_WHY := It replaced its teacher on training-side data: macro-F1 on the held-out pairs 0.724 against 0.688 \
 	(FEVER dev 0.764 / 0.739, SciFact train 0.648 / 0.636, SufficientFacts 0.654 / 0.580); \
@@ -107,14 +116,14 @@ MIX_WHY := Chosen by a rule written before its figures (bench/README.md, section
 	54.4 and 55.5 against 50.4 abstract label-only F1), and 0.7 scored higher end to end. FEVER Symmetric 0.714, \
 	pooled ECE 0.033.
 verifier: install
-	$(BIN)/python -m factcheck.training --data ../shared/data --out $(STAGES)/base --device $(DEVICE) \
+	$(BIN)/python -m factcheck.training --data $(FACTCHECK_DATA) --out $(STAGES)/base --device $(DEVICE) \
 		--held-out-by $(HELD_OUT_BY) --size $(SIZE) --$(if $(filter yes,$(SCIFACT_TITLES)),,no-)scifact-titles
 	$(BIN)/python bench/scifact_pairs.py --claims trained --labels hard-negatives --model $(STAGES)/base \
 		--index-dir $(STAGES)/scifact-index --out $(STAGES)/hard-negatives.jsonl
 	$(BIN)/python -m factcheck.training --data $(STAGES)/hard-negatives.jsonl --init-from $(STAGES)/base \
 		--epochs 1 --threads 2 --out $(STAGES)/tuned --device $(DEVICE)
 	$(BIN)/python -m factcheck.training.soup --base $(STAGES)/base --tuned $(STAGES)/tuned \
-		--alpha $(SOUP_ALPHA) --out $(STAGES)/soup --model-id $(STAGE_ID)1.1 --why "$(SOUP_WHY)"
+		--alpha $(SOUP_ALPHA) --data $(FACTCHECK_DATA) --out $(STAGES)/soup --model-id $(STAGE_ID)1.1 --why "$(SOUP_WHY)"
 	$(DISTILL) --teacher $(STAGES)/soup --layers 0,1,2,3,4,5 --model-id $(STAGE_ID)1.2 --out $(STAGES)/born-again \
 		--why "$(DISTILL_WHY)"
 	$(BIN)/python $(CONTRAST_ARGS)
@@ -122,14 +131,14 @@ verifier: install
 	$(BIN)/python $(CONTRAST_S14_ARGS) --device $(DEVICE)
 	$(BIN)/python $(CONTRAST_S15_ARGS) --device $(DEVICE)
 	$(BIN)/python -m factcheck.training.soup --base $(STAGES)/born-again --tuned $(STAGES)/contrast-tuned-s13 \
-		--tuned $(STAGES)/contrast-tuned-s14 --tuned $(STAGES)/contrast-tuned-s15 --alpha 1.0 \
+		--tuned $(STAGES)/contrast-tuned-s14 --tuned $(STAGES)/contrast-tuned-s15 --alpha 1.0 --data $(FACTCHECK_DATA) \
 		--out $(STAGES)/final --model-id $(STAGE_ID)1.4 --what "$(CONTRAST_WHAT)" \
 		--why "$(CONTRAST_WHY)" --made-by "python $(CONTRAST_ARGS)" --made-by "python $(CONTRAST_S13_ARGS)" \
 		--made-by "python $(CONTRAST_S14_ARGS)" --made-by "python $(CONTRAST_S15_ARGS)"
 	$(DISTILL) $(GEN2_ARGS) --no-eval
 	$(DISTILL) $(GEN3_ARGS) --no-eval
 	$(BIN)/python -m factcheck.training.soup --base $(STAGES)/final --tuned $(STAGES)/born-again-3 \
-		--alpha $(MIX_ALPHA) --out $(VERIFIER_OUT) --model-id factcheck-verifier-minilm-1.5 --what "$(MIX_WHAT)" \
+		--alpha $(MIX_ALPHA) --data $(FACTCHECK_DATA) --out $(VERIFIER_OUT) --model-id factcheck-verifier-minilm-1.5 --what "$(MIX_WHAT)" \
 		--why "$(MIX_WHY)" --made-by "python $(DISTILL_ARGS) $(GEN2_ARGS) --no-eval" \
 		--made-by "python $(DISTILL_ARGS) $(GEN3_ARGS) --no-eval"
 

@@ -359,7 +359,7 @@ def baseline_command(
 def train_verifier_command(
     data: Annotated[
         Path,
-        typer.Option("--data", help="The shared data folder (full recipe) or a .jsonl of {claim, evidence, label} "
+        typer.Option("--data", help="The public datasets folder (full recipe) or a .jsonl of {claim, evidence, label} "
                      "lines (fine-tunes the shipped model on your labels)."),
     ],
     out: Annotated[Path, typer.Option("--out", "-o", help="Model folder to write (replaced only when complete).")],
@@ -394,7 +394,7 @@ def train_verifier_command(
         from factcheck.verify.crossencoder import SHIPPED_MODEL
 
         if not data.exists():
-            raise Fail(f"training data {data} does not exist; pass the shared data folder or a .jsonl file")
+            raise Fail(f"training data {data} does not exist; pass the public datasets folder or a .jsonl file")
         hyper = None
         if epochs is not None:
             base = HyperParameters() if data.is_dir() else HyperParameters(learning_rate=2e-5, epochs=2.0)

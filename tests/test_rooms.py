@@ -1,4 +1,4 @@
-"""The three rooms stay apart: claims and evidence never import each other (DESIGN.md)."""
+"""The three rooms stay apart: claims and evidence never import each other, nor factcheck."""
 
 from __future__ import annotations
 

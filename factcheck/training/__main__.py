@@ -1,4 +1,4 @@
-"""``python -m factcheck.training --data ../shared/data --out factcheck/models/verifier``."""
+"""``python -m factcheck.training --data path/to/public-data --out factcheck/models/verifier``."""
 
 from __future__ import annotations
 
@@ -16,11 +16,11 @@ from factcheck.training.train import train_verifier
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m factcheck.training",
-        description="Train factcheck's 3-way verifier from the shared data folder, or fine-tune/recalibrate "
+        description="Train factcheck's 3-way verifier from the public datasets folder, or fine-tune/recalibrate "
         "the shipped model on a .jsonl of {claim, evidence, label} lines.",
     )
     defaults = HyperParameters()
-    parser.add_argument("--data", type=Path, required=True, help="shared data folder or a .jsonl file")
+    parser.add_argument("--data", type=Path, required=True, help="public datasets folder or a .jsonl file")
     parser.add_argument("--out", type=Path, required=True, help="model folder to write (replaced atomically)")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--init-from", type=Path, default=None, help="model folder to start from")

@@ -1,6 +1,6 @@
 """Fit the combiner (model probabilities + typed checks + similarity) on held-out training-side pairs.
 
-    python -m factcheck.training.combine --data ../shared/data --model factcheck/models/verifier
+    python -m factcheck.training.combine --data path/to/public-data --model factcheck/models/verifier
 
 The pairs are the held-out split of the verifier's own training set (never trained on, never a
 benchmark): the combiner learns how far to trust each signal, and its probabilities are what the
@@ -200,7 +200,7 @@ def _write(model_dir: Path, combiner: Combiner, metrics: dict[str, float]) -> No
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Fit the verdict combiner on held-out training-side pairs.")
-    parser.add_argument("--data", type=Path, default=Path("../shared/data"))
+    parser.add_argument("--data", type=Path, required=True)
     parser.add_argument(
         "--model", type=Path, default=Path(__file__).resolve().parents[1] / "models" / "verifier"
     )

@@ -228,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Distil the verifier into a model with fewer layers.")
     parser.add_argument("--teacher", type=Path, required=True, help="verifier folder to imitate")
     parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--data", type=Path, default=Path("../shared/data"))
+    parser.add_argument("--data", type=Path, required=True)
     parser.add_argument("--layers", type=_layers, default=DEFAULT_LAYERS, help="teacher layers to keep, e.g. 0,2,4")
     parser.add_argument("--extra", type=Path, default=None, help="more {claim, evidence, label} pairs (.jsonl)")
     parser.add_argument("--seed", type=int, default=13)

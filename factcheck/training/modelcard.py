@@ -336,10 +336,10 @@ def _reproduce_lines(record: dict[str, Any]) -> list[str]:
         ]
     return [
         "```",
-        "HF_HUB_OFFLINE=1 .venv/bin/python -m factcheck.training --data ../shared/data "
+        "HF_HUB_OFFLINE=1 .venv/bin/python -m factcheck.training --data path/to/public-data "
         f"--out factcheck/models/verifier --seed {seed}" + (f" --size {record['size']}" if "size" in record else "")
         + (" --scifact-titles" if record.get("scifact_titles") else ""),
-        "HF_HUB_OFFLINE=1 .venv/bin/python -m factcheck.training.combine --data ../shared/data "
+        "HF_HUB_OFFLINE=1 .venv/bin/python -m factcheck.training.combine --data path/to/public-data "
         f"--model factcheck/models/verifier --seed {seed}",
         "```",
         "",
@@ -400,7 +400,7 @@ def _soup_commands(
     split += f" --size {size}" if size is not None else ""
     split += " --scifact-titles" if titles else ""
     return [
-        f"python -m factcheck.training --data ../shared/data --out {stages}/base --seed {seed}{split}",
+        f"python -m factcheck.training --data path/to/public-data --out {stages}/base --seed {seed}{split}",
         f"python bench/scifact_pairs.py --claims trained --labels hard-negatives --model {stages}/base "
         f"--index-dir {stages}/scifact-index --out {stages}/hard-negatives.jsonl",
         f"python -m factcheck.training --data {stages}/hard-negatives.jsonl --init-from "

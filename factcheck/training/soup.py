@@ -153,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     )  # fmt: skip
     parser.add_argument("--alpha", type=float, required=True, help="share of the tuned weights, 0..1")
     parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--data", type=Path, default=Path("../shared/data"))
+    parser.add_argument("--data", type=Path, required=True)
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--why", default="", help="how alpha was chosen, for the model card")
     parser.add_argument("--model-id", default=None, help="id of the result (default: the base's id + '-soup')")

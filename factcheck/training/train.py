@@ -72,7 +72,7 @@ def train_verifier(
 ) -> TrainReport:
     """Train (or fine-tune) the 3-way verifier and write a complete model folder to ``out``.
 
-    ``data`` is the shared data folder (the standard recipe: ``build_training_set``, one epoch from
+    ``data`` is the public datasets folder (the standard recipe: ``build_training_set``, one epoch from
     all-MiniLM-L6-v2, then a second stage on SciFact train) or a ``.jsonl`` of {"claim", "evidence",
     "label"} lines (fine-tunes the shipped model, or ``init_from``; 0 epochs only recalibrates).
     The folder is built next to ``out`` and renamed into place, so a crash leaves ``out`` untouched.
@@ -104,7 +104,7 @@ def train_verifier(
         size = draw_size(init)  # not this run's data: kept so a student of this model rebuilds its start's draw
         titles = titles_of(init)
     else:
-        raise TrainingError(f"{data} is neither the shared data folder nor a .jsonl file: pass one of them")
+        raise TrainingError(f"{data} is neither the public datasets folder nor a .jsonl file: pass one of them")
     log(f"train {len(training.train)} pairs, held out {len(training.held_out)}; init from {init}")
 
     model, tokenizer = load_model(init)

@@ -974,9 +974,9 @@ def test_the_model_card_reproduces_a_first_stage_that_drew_more_pairs() -> None:
     soup = {"alpha": 0.5, "base": "build/verifier-abs/base", "tuned": "build/verifier-abs/tuned", "base_model_id": "b"}
     record = {"seed": 13, "threads": 2, "model_id": "m", "hyper_parameters": hp, "soup": soup,
               "held_out_by": "abstract"}  # fmt: skip
-    first = next(line for line in _reproduce_lines(record) if "--data ../shared/data" in line)
+    first = next(line for line in _reproduce_lines(record) if "--data path/to/public-data" in line)
     assert "--size" not in first
-    first = next(line for line in _reproduce_lines({**record, "size": 45000}) if "--data ../shared/data" in line)
+    first = next(line for line in _reproduce_lines({**record, "size": 45000}) if "--data path/to/public-data" in line)
     assert first.endswith("--size 45000")
     plain = {"seed": 13, "model_id": "m", "hyper_parameters": hp, "size": 45000}
     assert any("--seed 13 --size 45000" in line for line in _reproduce_lines(plain))
@@ -1026,10 +1026,10 @@ def test_a_model_folder_says_whether_its_scifact_evidence_was_titled(tmp_path: P
     hp = {"epochs": 1.0, "learning_rate": 8e-5}
     soup = {"alpha": 0.5, "base": "build/M/base", "tuned": "build/M/tuned", "base_model_id": "b"}
     record = {"seed": 13, "threads": 2, "model_id": "m", "hyper_parameters": hp, "soup": soup}
-    first = next(line for line in _reproduce_lines(record) if "--data ../shared/data" in line)
+    first = next(line for line in _reproduce_lines(record) if "--data path/to/public-data" in line)
     assert "--scifact-titles" not in first
     first = next(
-        line for line in _reproduce_lines({**record, "scifact_titles": True}) if "--data ../shared/data" in line
+        line for line in _reproduce_lines({**record, "scifact_titles": True}) if "--data path/to/public-data" in line
     )
     assert first.endswith("--scifact-titles")
 
