@@ -50,8 +50,8 @@ from claims import Claim, ClaimExtractor, read_article  # noqa: E402
 from claims.lexicon import words  # noqa: E402
 
 GOLD = REPO / "tests" / "data" / "claims" / "gold"
-# The gold of the seed article names it as $FACTCHECK_SEEDS/...; the Makefile sets both folders.
-os.environ.setdefault("FACTCHECK_SEEDS", str(REPO.parent / "shared" / "seeds"))
+# The gold of the seed article names it as $PUBLIC_SEEDS/...; the Makefile sets both folders.
+os.environ.setdefault("PUBLIC_SEEDS", str(REPO.parent / "shared" / "seeds"))
 WICE = REPO.parent / "shared" / "data" / "wice"
 CORPUS = REPO.parent / "shared" / "data" / "nato_russia_demo_corpus" / "wikipedia_2019"
 UNSEEN = ["North_Atlantic_Treaty.md", "Finlandization.md", "Diplomatic_mission.md"]

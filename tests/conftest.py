@@ -16,7 +16,7 @@ REPO = Path(__file__).resolve().parent.parent
 ARTICLE = REPO / "tests" / "data" / "articles" / "harbour_turbines.txt"
 # Tests marked `data` read public datasets that are not in the repository: `make test-data` points these
 # variables at them. The default selection (`pytest -m "not data"`) never reads them.
-PUBLIC_FOLDERS = {"data": "FACTCHECK_DATA", "seeds": "FACTCHECK_SEEDS"}
+PUBLIC_FOLDERS = {"data": "PUBLIC_DATA", "seeds": "PUBLIC_SEEDS"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -59,16 +59,16 @@ def article_path() -> Path:
 
 @pytest.fixture(scope="session")
 def public_data() -> Path:
-    """The public datasets folder (FACTCHECK_DATA); only for tests marked `data`."""
+    """The public datasets folder (PUBLIC_DATA); only for tests marked `data`."""
     return _public_folder("data")
 
 
 @pytest.fixture(scope="session")
 def seed_article_path() -> Path:
-    """The first seed article (FACTCHECK_SEEDS); only for tests marked `data`."""
+    """The first seed article (PUBLIC_SEEDS); only for tests marked `data`."""
     seeds = sorted(_public_folder("seeds").glob("*.txt"))
     if not seeds:
-        pytest.fail(f"no seed article (*.txt) in {os.environ['FACTCHECK_SEEDS']}", pytrace=False)
+        pytest.fail(f"no seed article (*.txt) in {os.environ['PUBLIC_SEEDS']}", pytrace=False)
     return seeds[0]
 
 

@@ -26,8 +26,8 @@ def _repo_files() -> list[str]:
 
 def _collected(cwd: Path) -> list[str]:
     env = {**os.environ, "PYTHONPATH": str(cwd)}
-    env.pop("FACTCHECK_DATA", None)
-    env.pop("FACTCHECK_SEEDS", None)
+    env.pop("PUBLIC_DATA", None)
+    env.pop("PUBLIC_SEEDS", None)
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "--collect-only", "-q", "-m", "not data", "-p", "no:cacheprovider"],
         cwd=cwd, capture_output=True, text=True, env=env, timeout=300,

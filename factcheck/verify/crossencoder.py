@@ -29,7 +29,7 @@ SHIPPED_MODEL = VERIFIER_FOLDERS["model"]
 # A 3-layer student distilled from SHIPPED_MODEL (factcheck.training.distill): twice the pairs per second.
 FAST_MODEL = VERIFIER_FOLDERS["fast"]
 EXPECTED_LABELS = frozenset({"SUPPORTED", "REFUTED", "NOT ENOUGH INFO"})
-_RETRAIN = "python -m factcheck.training --data path/to/public-data --out factcheck/models/verifier"
+_RETRAIN = "factcheck train verifier --data path/to/public-data --out factcheck/models/verifier"
 
 
 class VerifierModelError(FactcheckError):

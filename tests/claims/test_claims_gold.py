@@ -19,7 +19,7 @@ def test_there_is_gold_for_the_seed_and_three_written_articles() -> None:
 
 
 def _public(path: Path) -> bool:
-    """The seed article's gold names a public folder (FACTCHECK_SEEDS) instead of a file in the repository."""
+    """The seed article's gold names a public folder (PUBLIC_SEEDS) instead of a file in the repository."""
     return json.loads(path.read_text(encoding="utf-8"))["article"].startswith("$")
 
 
