@@ -768,7 +768,8 @@ def test_model_card_of_a_stage_after_distillation_reproduces_every_step_in_order
              "tuned_seeds": [13, 14]}  # fmt: skip
     card = "\n".join(_soup_lines(seeds))
     assert "2 times, with seeds 13, 14, each for 2.0 epochs" in card and "uniform average" in card
-    last = [line for line in _reproduce_lines({**record, "soup": seeds}) if line.startswith(("python", "factcheck"))][-1]
+    lines = _reproduce_lines({**record, "soup": seeds})
+    last = [line for line in lines if line.startswith(("python", "factcheck"))][-1]
     assert "--tuned build/verifier/contrast-tuned --tuned build/verifier/contrast-tuned-s14 --alpha" in last
 
 
