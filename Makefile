@@ -5,6 +5,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
+# The public datasets (FEVER, SciFact, ...) and seed articles that `make test-data`, the benchmarks and `make verifier`
+# read; they are not in the repository.
+PUBLIC_DATA ?= ../shared/data
+PUBLIC_SEEDS ?= ../shared/seeds
+DATA_ENV := PUBLIC_DATA=$(PUBLIC_DATA) PUBLIC_SEEDS=$(PUBLIC_SEEDS)
 
 .PHONY: install browser demo test test-data lint bench bench-scifact verifier verifier-fast clean
 
@@ -29,23 +34,20 @@ test: install browser
 	$(BIN)/ruff check .
 	$(BIN)/pytest -m "not data"
 
-# The tests that read the public datasets (FEVER, SciFact, the seed articles...), kept outside the repository.
-PUBLIC_DATA ?= ../shared/data
-PUBLIC_SEEDS ?= ../shared/seeds
 test-data: install
 	@test -d "$(PUBLIC_DATA)" || { echo "make test-data: no public datasets folder at $(PUBLIC_DATA); set PUBLIC_DATA=/path/to/data" >&2; exit 2; }
 	@test -d "$(PUBLIC_SEEDS)" || { echo "make test-data: no seed articles folder at $(PUBLIC_SEEDS); set PUBLIC_SEEDS=/path/to/seeds" >&2; exit 2; }
-	PUBLIC_DATA=$(PUBLIC_DATA) PUBLIC_SEEDS=$(PUBLIC_SEEDS) $(BIN)/pytest -m data; rc=$$?; if [ $$rc -eq 5 ]; then echo "make test-data: no test is marked data"; else exit $$rc; fi
+	$(DATA_ENV) $(BIN)/pytest -m data; rc=$$?; if [ $$rc -eq 5 ]; then echo "make test-data: no test is marked data"; else exit $$rc; fi
 
 lint: install
 	$(BIN)/ruff check .
 
 bench: install
-	$(BIN)/python bench/pipeline.py
+	$(DATA_ENV) $(BIN)/python bench/pipeline.py
 
 # SciFact dev end to end; the index is cached in /tmp, so only the first run builds it.
 bench-scifact: install
-	$(BIN)/python bench/scifact.py
+	$(DATA_ENV) $(BIN)/python bench/scifact.py
 
 # Rebuilds the shipped verifier from the public datasets on CPU (hours; docs/verifiers.md says what each step is
 # for, and the recipe file holds every setting and the reason for it). `make verifier DEVICE=cuda` trains on a GPU:
@@ -73,7 +75,7 @@ GEN3 := $(GEN) gen3 --teacher $(STAGES)/born-again-2 --extra $(NEGATIVES) --mode
 verifier: install
 	$(TRAIN) verifier --data $(PUBLIC_DATA) --out $(STAGES)/base --threads 1 --device $(DEVICE) --held-out-by $(HELD_OUT_BY) \
 		--size $(SIZE) --$(if $(filter yes,$(SCIFACT_TITLES)),,no-)scifact-titles
-	$(BIN)/python bench/scifact_pairs.py --claims trained --labels hard-negatives --model $(STAGES)/base \
+	$(DATA_ENV) $(BIN)/python bench/scifact_pairs.py --claims trained --labels hard-negatives --model $(STAGES)/base \
 		--index-dir $(STAGES)/scifact-index --out $(NEGATIVES)
 	$(TRAIN) verifier --data $(NEGATIVES) --init-from $(STAGES)/base --epochs 1 --threads 2 --out $(STAGES)/tuned \
 		--device $(DEVICE)

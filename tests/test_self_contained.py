@@ -4,24 +4,15 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from tests.repo_copy import REPO, copy_repository, repo_files
+
 # Spelled in pieces so that this file does not match its own scan.
 OUTSIDE = re.compile("|".join([r"\.\./" + "shared", r"parents?\[?\d*\]? */ *[\"']" + "shared", "/" + "work/"]))
-
-
-def _repo_files() -> list[str]:
-    """The files a clone would have: tracked ones plus new ones not ignored, as they are now in the working tree."""
-    listed = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-        cwd=REPO, capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    return [name for name in listed.stdout.split("\0") if name and (REPO / name).is_file()]
 
 
 def _collected(cwd: Path) -> list[str]:
@@ -38,10 +29,7 @@ def _collected(cwd: Path) -> list[str]:
 
 def test_a_clone_alone_in_a_folder_collects_the_default_tests() -> None:
     with tempfile.TemporaryDirectory() as alone:
-        clone = Path(alone) / "factcheck"
-        for name in _repo_files():
-            (clone / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(REPO / name, clone / name)
+        clone = copy_repository(Path(alone) / "factcheck")
         assert sorted(p.name for p in Path(alone).iterdir()) == ["factcheck"]
         there = _collected(clone)
     assert len(there) > 400
@@ -50,7 +38,7 @@ def test_a_clone_alone_in_a_folder_collects_the_default_tests() -> None:
 
 def test_no_code_or_test_names_a_folder_outside_the_repository() -> None:
     reaching = []
-    for name in _repo_files():
+    for name in repo_files():
         if name.split("/")[0] in {"factcheck", "claims", "evidence", "tests"} and name.endswith(".py"):
             text = (REPO / name).read_text(encoding="utf-8")
             reaching += [f"{name}: {m.group(0)}" for m in OUTSIDE.finditer(text)]
