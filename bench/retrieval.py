@@ -34,7 +34,6 @@ REPO = Path(__file__).resolve().parent.parent
 # The public datasets (`make` passes PUBLIC_DATA; the default is where this team keeps them).
 PUBLIC_DATA = Path(os.environ.get("PUBLIC_DATA", REPO.parent / "shared" / "data"))
 sys.path.insert(0, str(REPO))
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from evidence import FusionConfig, SentenceTransformerEmbedder, build_index, open_index  # noqa: E402
 from evidence.chunk import Chunker  # noqa: E402

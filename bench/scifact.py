@@ -51,8 +51,6 @@ REPO = Path(__file__).resolve().parent.parent
 PUBLIC_DATA = Path(os.environ.get("PUBLIC_DATA", REPO.parent / "shared" / "data"))
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 # The model-loading bars would land in the middle of the printed table.
 os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
@@ -599,7 +597,7 @@ def grid_for(verifier: Any) -> dict[str, tuple[float, ...]]:
     return {"top_k": GRID["top_k"]}
 
 
-def held_out_of_training(gold: Gold, model_dir: Path, data: Path = DATA) -> Gold:
+def held_out_of_training(gold: Gold, model_dir: Path, data: Path) -> Gold:
     """The train claims that a trained verifier never saw: the same per-claim draw its training used.
 
     Tuning on claims the model was trained on would reward it for remembering their rationales.
@@ -883,7 +881,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"{build.documents} abstracts, {build.passages} passages ({build_text(build)})"
             )
             if args.tune:
-                run_tune(index, claims_path, gold, abstracts, settings)
+                run_tune(index, claims_path, gold, abstracts, settings, args.data)
             else:
                 warm_up = claims_file(list(gold.values())[:1], Path(tmp) / "warm-up.jsonl")
                 run_eval(args, index, (warm_up, claims_path), gold, abstracts, settings)
@@ -965,12 +963,13 @@ def run_tune(
     gold: Gold,
     abstracts: Abstracts,
     settings: Settings,
+    data: Path,
 ) -> None:
     from factcheck.verify.factory import make_verifier
 
     verifier = make_verifier(settings)
     if hasattr(verifier, "model"):
-        held = held_out_of_training(gold, verifier.model.path)
+        held = held_out_of_training(gold, verifier.model.path, data)
         if not held:
             raise BenchError(
                 f"none of the {len(gold)} train claims was held out from the verifier's training, so none can "

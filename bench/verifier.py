@@ -32,8 +32,6 @@ REPO = Path(__file__).resolve().parent.parent
 # The public datasets (`make` passes PUBLIC_DATA; the default is where this team keeps them).
 PUBLIC_DATA = Path(os.environ.get("PUBLIC_DATA", REPO.parent / "shared" / "data"))
 sys.path.insert(0, str(REPO))
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 from factcheck.training.dataset import held_out_by as split_of  # noqa: E402
 from factcheck.training.dataset import held_out_pairs, titles_of  # noqa: E402

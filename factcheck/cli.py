@@ -17,6 +17,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from evidence.offline import offline
+from factcheck.config import FAIL_ON, FORMATS
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -25,8 +28,7 @@ if TYPE_CHECKING:
     from factcheck.gate import GatePolicy
     from factcheck.types import Report
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+offline()
 # Model loading draws its own progress bars on stderr; our output is the report and one-line errors.
 os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
@@ -46,19 +48,9 @@ train_app = typer.Typer(help="Train or recalibrate factcheck's own models.", no_
 app.add_typer(train_app, name="train")
 
 
-class OutputFormat(StrEnum):
-    text = "text"
-    json = "json"
-    markdown = "markdown"
-    sarif = "sarif"
-    junit = "junit"
-    html = "html"
-
-
-class FailOn(StrEnum):
-    refuted = "refuted"
-    unsupported = "unsupported"
-    never = "never"
+# The choices of --format and --fail-on, from their one definition (the settings accept exactly these).
+OutputFormat = StrEnum("OutputFormat", {name: name for name in FORMATS})
+FailOn = StrEnum("FailOn", {name: name for name in FAIL_ON})
 
 
 class Fail(Exception):
@@ -281,8 +273,7 @@ def check_command(
     corpus: CorpusOpt = None,
     output_format: Annotated[
         OutputFormat | None,
-        typer.Option("--format", "-f", help="Report format: text, json, markdown, sarif, junit or html "
-                     "(setting: format)."),
+        typer.Option("--format", "-f", help=f"Report format: {', '.join(FORMATS)} (setting: format)."),
     ] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report here, not stdout.")] = None,
     fail_on: FailOnOpt = None,

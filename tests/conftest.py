@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from evidence.offline import offline
+
 # Tests must never reach a model hub, exactly like a user's air-gapped machine.
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+offline()
 
 REPO = Path(__file__).resolve().parent.parent
 # A news article about invented facts, written for these tests (web boilerplate included).

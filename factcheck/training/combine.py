@@ -211,7 +211,6 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
         help="fit on (and have the verifier use) each claim read both ways: as written and direction-reversed",
     )
     args = recipe.parse(parser, argv)
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
     metrics = fit_combiner(args.data, args.model, seed=args.seed, direction_symmetric=args.direction_symmetric)
     for name, value in metrics.items():
         print(f"{name:20s} {value:.4f}")

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import copy
 import json
-import os
 import shutil
 import sys
 import time
@@ -92,7 +91,6 @@ def distill(
     epochs, learning_rate, weight, temperature = (
         settings.epochs, settings.learning_rate, settings.weight, settings.temperature
     )
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import torch
 
     from factcheck.training.combine import fit_combiner

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from evidence.offline import offline
 from factcheck.training.errors import TrainingError
 from factcheck.training.types import LABELS, Pair
 
@@ -76,6 +77,7 @@ def _device_of(model: Any) -> Any:
 def load_model(init_from: Path) -> tuple[Any, Any]:
     """A sequence classifier and its tokenizer; a model already trained with our labels keeps its head,
     anything else (the plain MiniLM encoder) gets a fresh 3-way head in ``LABELS`` order."""
+    offline()
     import torch
     from transformers import AutoConfig, AutoModelForSequenceClassification, AutoTokenizer
     from transformers.utils import logging as hf_logging

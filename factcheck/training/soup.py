@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import sys
 import time
@@ -166,7 +165,6 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
         "--made-by", action="append", default=[], help="a command that made the tuned folder (repeat, in order)"
     )
     args = recipe.parse(parser, argv)
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
     try:
         settings = SoupSettings(
             args.alpha, seed=args.seed, why=args.why, model_id=args.model_id, what=args.what,

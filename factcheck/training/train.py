@@ -85,7 +85,6 @@ def train_verifier(data: Path, out: Path, settings: TrainSettings | None = None,
     """
     settings = settings or TrainSettings()
     seed, init_from, size, held_out_by = settings.seed, settings.init_from, settings.size, settings.held_out_by
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import torch
 
     started = time.monotonic()

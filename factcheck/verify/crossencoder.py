@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
 import warnings
 from collections.abc import Sequence
 from functools import cached_property
@@ -22,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from evidence.offline import offline
 from factcheck.config import VERIFIER_FOLDERS
 from factcheck.errors import FactcheckError
 
@@ -162,8 +162,7 @@ class CrossEncoderModel:
     def _load(self) -> tuple[Any, Any]:
         if self._model is not None:
             return self._model, self._tokenizer
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        offline()
         labels = self.labels
         self._file("model.safetensors")
         if not (self.path / "tokenizer.json").is_file() and not (self.path / "vocab.txt").is_file():
