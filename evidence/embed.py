@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import threading
 from collections.abc import Sequence
 from functools import lru_cache
@@ -15,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from evidence.errors import ModelNotFound
+from evidence.offline import offline
 
 if TYPE_CHECKING:
     import numpy as np
@@ -114,8 +114,7 @@ class SentenceTransformerEmbedder:
     def _load(self) -> Any:
         with self._lock:
             if self._model is None:
-                os.environ["HF_HUB_OFFLINE"] = "1"
-                os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+                offline()
                 from sentence_transformers import SentenceTransformer
 
                 try:

@@ -17,6 +17,7 @@ from evidence import integrity, store
 from evidence import manifest as manifest_io
 from evidence.embed import Embedder
 from evidence.errors import REBUILD_HINT, IndexCorrupt
+from evidence.titles import EMBEDDER, behind_title, plain
 from evidence.types import Evidence, IndexManifest
 
 if TYPE_CHECKING:
@@ -227,7 +228,7 @@ class EvidenceIndex:
         text = texts[passage.doc_id]
         title, path = meta[passage.doc_id]
         # A heading that only repeats the title says nothing; it is evidence only when nothing else is.
-        body = [(a, b) for a, b in spans if _plain(text[a:b]) != _plain(title)] or spans
+        body = [(a, b) for a, b in spans if plain(text[a:b]) != plain(title)] or spans
         scored = [
             (float(np.dot(qvec, sentence_vecs[sentence_input(title, text[a:b])])), a, b) for a, b in body
         ] or [(-2.0, passage.start, passage.end)]
@@ -257,7 +258,7 @@ class EvidenceIndex:
 
 def _context(text: str, span: tuple[int, int] | None, title: str) -> str:
     """The sentence before an evidence sentence; a heading that only repeats the title adds nothing."""
-    if span is None or _plain(text[span[0] : span[1]]) == _plain(title):
+    if span is None or plain(text[span[0] : span[1]]) == plain(title):
         return ""
     return text[span[0] : span[1]]
 
@@ -265,13 +266,7 @@ def _context(text: str, span: tuple[int, int] | None, title: str) -> str:
 def sentence_input(title: str, sentence: str) -> str:
     """What the embedder sees for an evidence sentence: the document title stands in for the
     pronoun or short name the sentence uses ("It was launched in 2021" in an article on Webb)."""
-    if not title or _plain(title) in _plain(sentence):
-        return sentence
-    return f"{title}. {sentence}"
-
-
-def _plain(text: str) -> str:
-    return " ".join(text.lower().strip(" .#*").split())
+    return behind_title(title, sentence, EMBEDDER)
 
 
 def load(index_dir: Path, *, mmap: bool | None = None) -> tuple[IndexManifest, sqlite3.Connection, Any]:

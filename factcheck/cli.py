@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from factcheck.usage import FactcheckGroup
+from evidence.offline import offline
+from factcheck.config import FAIL_ON, FORMATS
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -28,8 +30,7 @@ if TYPE_CHECKING:
     from factcheck.report.summary import GateResult
     from factcheck.types import Report
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+offline()
 # Model loading draws its own progress bars on stderr; our output is the report and one-line errors.
 os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
@@ -52,19 +53,9 @@ train_app = typer.Typer(
 app.add_typer(train_app, name="train")
 
 
-class OutputFormat(StrEnum):
-    text = "text"
-    json = "json"
-    markdown = "markdown"
-    sarif = "sarif"
-    junit = "junit"
-    html = "html"
-
-
-class FailOn(StrEnum):
-    refuted = "refuted"
-    unsupported = "unsupported"
-    never = "never"
+# The choices of --format and --fail-on, from their one definition (the settings accept exactly these).
+OutputFormat = StrEnum("OutputFormat", {name: name for name in FORMATS})
+FailOn = StrEnum("FailOn", {name: name for name in FAIL_ON})
 
 
 FollowSymlinksOpt = Annotated[
@@ -307,8 +298,7 @@ def check_command(
     corpus: CorpusOpt = None,
     output_format: Annotated[
         OutputFormat | None,
-        typer.Option("--format", "-f", help="Report format: text, json, markdown, sarif, junit or html "
-                     "(setting: format)."),
+        typer.Option("--format", "-f", help=f"Report format: {', '.join(FORMATS)} (setting: format)."),
     ] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report here, not stdout.")] = None,
     fail_on: FailOnOpt = None,
@@ -396,7 +386,7 @@ def baseline_command(
 def train_verifier_command(
     data: Annotated[
         Path,
-        typer.Option("--data", help="The shared data folder (full recipe) or a .jsonl of {claim, evidence, label} "
+        typer.Option("--data", help="The public datasets folder (full recipe) or a .jsonl of {claim, evidence, label} "
                      "lines (fine-tunes the shipped model on your labels)."),
     ],
     out: Annotated[Path, typer.Option("--out", "-o", help="Model folder to write (replaced only when complete).")],
@@ -412,6 +402,24 @@ def train_verifier_command(
         str,
         typer.Option("--device", help="Where to train: cpu (reproducible bit for bit), cuda (a GPU), or auto."),
     ] = "cpu",
+    threads: Annotated[int | None, typer.Option("--threads", help="torch CPU threads (default: torch's).")] = None,
+    size: Annotated[int, typer.Option("--size", help="Train pairs the full recipe draws.")] = 15_000,
+    held_out_by: Annotated[
+        str | None,
+        typer.Option("--held-out-by", help="Full recipe: hold out SciFact train claims one by one (claim) or in "
+                     "groups citing a common abstract (abstract); default: as the --init-from model, else claim."),
+    ] = None,
+    scifact_titles: Annotated[
+        bool | None,
+        typer.Option("--scifact-titles/--no-scifact-titles",
+                     help="Full recipe: put each SciFact evidence text behind its abstract's title."),
+    ] = None,
+    evaluate: Annotated[
+        bool, typer.Option("--eval/--no-eval", help="Full recipe: score SciFact dev and FEVER Symmetric.")
+    ] = True,
+    max_steps: Annotated[
+        int | None, typer.Option("--max-steps", help="Cap on optimiser steps per stage (smoke runs).")
+    ] = None,
 ) -> None:
     """Train the verifier, or fine-tune and recalibrate it on your own labelled claims.
 
@@ -419,54 +427,40 @@ def train_verifier_command(
     then: factcheck check article.md --corpus docs --verifier my-verifier
     """
     with _errors():
-        import shutil
-
-        import numpy as np
-
-        from factcheck.training.combine import fit_combiner, refit_combiner
+        from factcheck.training.command import hyper_parameters, train
         from factcheck.training.errors import TrainingError
-        from factcheck.training.loop import HyperParameters
-        from factcheck.training.train import train_verifier, user_pairs_not_trained_on
-        from factcheck.verify.combine import COMBINER_FILE, Combiner
-        from factcheck.verify.crossencoder import SHIPPED_MODEL
+        from factcheck.training.train import TrainSettings
 
         if not data.exists():
-            raise Fail(f"training data {data} does not exist; pass the shared data folder or a .jsonl file")
-        hyper = None
-        if epochs is not None:
-            base = HyperParameters() if data.is_dir() else HyperParameters(learning_rate=2e-5, epochs=2.0)
-            hyper = HyperParameters(**{**{f: getattr(base, f) for f in base.__dataclass_fields__}, "epochs": epochs})
+            raise Fail(f"training data {data} does not exist; pass the public datasets folder or a .jsonl file")
+        settings = TrainSettings(
+            seed=seed, init_from=init_from, size=size, hyper=hyper_parameters(data, epochs, max_steps=max_steps),
+            threads=threads, evaluate=evaluate, device=device, held_out_by=held_out_by, scifact_titles=scifact_titles,
+        )  # fmt: skip
         try:
-            report = train_verifier(
-                data, out, seed=seed, init_from=init_from, hyper=hyper, evaluate=data.is_dir(), device=device,
-                log=lambda message: typer.echo(message, err=True),
-            )
+            report = train(data, out, settings, log=lambda message: typer.echo(message, err=True))
         except TrainingError as exc:
             raise Fail(str(exc)) from None
-        if data.is_dir():
-            fit_combiner(data, out, seed=seed)
-        else:
-            # The user's corpus gets its own combination of model, checks and similarity, fitted on the
-            # pairs fine-tuning did not see (all of them when --epochs 0) and pulled towards the shipped one.
-            pairs = user_pairs_not_trained_on(data, seed, fine_tuned=report.fine_tuned)
-            start = init_from if init_from is not None and (init_from / COMBINER_FILE).is_file() else SHIPPED_MODEL
-            # The starting combiner first, so that an interrupted refit still leaves a usable model folder.
-            shutil.copy(start / COMBINER_FILE, out / COMBINER_FILE)
-            figures = refit_combiner(pairs, out, Combiner.load(start / COMBINER_FILE), seed=seed)
-            if np.isnan(figures["prior_strength"]):
-                typer.echo(
-                    f"combiner: kept the starting one ({len(pairs)} pairs did not improve its held-out log-loss "
-                    f"{figures['prior_log_loss']:.3f})",
-                    err=True,
-                )
-            else:
-                typer.echo(
-                    f"combiner: refitted on {len(pairs)} pairs, held-out log-loss {figures['prior_log_loss']:.3f} -> "
-                    f"{figures['refit_log_loss']:.3f}, accuracy {figures['prior_accuracy']:.3f} -> "
-                    f"{figures['refit_accuracy']:.3f}",
-                    err=True,
-                )
         typer.echo(f"wrote {report.model_id} to {out} (temperature {report.temperature:.3f})")
+
+
+def _train_step(step: str, summary: str) -> None:
+    """`factcheck train STEP ...`: a step of the verifier recipe, with its own flags (`--help` lists them)."""
+
+    def command(ctx: typer.Context) -> None:
+        from factcheck.training.command import run_step
+
+        raise typer.Exit(run_step(step, list(ctx.args)))
+
+    command.__doc__ = f"{summary} (a step of `make verifier`; --help lists its flags)."
+    passthrough = {"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []}
+    train_app.command(step, context_settings=passthrough, add_help_option=False)(command)
+
+
+_train_step("soup", "Average a verifier with fine-tuned copies of it")
+_train_step("distill", "Train a copy of a verifier, smaller or not, to answer as it does")
+_train_step("contrast", "Add direction-reversed copies to a .jsonl of labelled pairs")
+_train_step("combine", "Refit how model, typed checks and similarity combine into a verdict")
 
 
 @app.command("demo")

@@ -16,8 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from factcheck.errors import ConfigError
+from factcheck.gate import FAILING
 
-FAIL_ON = ("refuted", "unsupported", "never")
+FAIL_ON = tuple(FAILING)
+# The report formats: the `format` setting's and `--format` flag's only allowed values.
 FORMATS = ("text", "json", "markdown", "sarif", "junit", "html")
 # Settings that say where things are or how to show them; they never change a verdict, so the
 # report manifest leaves them out and reports stay byte-identical across machines.

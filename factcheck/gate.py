@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from factcheck.types import Label, Report, Verdict
 
-_FAILING = {
+# The gate policies (the `fail_on` setting's only allowed values) and the labels that fail under each.
+FAILING = {
     "refuted": frozenset({Label.REFUTED}),
     "unsupported": frozenset({Label.REFUTED, Label.NOT_ENOUGH_INFO}),
     "never": frozenset(),
@@ -28,7 +29,7 @@ class GatePolicy:
 
     def fails(self, verdict: Verdict) -> bool:
         return (
-            verdict.label in _FAILING[self.fail_on]
+            verdict.label in FAILING[self.fail_on]
             and verdict.confidence >= self.min_confidence
             and claim_fingerprint(verdict) not in self.baseline
         )

@@ -7,12 +7,34 @@ from pathlib import Path
 
 import pytest
 
+from evidence.offline import offline
+
 # Tests must never reach a model hub, exactly like a user's air-gapped machine.
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+offline()
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
+# A news article about invented facts, written for these tests (web boilerplate included).
+ARTICLE = REPO / "tests" / "data" / "articles" / "harbour_turbines.txt"
+# Tests marked `data` read public datasets that are not in the repository: `make test-data` points these
+# variables at them. The default selection (`pytest -m "not data"`) never reads them.
+PUBLIC_FOLDERS = {"data": "PUBLIC_DATA", "seeds": "PUBLIC_SEEDS"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that asks for a public folder must be marked `data`, so the default selection stays in the repo."""
+    for item in items:
+        wants = {"public_data", "seed_article_path"} & set(getattr(item, "fixturenames", ()))
+        if wants and item.get_closest_marker("data") is None:
+            raise pytest.UsageError(f"{item.nodeid} uses {', '.join(sorted(wants))} but is not marked `data`")
+
+
+def _public_folder(kind: str) -> Path:
+    variable = PUBLIC_FOLDERS[kind]
+    value = os.environ.get(variable)
+    if not value or not Path(value).is_dir():
+        pytest.fail(f"tests marked `data` need the public {kind} folder: set {variable}=/path (now {value!r})",
+                    pytrace=False)
+    return Path(value)
 
 
 @pytest.fixture(scope="session")
@@ -32,10 +54,22 @@ def extractor():
 
 
 @pytest.fixture(scope="session")
+def article_path() -> Path:
+    return ARTICLE
+
+
+@pytest.fixture(scope="session")
+def public_data() -> Path:
+    """The public datasets folder (PUBLIC_DATA); only for tests marked `data`."""
+    return _public_folder("data")
+
+
+@pytest.fixture(scope="session")
 def seed_article_path() -> Path:
-    seeds = sorted((SHARED / "seeds").glob("*.txt"))
+    """The first seed article (PUBLIC_SEEDS); only for tests marked `data`."""
+    seeds = sorted(_public_folder("seeds").glob("*.txt"))
     if not seeds:
-        pytest.fail(f"no seed article under {SHARED / 'seeds'}: the tests expect ../shared beside the repo")
+        pytest.fail(f"no seed article (*.txt) in {os.environ['PUBLIC_SEEDS']}", pytrace=False)
     return seeds[0]
 
 

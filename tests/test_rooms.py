@@ -1,5 +1,5 @@
-"""The three rooms stay apart: claims and evidence never import each other, and ``documents``, which
-both read files with, imports neither (DESIGN.md)."""
+"""The three rooms stay apart: claims and evidence never import each other, nor factcheck, and ``documents``,
+which both read files with, imports none of them."""
 
 from __future__ import annotations
 

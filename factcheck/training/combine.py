@@ -1,6 +1,6 @@
 """Fit the combiner (model probabilities + typed checks + similarity) on held-out training-side pairs.
 
-    python -m factcheck.training.combine --data ../shared/data --model factcheck/models/verifier
+    factcheck train combine --data path/to/public-data --model factcheck/models/verifier
 
 The pairs are the held-out split of the verifier's own training set (never trained on, never a
 benchmark): the combiner learns how far to trust each signal, and its probabilities are what the
@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
+from factcheck.training import recipe
 from factcheck.training.dataset import held_out_by, held_out_draw, held_out_pairs, titles_of
 from factcheck.training.errors import TrainingError
 from factcheck.training.metrics import expected_calibration_error
@@ -198,9 +198,9 @@ def _write(model_dir: Path, combiner: Combiner, metrics: dict[str, float]) -> No
     os.replace(tmp, target)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Fit the verdict combiner on held-out training-side pairs.")
-    parser.add_argument("--data", type=Path, default=Path("../shared/data"))
+def main(argv: list[str] | None = None, prog: str | None = None) -> int:
+    parser = argparse.ArgumentParser(prog=prog, description="Fit the verdict combiner on held-out training-side pairs.")
+    parser.add_argument("--data", type=Path, required=True)
     parser.add_argument(
         "--model", type=Path, default=Path(__file__).resolve().parents[1] / "models" / "verifier"
     )
@@ -210,13 +210,9 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="fit on (and have the verifier use) each claim read both ways: as written and direction-reversed",
     )
-    args = parser.parse_args(argv)
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    args = recipe.parse(parser, argv)
     metrics = fit_combiner(args.data, args.model, seed=args.seed, direction_symmetric=args.direction_symmetric)
     for name, value in metrics.items():
         print(f"{name:20s} {value:.4f}")
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

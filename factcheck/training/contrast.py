@@ -1,6 +1,6 @@
 """Contrast pairs: the same claim with its direction word reversed ("increases" -> "decreases").
 
-    python -m factcheck.training.contrast --pairs IN.jsonl --out OUT.jsonl
+    factcheck train contrast --pairs IN.jsonl --out OUT.jsonl
 
 Scientific claims are refuted by an effect in the other direction far more often than by a changed
 number or a "not": of SciFact's 173 contradicted train claims, 125 carry a direction word. A claim
@@ -22,6 +22,7 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
+from factcheck.training import recipe
 from factcheck.training.errors import TrainingError
 from factcheck.training.sources import read_user_pairs
 from factcheck.training.types import NEI, REFUTED, SUPPORTED, Pair
@@ -59,9 +60,9 @@ def write_pairs(pairs: Iterable[Pair], out: Path) -> None:
     staging.replace(out)
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, prog: str | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m factcheck.training.contrast",
+        prog=prog,
         description="Add direction-reversed contrast pairs to a {claim, evidence, label} .jsonl.",
     )
     parser.add_argument("--pairs", type=Path, required=True, help="input .jsonl of claim/evidence/label lines")
@@ -72,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="also turn REFUTED pairs into SUPPORTED ones (when refuted claims are reversals of true ones)",
     )
-    args = parser.parse_args(argv)
+    args = recipe.parse(parser, argv)
     try:
         if not args.pairs.is_file():
             raise TrainingError(f"{args.pairs} is not a file: pass a .jsonl of claim/evidence/label lines")
@@ -86,6 +87,3 @@ def main(argv: list[str] | None = None) -> int:
     print(f"wrote {args.out}: {len(pairs)} pairs and {len(made)} contrast pairs {counts}")
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -46,7 +46,7 @@ def build_training_set(
     scifact_titles: bool = False,
     log: Callable[[str], None] = lambda message: None,
 ) -> TrainingSet:
-    """Read the shared data folder and return balanced train pairs plus held-out pairs.
+    """Read the public datasets folder and return balanced train pairs plus held-out pairs.
 
     ``size`` is the number of train pairs aimed at (a third per label; ``None`` keeps everything);
     within a label each source gets an equal share unless it has fewer pairs, and pairs made by
@@ -96,7 +96,7 @@ def _read(
     number of pairs dropped."""
     if not data_dir.is_dir():
         raise TrainingError(
-            f"data folder {data_dir} does not exist: pass the shared data folder (../shared/data)"
+            f"data folder {data_dir} does not exist: pass the public datasets folder"
         )
     forbidden = forbidden_claim_keys(data_dir)
     fm2, distractors = read_fm2(data_dir)
@@ -155,7 +155,7 @@ def titles_of(model_dir: Path) -> bool:
 
 
 def scifact_train_groups(data_dir: Path) -> dict[str, str]:
-    """Claim key -> group of every SciFact train claim in the shared data folder ``data_dir``."""
+    """Claim key -> group of every SciFact train claim in the public datasets folder ``data_dir``."""
     return scifact_claim_groups(data_dir / "scifact" / "claims_train.jsonl")
 
 

@@ -1,6 +1,6 @@
 """Knowledge distillation: a shallower copy of the verifier, trained to answer as the verifier does.
 
-    python -m factcheck.training.distill --teacher factcheck/models/verifier --layers 0,2,4 \\
+    factcheck train distill --teacher factcheck/models/verifier --layers 0,2,4 \\
         --extra build/verifier/hard-negatives.jsonl --out factcheck/models/verifier-fast
 
 A cross-encoder's cost is almost all in its transformer layers, so keeping 3 of MiniLM's 6 halves the
@@ -19,19 +19,20 @@ from __future__ import annotations
 import argparse
 import copy
 import json
-import os
 import shutil
 import sys
 import time
-from dataclasses import asdict, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from factcheck.training import recipe
 from factcheck.training.errors import TrainingError
 from factcheck.training.loop import (
     DEVICES,
     HyperParameters,
     Log,
+    Stage,
     encode,
     fit,
     label_ids,
@@ -61,29 +62,35 @@ def student_of(model: Any, layers: tuple[int, ...]) -> Any:
     return student
 
 
+@dataclass(frozen=True)
+class DistillSettings:
+    """How a student is distilled (the recipe file holds the values the shipped verifiers used)."""
+
+    layers: tuple[int, ...] = DEFAULT_LAYERS
+    extra: Path | None = None  # more {claim, evidence, label} pairs (.jsonl)
+    seed: int = 13
+    size: int | None = None  # train pairs of the standard recipe (None: the teacher's draw)
+    epochs: float = 2.0
+    learning_rate: float = 1e-4
+    weight: float = 0.5  # share of the teacher term in the loss
+    temperature: float = 2.0  # softmax temperature of the teacher term
+    threads: int | None = None
+    model_id: str | None = None
+    max_steps: int | None = None  # cap on optimiser steps (smoke runs)
+    evaluate: bool = True
+    why: str = ""  # why this student is used, for the model card
+    device: str = "cpu"
+
+
 def distill(
-    teacher: Path,
-    out: Path,
-    data: Path,
-    *,
-    layers: tuple[int, ...] = DEFAULT_LAYERS,
-    extra: Path | None = None,
-    seed: int = 13,
-    size: int | None = None,
-    epochs: float = 2.0,
-    learning_rate: float = 1e-4,
-    weight: float = 0.5,
-    temperature: float = 2.0,
-    threads: int | None = None,
-    model_id: str | None = None,
-    max_steps: int | None = None,
-    evaluate: bool = True,
-    why: str = "",
-    device: str = "cpu",
-    log: Log = print,
+    teacher: Path, out: Path, data: Path, settings: DistillSettings | None = None, log: Log = print
 ) -> dict[str, Any]:
     """Write the distilled model to ``out`` (atomically), calibrated, benchmarked and with its combiner."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    settings = settings or DistillSettings()
+    layers, extra, seed, size = settings.layers, settings.extra, settings.seed, settings.size
+    epochs, learning_rate, weight, temperature = (
+        settings.epochs, settings.learning_rate, settings.weight, settings.temperature
+    )
     import torch
 
     from factcheck.training.combine import fit_combiner
@@ -110,13 +117,13 @@ def distill(
         raise TrainingError(f"{extra} does not exist: pass a .jsonl of claim/evidence/label lines, or no --extra")
     if not 0.0 <= weight <= 1.0 or temperature <= 0 or epochs <= 0:
         raise TrainingError("weight must be within 0..1, temperature and epochs above 0")
-    seed_everything(seed, threads)
-    where = resolve_device(device)
+    seed_everything(seed, settings.threads)
+    where = resolve_device(settings.device)
 
     teacher_record = json.loads((teacher / "training.json").read_text(encoding="utf-8"))
     hp = replace(
         HyperParameters(**teacher_record["hyper_parameters"]),
-        learning_rate=learning_rate, epochs=epochs, second_stage_epochs=0.0, max_steps=max_steps,
+        learning_rate=learning_rate, epochs=epochs, second_stage_epochs=0.0, max_steps=settings.max_steps,
     )  # fmt: skip
     # The split follows the teacher's seed whatever --seed says: another draw would put pairs the teacher
     # trained on among the held-out pairs the student is calibrated and judged on.
@@ -149,11 +156,8 @@ def distill(
     teacher_layers = int(model.config.num_hidden_layers)
     student = student_of(model, layers)
     del model
-    stats = fit(
-        student, encoded, pad_id=pad_id, hp=hp, learning_rate=learning_rate, epochs=epochs, seed=seed,
-        log=log, stage="distill", teacher_logits=teacher_logits, distill_weight=weight,
-        distill_temperature=temperature,
-    )  # fmt: skip
+    stage = Stage("distill", learning_rate, epochs, seed, teacher_logits, weight, temperature)
+    stats = fit(student, encoded, pad_id, hp, stage, log)
 
     out_arg = out
     out, staging = staging_for(out)
@@ -161,13 +165,13 @@ def distill(
         save_model(student, tokenizer, staging, hp.max_length)
         labels = tuple(str(student.config.id2label[i]) for i in range(student.config.num_labels))
         calibration, metrics = calibrate(student, tokenizer, training.held_out, labels, hp, pad_id, seed)
-        if evaluate:
+        if settings.evaluate:
             metrics.update(
                 benchmark_metrics(student, tokenizer, data, labels, hp, pad_id, calibration["temperature"])
             )
         used = TrainingSet(tuple(pairs), training.held_out, seed, training.excluded)
         record = {
-            "model_id": model_id or f"{teacher_record['model_id']}-{len(layers)}layer",
+            "model_id": settings.model_id or f"{teacher_record['model_id']}-{len(layers)}layer",
             "version": teacher_record.get("version"),
             "labels": list(labels),
             "seed": seed,
@@ -192,7 +196,7 @@ def distill(
                 "weight": weight,
                 "temperature": temperature,
                 "teacher_scoring_seconds": teacher_seconds,
-                "chosen_by": why,
+                "chosen_by": settings.why,
             },
             "metrics": metrics,
             "calibration": calibration,
@@ -224,11 +228,11 @@ def _layers(text: str) -> tuple[int, ...]:
         raise argparse.ArgumentTypeError(f"--layers takes comma-separated layer numbers, got {text!r}") from exc
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Distil the verifier into a model with fewer layers.")
+def main(argv: list[str] | None = None, prog: str | None = None) -> int:
+    parser = argparse.ArgumentParser(prog=prog, description="Distil the verifier into a model with fewer layers.")
     parser.add_argument("--teacher", type=Path, required=True, help="verifier folder to imitate")
     parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--data", type=Path, default=Path("../shared/data"))
+    parser.add_argument("--data", type=Path, required=True)
     parser.add_argument("--layers", type=_layers, default=DEFAULT_LAYERS, help="teacher layers to keep, e.g. 0,2,4")
     parser.add_argument("--extra", type=Path, default=None, help="more {claim, evidence, label} pairs (.jsonl)")
     parser.add_argument("--seed", type=int, default=13)
@@ -245,23 +249,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model-id", default=None)
     parser.add_argument("--no-eval", action="store_true", help="skip SciFact dev / FEVER Symmetric scoring")
     parser.add_argument("--why", default="", help="why this student is used, for the model card")
-    args = parser.parse_args(argv)
+    args = recipe.parse(parser, argv, frozenset({"verifier_settings"}))
 
     def log(message: str) -> None:
         print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
 
     try:
-        distill(
-            args.teacher, args.out, args.data, layers=args.layers, extra=args.extra, seed=args.seed,
-            size=args.size, epochs=args.epochs, learning_rate=args.learning_rate, weight=args.weight,
-            temperature=args.temperature, threads=args.threads, model_id=args.model_id,
-            max_steps=args.max_steps, evaluate=not args.no_eval, why=args.why, device=args.device, log=log,
+        settings = DistillSettings(
+            layers=args.layers, extra=args.extra, seed=args.seed, size=args.size, epochs=args.epochs,
+            learning_rate=args.learning_rate, weight=args.weight, temperature=args.temperature, threads=args.threads,
+            model_id=args.model_id, max_steps=args.max_steps, evaluate=not args.no_eval, why=args.why,
+            device=args.device,
         )  # fmt: skip
+        distill(args.teacher, args.out, args.data, settings, log=log)
+        chosen = getattr(args, "verifier_settings", None)
+        if chosen:  # the student's own retrieval and threshold settings, read by factcheck/config.py
+            (args.out / "settings.json").write_text(json.dumps(chosen) + "\n", encoding="utf-8")
     except TrainingError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from evidence.offline import offline
 from factcheck.training.errors import TrainingError
 from factcheck.training.types import LABELS, Pair
 
@@ -76,6 +77,7 @@ def _device_of(model: Any) -> Any:
 def load_model(init_from: Path) -> tuple[Any, Any]:
     """A sequence classifier and its tokenizer; a model already trained with our labels keeps its head,
     anything else (the plain MiniLM encoder) gets a fresh 3-way head in ``LABELS`` order."""
+    offline()
     import torch
     from transformers import AutoConfig, AutoModelForSequenceClassification, AutoTokenizer
     from transformers.utils import logging as hf_logging
@@ -148,21 +150,20 @@ def collate(encoded: Encoded, indices: Sequence[int], pad_id: int) -> dict[str, 
     return {"input_ids": ids, "token_type_ids": types, "attention_mask": mask}
 
 
-def fit(
-    model: Any,
-    encoded: Encoded,
-    *,
-    pad_id: int,
-    hp: HyperParameters,
-    learning_rate: float,
-    epochs: float,
-    seed: int,
-    log: Log,
-    stage: str,
-    teacher_logits: np.ndarray | None = None,
-    distill_weight: float = 0.5,
-    distill_temperature: float = 2.0,
-) -> dict[str, float]:
+@dataclass(frozen=True)
+class Stage:
+    """One pass of ``fit``: its name (in logs and records), rate, length and seed, and an optional teacher."""
+
+    name: str
+    learning_rate: float
+    epochs: float
+    seed: int
+    teacher_logits: np.ndarray | None = None
+    distill_weight: float = 0.5
+    distill_temperature: float = 2.0
+
+
+def fit(model: Any, encoded: Encoded, pad_id: int, hp: HyperParameters, stage: Stage, log: Log) -> dict[str, float]:
     """AdamW with linear warm-up and decay over ``epochs`` passes (fractions allowed).
 
     With ``teacher_logits`` (one row per pair, the model's label order) the loss is knowledge
@@ -174,7 +175,8 @@ def fit(
     import torch
     import torch.nn.functional as F
 
-    rng = random.Random(seed)
+    learning_rate, epochs, teacher_logits = stage.learning_rate, stage.epochs, stage.teacher_logits
+    rng = random.Random(stage.seed)
     lengths = [len(x) for x in encoded.input_ids]
     plan: list[list[int]] = []
     for _ in range(max(1, math.ceil(epochs))):
@@ -211,7 +213,7 @@ def fit(
                 loss_value = model(**batch, labels=labels[indices]).loss
             else:
                 student = model(**batch).logits.float()
-                t = distill_temperature
+                t = stage.distill_temperature
                 soft = F.kl_div(
                     F.log_softmax(student / t, dim=-1),
                     F.log_softmax(teacher[indices] / t, dim=-1),
@@ -219,7 +221,8 @@ def fit(
                     log_target=True,
                 )
                 hard = F.cross_entropy(student, labels[indices])
-                loss_value = (1 - distill_weight) * hard + distill_weight * t * t * soft
+                w = stage.distill_weight
+                loss_value = (1 - w) * hard + w * t * t * soft
         loss_value.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         optimizer.step()
@@ -232,7 +235,7 @@ def fit(
             elapsed = time.monotonic() - started
             rate = seen / elapsed
             eta = (len(plan) - step) * hp.batch_size / rate
-            progress = f"{stage}: step {step}/{len(plan)} loss {running:.3f}"
+            progress = f"{stage.name}: step {step}/{len(plan)} loss {running:.3f}"
             log(f"{progress} {rate:.1f} pairs/s eta {eta / 60:.1f} min")
     model.eval()
     elapsed = time.monotonic() - started

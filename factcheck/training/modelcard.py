@@ -336,10 +336,10 @@ def _reproduce_lines(record: dict[str, Any]) -> list[str]:
         ]
     return [
         "```",
-        "HF_HUB_OFFLINE=1 .venv/bin/python -m factcheck.training --data ../shared/data "
+        ".venv/bin/factcheck train verifier --data path/to/public-data "
         f"--out factcheck/models/verifier --seed {seed}" + (f" --size {record['size']}" if "size" in record else "")
         + (" --scifact-titles" if record.get("scifact_titles") else ""),
-        "HF_HUB_OFFLINE=1 .venv/bin/python -m factcheck.training.combine --data ../shared/data "
+        ".venv/bin/factcheck train combine --data path/to/public-data "
         f"--model factcheck/models/verifier --seed {seed}",
         "```",
         "",
@@ -354,7 +354,7 @@ def _soup_steps(soup: dict[str, Any], seed: int, model_id: str, out: str) -> lis
     return [
         *steps,
         *soup.get("tuned_commands", []),
-        f"python -m factcheck.training.soup --base {soup['base']} {_tuned_args(soup)} --alpha {soup['alpha']} "
+        f"factcheck train soup --base {soup['base']} {_tuned_args(soup)} --alpha {soup['alpha']} "
         f"--out {out} --seed {seed} --model-id {model_id} --what ... --why ...",
     ]
 
@@ -377,7 +377,7 @@ def _distill_commands(record: dict[str, Any], *, model_id: str, out: str) -> lis
     )  # fmt: skip
     return [
         *teacher_steps,
-        f"python -m factcheck.training.distill --teacher {d['teacher']} --layers {','.join(map(str, d['layers']))}"
+        f"factcheck train distill --teacher {d['teacher']} --layers {','.join(map(str, d['layers']))}"
         + (f" --extra {d['extra']}" if d.get("extra") else "")
         + f" --epochs {hp['epochs']} --learning-rate {hp['learning_rate']} --weight {d['weight']} "
         f"--temperature {d['temperature']} --threads {record['threads']} --seed {seed} "
@@ -400,12 +400,12 @@ def _soup_commands(
     split += f" --size {size}" if size is not None else ""
     split += " --scifact-titles" if titles else ""
     return [
-        f"python -m factcheck.training --data ../shared/data --out {stages}/base --seed {seed}{split}",
+        f"factcheck train verifier --data path/to/public-data --out {stages}/base --seed {seed}{split}",
         f"python bench/scifact_pairs.py --claims trained --labels hard-negatives --model {stages}/base "
         f"--index-dir {stages}/scifact-index --out {stages}/hard-negatives.jsonl",
-        f"python -m factcheck.training --data {stages}/hard-negatives.jsonl --init-from "
+        f"factcheck train verifier --data {stages}/hard-negatives.jsonl --init-from "
         f"{stages}/base --epochs 1 --threads 2 --out {stages}/tuned --seed {seed}",
-        f"python -m factcheck.training.soup --base {stages}/base --tuned {stages}/tuned --alpha "
+        f"factcheck train soup --base {stages}/base --tuned {stages}/tuned --alpha "
         f"{alpha} --out {out} --seed {seed} --model-id {model_id} --why ...",
     ]
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from evidence.titles import behind_title
 from factcheck.training.errors import DataFormatError
 from factcheck.training.sources import label_of, read_jsonl
 from factcheck.training.tfidf import TfidfIndex
 from factcheck.training.types import NEI, Pair
-from factcheck.verify.titles import behind_title
 
 # Evidence for a NOT ENOUGH INFO claim: as many of its cited abstract's sentences as a typical
 # rationale has, chosen as the ones closest to the claim so that topic alone never gives the label away.

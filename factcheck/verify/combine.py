@@ -94,7 +94,7 @@ class Combiner:
             )
         except FileNotFoundError:
             raise FactcheckError(
-                f"{path} is missing: fit it with `make verifier` (python -m factcheck.training.combine)"
+                f"{path} is missing: fit it with `make verifier` (factcheck train combine)"
             ) from None
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise FactcheckError(f"{path} is not a combiner file ({exc}): refit it with `make verifier`") from None

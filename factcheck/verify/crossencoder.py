@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
 import warnings
 from collections.abc import Sequence
 from functools import cached_property
@@ -22,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from evidence.offline import offline
 from factcheck.config import VERIFIER_FOLDERS
 from factcheck.errors import FactcheckError
 
@@ -29,7 +29,7 @@ SHIPPED_MODEL = VERIFIER_FOLDERS["model"]
 # A 3-layer student distilled from SHIPPED_MODEL (factcheck.training.distill): twice the pairs per second.
 FAST_MODEL = VERIFIER_FOLDERS["fast"]
 EXPECTED_LABELS = frozenset({"SUPPORTED", "REFUTED", "NOT ENOUGH INFO"})
-_RETRAIN = "python -m factcheck.training --data ../shared/data --out factcheck/models/verifier"
+_RETRAIN = "factcheck train verifier --data path/to/public-data --out factcheck/models/verifier"
 
 
 class VerifierModelError(FactcheckError):
@@ -162,8 +162,7 @@ class CrossEncoderModel:
     def _load(self) -> tuple[Any, Any]:
         if self._model is not None:
             return self._model, self._tokenizer
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        offline()
         labels = self.labels
         self._file("model.safetensors")
         if not (self.path / "tokenizer.json").is_file() and not (self.path / "vocab.txt").is_file():

@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from claims.types import Claim
+from evidence.titles import behind_title
 from evidence.types import Evidence
 from factcheck.config import Settings
 from factcheck.types import CheckResult, Label, Verdict
@@ -34,7 +35,6 @@ from factcheck.verify.combine import COMBINER_FILE, Combiner, pair_features
 from factcheck.verify.crossencoder import CrossEncoderModel
 from factcheck.verify.directions import read_pairs
 from factcheck.verify.facts import FactReader
-from factcheck.verify.titles import behind_title
 
 CHECKS_VERSION = "checks-v4"
 _VALUE_CHECKS = frozenset({"year", "number", "name"})

@@ -111,12 +111,12 @@ def test_model_tuning_needs_claims_held_out_from_its_training(
     model_dir = tmp_path / "model"
     model_dir.mkdir()
     (model_dir / "training.json").write_text(json.dumps({"seed": 13}))
-    held = held_out_of_training(many, model_dir)
+    held = held_out_of_training(many, model_dir, data)
     # About 15% of claims, chosen by the per-claim draw that training used to hold them out.
     assert 0 < len(held) < 20
     assert all(held_out_draw(13, claim_key(c.text)) < HELD_OUT["scifact_train"] for c in held.values())
     (model_dir / "training.json").write_text(json.dumps({"seed": 14}))
-    assert set(held_out_of_training(many, model_dir)) != set(held)
+    assert set(held_out_of_training(many, model_dir, data)) != set(held)
     # None of the three made-up claims is held out by the shipped model's draw: a clear error, exit 2.
     index_dir = str(tmp_path / "index")
     args = ["--data", str(data), "--index-dir", index_dir, "--split", "train", "--tune", "--verifier", "model"]

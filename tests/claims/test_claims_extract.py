@@ -25,11 +25,37 @@ def _check_spans(text: str, claims: tuple[Claim, ...]) -> None:
 
 
 @pytest.fixture(scope="module")
+def article_claims(extractor: ClaimExtractor, article_path: Path) -> tuple[str, tuple[Claim, ...]]:
+    article = read_article(article_path)
+    return article.text, extractor.extract(article.text, doc_id="harbour")
+
+
+def test_article_extracts_with_exact_spans(article_claims: tuple[str, tuple[Claim, ...]]) -> None:
+    text, claims = article_claims
+    assert len(claims) >= 20
+    _check_spans(text, claims)
+    assert len({c.id for c in claims}) == len(claims)
+    assert all(c.doc_id == "harbour" for c in claims)
+    assert [c.start for c in claims] == sorted(c.start for c in claims)
+    assert "Coldwater Works was founded in 1987." in texts(claims)
+    assert "Construction began in 2019." in texts(claims)
+
+
+def test_article_boilerplate_yields_nothing(article_claims: tuple[str, tuple[Claim, ...]]) -> None:
+    text, claims = article_claims
+    for junk in ("Loading", "READ MORE", "ferry route", "handout photo"):
+        assert not any(junk in c.source_text for c in claims), junk
+    headline_end = text.index("\n")
+    assert not any(c.start < headline_end for c in claims)
+
+
+@pytest.fixture(scope="module")
 def seed_claims(extractor: ClaimExtractor, seed_article_path: Path) -> tuple[str, tuple[Claim, ...]]:
     article = read_article(seed_article_path)
     return article.text, extractor.extract(article.text, doc_id="seed")
 
 
+@pytest.mark.data
 def test_seed_article_extracts_with_exact_spans(seed_claims: tuple[str, tuple[Claim, ...]]) -> None:
     text, claims = seed_claims
     assert len(claims) >= 25
@@ -39,6 +65,7 @@ def test_seed_article_extracts_with_exact_spans(seed_claims: tuple[str, tuple[Cl
     assert [c.start for c in claims] == sorted(c.start for c in claims)
 
 
+@pytest.mark.data
 def test_seed_lavrov_sentence_is_split_into_four_facts(seed_claims: tuple[str, tuple[Claim, ...]]) -> None:
     text, claims = seed_claims
     sentence_start = text.index("Lavrov said that Russia would also be ending")
@@ -55,6 +82,7 @@ def test_seed_lavrov_sentence_is_split_into_four_facts(seed_claims: tuple[str, t
     assert all(c.attributed_to == "Sergey Lavrov" for c in ending)
 
 
+@pytest.mark.data
 def test_seed_boilerplate_yields_nothing(seed_claims: tuple[str, tuple[Claim, ...]]) -> None:
     text, claims = seed_claims
     for junk in ("Loading", "READ MORE", "Route 6", "Strained relations", "handout photo"):
@@ -63,6 +91,7 @@ def test_seed_boilerplate_yields_nothing(seed_claims: tuple[str, tuple[Claim, ..
     assert not any(c.start < headline_end for c in claims)
 
 
+@pytest.mark.data
 def test_seed_references_are_resolved(seed_claims: tuple[str, tuple[Claim, ...]]) -> None:
     _, claims = seed_claims
     found = texts(claims)
@@ -77,6 +106,7 @@ def test_seed_references_are_resolved(seed_claims: tuple[str, tuple[Claim, ...]]
     assert "Russia is not a member of NATO." in found
 
 
+@pytest.mark.data
 def test_seed_direct_quotes_stay_whole(seed_claims: tuple[str, tuple[Claim, ...]]) -> None:
     _, claims = seed_claims
     quotes = [c for c in claims if c.kind is ClaimKind.QUOTE]
@@ -174,8 +204,8 @@ def test_reported_speech_and_pronoun(extractor: ClaimExtractor) -> None:
     assert "Olaf Scholz is the German Chancellor." in texts(claims)
 
 
-def test_ids_are_stable_across_extractors(extractor: ClaimExtractor, seed_article_path: Path) -> None:
-    text = seed_article_path.read_text(encoding="utf-8")
+def test_ids_are_stable_across_extractors(extractor: ClaimExtractor, article_path: Path) -> None:
+    text = article_path.read_text(encoding="utf-8")
     first = extractor.extract(text, doc_id="a")
     again = extractor.extract(text, doc_id="a")
     other_doc = extractor.extract(text, doc_id="b")

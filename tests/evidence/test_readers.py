@@ -13,8 +13,6 @@ from evidence import BadIgnoreFile, CorpusNotFound, corpus_fingerprint, read_cor
 from evidence.markup import html_to_text, markdown_to_text
 from evidence.readers import is_ignored
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
-
 
 def minimal_pdf(lines: list[str]) -> bytes:
     """A one-page PDF with a text layer, written by hand (header, objects, xref table, trailer)."""
@@ -170,8 +168,9 @@ def test_wikipedia_dump_residue_is_removed() -> None:
     )
 
 
-def test_nato_demo_corpus_loses_its_reference_notes() -> None:
-    folder = SHARED / "nato_russia_demo_corpus" / "wikipedia_2019"
+@pytest.mark.data
+def test_nato_demo_corpus_loses_its_reference_notes(public_data: Path) -> None:
+    folder = public_data / "nato_russia_demo_corpus" / "wikipedia_2019"
     result = read_corpus(folder)
     assert len(result.documents) == 25 and result.failures == ()
     nato = next(doc for doc in result.documents if doc.id == "NATO.md")

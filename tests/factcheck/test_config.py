@@ -103,3 +103,11 @@ def test_a_bad_verifier_settings_file_fails_with_one_line(tmp_path: Path, conten
     with pytest.raises(ConfigError) as info:
         load_settings(cwd=tmp_path, env={}, overrides={"verifier": str(folder)})
     assert fragment in str(info.value) and "\n" not in str(info.value)
+
+
+def test_each_settings_allowed_values_have_one_definition() -> None:
+    from factcheck import config, gate
+    from factcheck.cli import FailOn, OutputFormat
+
+    assert config.FAIL_ON == tuple(gate.FAILING) == tuple(FailOn)
+    assert tuple(OutputFormat) == config.FORMATS

@@ -86,7 +86,7 @@ def test_cli_writes_the_input_then_the_contrast_pairs(tmp_path: Path) -> None:
     ]
     source.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     out = tmp_path / "out" / "contrast.jsonl"
-    cmd = [sys.executable, "-m", "factcheck.training.contrast", "--pairs", str(source), "--out", str(out)]
+    cmd = [sys.executable, "-m", "factcheck.cli", "train", "contrast", "--pairs", str(source), "--out", str(out)]
     done = subprocess.run(cmd, capture_output=True, text=True, check=True)
     assert "2 contrast pairs" in done.stdout
     written = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
@@ -104,7 +104,7 @@ def test_cli_reports_a_missing_or_empty_input_in_one_line(tmp_path: Path) -> Non
     empty.write_text("", encoding="utf-8")
     for path in (tmp_path / "missing.jsonl", empty):
         out = tmp_path / "out.jsonl"
-        cmd = [sys.executable, "-m", "factcheck.training.contrast", "--pairs", str(path), "--out", str(out)]
+        cmd = [sys.executable, "-m", "factcheck.cli", "train", "contrast", "--pairs", str(path), "--out", str(out)]
         done = subprocess.run(cmd, capture_output=True, text=True)
         assert done.returncode == 2
         assert done.stderr.startswith("error: ") and done.stderr.count("\n") == 1

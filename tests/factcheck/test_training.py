@@ -19,6 +19,7 @@ from factcheck.training import (
     HyperParameters,
     Pair,
     TrainingError,
+    TrainSettings,
     build_training_set,
     train_verifier,
 )
@@ -35,6 +36,7 @@ from factcheck.training.text import claim_key, detokenize
 from factcheck.verify.crossencoder import SHIPPED_MODEL, CrossEncoderModel
 
 PAIRS = Path(__file__).parent / "data" / "verifier_pairs.jsonl"
+TRAIN = [sys.executable, "-m", "factcheck.cli", "train"]  # `factcheck train`, with this interpreter
 SUPPORTED, REFUTED, NEI = LABELS
 
 # Claims that only appear in the evaluation sets; the builder must never emit them.
@@ -410,13 +412,8 @@ def test_metrics_report_and_calibration() -> None:
 
 def test_train_verifier_on_user_pairs_writes_a_loadable_model(tmp_path: Path) -> None:
     out = tmp_path / "models" / "mine"
-    report = train_verifier(
-        PAIRS,
-        out,
-        seed=5,
-        hyper=HyperParameters(learning_rate=2e-5, epochs=2.0, max_steps=3),
-        log=lambda m: None,
-    )
+    settings = TrainSettings(seed=5, hyper=HyperParameters(learning_rate=2e-5, epochs=2.0, max_steps=3))
+    report = train_verifier(PAIRS, out, settings, log=lambda m: None)
     assert report.out == out.resolve() and report.train_pairs + report.held_out_pairs == 42
     assert sorted(p.name for p in out.parent.iterdir()) == ["mine"], "no staging folder is left behind"
     for name in ("model.safetensors", "config.json", "calibration.json", "training.json", "MODEL_CARD.md"):
@@ -438,20 +435,12 @@ def test_train_verifier_on_user_pairs_writes_a_loadable_model(tmp_path: Path) ->
 
 def test_cli_reports_a_bad_data_path_in_one_line(tmp_path: Path) -> None:
     result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "factcheck.training",
-            "--data",
-            str(tmp_path / "x.txt"),
-            "--out",
-            str(tmp_path / "o"),
-        ],
+        [*TRAIN, "verifier", "--data", str(tmp_path / "x.txt"), "--out", str(tmp_path / "o")],
         capture_output=True,
         text=True,
     )
     assert result.returncode == 2
-    assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
+    assert "error: " in result.stderr and result.stderr.count("\n") == 1
     assert not (tmp_path / "o").exists()
 
 
@@ -473,12 +462,12 @@ def test_device_is_cpu_by_default_auto_finds_a_gpu_and_a_missing_gpu_is_one_clea
 
 def test_training_cli_refuses_an_unknown_device_before_reading_anything(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "factcheck.training", "--data", str(PAIRS), "--out", str(tmp_path / "o"),
-         "--device", "tpu"],
+        [*TRAIN, "verifier", "--data", str(PAIRS), "--out", str(tmp_path / "o"), "--device", "tpu"],
         capture_output=True,
         text=True,
     )  # fmt: skip
-    assert result.returncode == 2 and "invalid choice: 'tpu'" in result.stderr
+    assert result.returncode == 2 and "not one of cpu, cuda, auto" in result.stderr
+    assert result.stderr.count("\n") == 1
     assert not (tmp_path / "o").exists()
 
 
@@ -571,13 +560,12 @@ def test_user_split_is_independent_of_the_shipped_models_own_split() -> None:
 def test_soup_interpolates_weights_and_writes_a_calibrated_model(tmp_path: Path) -> None:
     from safetensors.torch import load_file
 
-    from factcheck.training.soup import mixed_state, soup
+    from factcheck.training.soup import SoupSettings, mixed_state, soup
     from factcheck.verify.combine import COMBINER_FILE
 
     tuned = tmp_path / "tuned"
-    train_verifier(
-        PAIRS, tuned, seed=5, hyper=HyperParameters(learning_rate=1e-3, epochs=1.0, max_steps=3), log=lambda m: None
-    )
+    settings = TrainSettings(seed=5, hyper=HyperParameters(learning_rate=1e-3, epochs=1.0, max_steps=3))
+    train_verifier(PAIRS, tuned, settings, log=lambda m: None)
     base_w, tuned_w = load_file(str(SHIPPED_MODEL / "model.safetensors")), load_file(str(tuned / "model.safetensors"))
     name = next(k for k in base_w if not base_w[k].float().equal(tuned_w[k].float()))
     for alpha in (0.0, 0.25, 1.0):
@@ -589,7 +577,7 @@ def test_soup_interpolates_weights_and_writes_a_calibrated_model(tmp_path: Path)
 
     data = write_tiny_data(tmp_path / "data")
     out = tmp_path / "models" / "soup"
-    record = soup(SHIPPED_MODEL, tuned, 0.5, out, data, why="a test", log=lambda m: None)
+    record = soup(SHIPPED_MODEL, tuned, out, data, SoupSettings(0.5, why="a test"), log=lambda m: None)
     assert sorted(p.name for p in out.parent.iterdir()) == ["soup"], "no staging folder is left behind"
     assert record["recipe"] == "soup" and record["soup"]["alpha"] == 0.5
     shipped_soup = json.loads((SHIPPED_MODEL / "training.json").read_text(encoding="utf-8"))["soup"]
@@ -601,7 +589,7 @@ def test_soup_interpolates_weights_and_writes_a_calibrated_model(tmp_path: Path)
     assert model.temperature == pytest.approx(record["calibration"]["temperature"], rel=1e-5)
     assert (out / COMBINER_FILE).is_file()
     card = (out / "MODEL_CARD.md").read_text(encoding="utf-8")
-    assert "alpha = 0.5" in card and "a test" in card and "factcheck.training.soup" in card
+    assert "alpha = 0.5" in card and "a test" in card and "factcheck train soup" in card
 
 
 def test_soup_refuses_models_of_another_shape(tmp_path: Path) -> None:
@@ -638,18 +626,18 @@ def test_soup_keeps_integer_tensors_and_refuses_when_they_differ(tmp_path: Path)
 
 
 @pytest.mark.parametrize(
-    ("module", "args"),
+    ("step", "args"),
     [
-        ("factcheck.training.soup", ["--base", str(SHIPPED_MODEL), "--tuned", "{nowhere}", "--alpha", "0.5"]),
-        ("factcheck.training.distill", ["--teacher", "{nowhere}"]),
+        ("soup", ["--base", str(SHIPPED_MODEL), "--tuned", "{nowhere}", "--alpha", "0.5"]),
+        ("distill", ["--teacher", "{nowhere}"]),
     ],
 )
-def test_training_cli_reports_a_missing_model_folder_in_one_line(tmp_path: Path, module: str, args: list) -> None:
+def test_training_cli_reports_a_missing_model_folder_in_one_line(tmp_path: Path, step: str, args: list) -> None:
     nowhere = str(tmp_path / "nowhere")
+    args = [a.replace("{nowhere}", nowhere) for a in args]
     result = subprocess.run(
-        [sys.executable, "-m", module, *(a.replace("{nowhere}", nowhere) for a in args), "--out", str(tmp_path / "o")],
-        capture_output=True, text=True,
-    )  # fmt: skip
+        [*TRAIN, step, *args, "--data", str(tmp_path), "--out", str(tmp_path / "o")], capture_output=True, text=True
+    )
     assert result.returncode == 2
     assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1, result.stderr
     assert "nowhere holds no model.safetensors" in result.stderr
@@ -682,7 +670,7 @@ def test_distillation_loss_follows_the_teacher_not_only_the_gold_label() -> None
     test does not depend on what the shipped weights make of these pairs."""
     import torch
 
-    from factcheck.training.loop import encode, fit, label_ids, load_model, predict_logits
+    from factcheck.training.loop import Stage, encode, fit, label_ids, load_model, predict_logits
 
     torch.manual_seed(0)
     model, tokenizer = load_model(SHIPPED_MODEL)
@@ -698,17 +686,15 @@ def test_distillation_loss_follows_the_teacher_not_only_the_gold_label() -> None
     teacher[:, taught] = 4.0
     hp = HyperParameters(batch_size=8, learning_rate=1e-4, epochs=2.0)
     with pytest.raises(TrainingError, match="teacher rows"):
-        fit(model, encoded, pad_id=0, hp=hp, learning_rate=1e-4, epochs=1.0, seed=1, log=lambda m: None,
-            stage="t", teacher_logits=teacher[:3])  # fmt: skip
-    fit(model, encoded, pad_id=0, hp=hp, learning_rate=1e-4, epochs=2.0, seed=1, log=lambda m: None, stage="t",
-        teacher_logits=teacher, distill_weight=1.0)  # fmt: skip
+        fit(model, encoded, 0, hp, Stage("t", 1e-4, 1.0, 1, teacher_logits=teacher[:3]), lambda m: None)
+    fit(model, encoded, 0, hp, Stage("t", 1e-4, 2.0, 1, teacher_logits=teacher, distill_weight=1.0), lambda m: None)
     after = softmax(predict_logits(model, encoded, 0))[:, taught].mean()
     assert after > before + 0.3, (gold, by_id[taught], before, after)
 
 
 def test_distill_writes_a_smaller_calibrated_model_and_drops_extra_pairs_of_held_out_claims(tmp_path: Path) -> None:
     from factcheck.training.dataset import held_out_by, held_out_pairs
-    from factcheck.training.distill import distill
+    from factcheck.training.distill import DistillSettings, distill
     from factcheck.verify.combine import COMBINER_FILE
 
     data = write_tiny_data(tmp_path / "data")
@@ -719,7 +705,8 @@ def test_distill_writes_a_smaller_calibrated_model_and_drops_extra_pairs_of_held
     rows.append({"claim": held_claim, "evidence": "An unrelated sentence.", "label": "NOT ENOUGH INFO"})
     _jsonl(extra, rows)
     out = tmp_path / "models" / "fast"
-    record = distill(SHIPPED_MODEL, out, data, layers=(1, 3, 5), extra=extra, max_steps=3, log=lambda m: None)
+    settings = DistillSettings(layers=(1, 3, 5), extra=extra, max_steps=3)
+    record = distill(SHIPPED_MODEL, out, data, settings, log=lambda m: None)
     assert sorted(p.name for p in out.parent.iterdir()) == ["fast"], "no staging folder is left behind"
     assert record["distillation"]["extra_dropped_held_out"] == 1
     assert record["recipe"] == "distilled" and record["stages"]["distill"]["steps"] == 3
@@ -733,7 +720,7 @@ def test_distill_writes_a_smaller_calibrated_model_and_drops_extra_pairs_of_held
     assert probs.shape == (1, 3) and probs.sum() == pytest.approx(1.0)
     assert (out / COMBINER_FILE).is_file()
     card = (out / "MODEL_CARD.md").read_text(encoding="utf-8")
-    assert "## Distillation" in card and "factcheck.training.distill" in card and "layers 1, 3, 5" in card
+    assert "## Distillation" in card and "factcheck train distill" in card and "layers 1, 3, 5" in card
 
 
 def test_model_card_tells_a_same_size_student_from_a_smaller_one() -> None:
@@ -750,7 +737,7 @@ def test_model_card_tells_a_same_size_student_from_a_smaller_one() -> None:
     record = {"seed": 13, "threads": 2, "model_id": "m", "hyper_parameters": hp,
               "distillation": {**base, "layers": [0, 2, 4], "teacher_soup": {"alpha": 0.5}}}  # fmt: skip
     steps = "\n".join(_reproduce_lines(record))
-    assert "factcheck.training.soup" in steps and "--out build/verifier/soup" in steps
+    assert "factcheck train soup" in steps and "--out build/verifier/soup" in steps
     assert "--teacher build/verifier/soup --layers 0,2,4" in steps and "make verifier-fast" in steps
 
 
@@ -764,24 +751,25 @@ def test_model_card_of_a_stage_after_distillation_reproduces_every_step_in_order
     soup = {"alpha": 1.0, "base": "build/verifier/born-again", "tuned": "build/verifier/contrast-tuned",
             "base_model_id": "m-1.2", "tuned_data": "build/verifier/contrast.jsonl", "tuned_epochs": 2.0,
             "what": "reversed claims.", "chosen_by": "Because.", "out": "factcheck/models/verifier",
-            "tuned_commands": ["python -m factcheck.training.contrast X", "python -m factcheck.training Y"],
+            "tuned_commands": ["factcheck train contrast X", "factcheck train verifier Y"],
             }  # fmt: skip
     card = "\n".join(_soup_lines(soup))
     assert "Last stage" in card and "`m-1.2`" in card and "alpha = 1.0" in card and "Because." in card
     record = {"seed": 13, "threads": 2, "model_id": "m-1.3", "hyper_parameters": hp,
               "distillation": distillation, "soup": soup}  # fmt: skip
-    steps = [line for line in _reproduce_lines(record) if line.startswith("python")]
+    steps = [line for line in _reproduce_lines(record) if line.startswith(("python", "factcheck"))]
     assert "--out build/verifier/soup" in steps[3]  # the teacher of the distillation
     assert "--model-id m-1.2 --out build/verifier/born-again" in steps[4]  # the distillation, into its stage folder
     assert steps[5:7] == soup["tuned_commands"]
-    assert steps[7].startswith("python -m factcheck.training.soup --base build/verifier/born-again")
+    assert steps[7].startswith("factcheck train soup --base build/verifier/born-again")
     assert "--alpha 1.0 --out factcheck/models/verifier" in steps[7] and "--model-id m-1.3" in steps[7]
 
     seeds = {**soup, "tuned": ["build/verifier/contrast-tuned", "build/verifier/contrast-tuned-s14"],
              "tuned_seeds": [13, 14]}  # fmt: skip
     card = "\n".join(_soup_lines(seeds))
     assert "2 times, with seeds 13, 14, each for 2.0 epochs" in card and "uniform average" in card
-    last = [line for line in _reproduce_lines({**record, "soup": seeds}) if line.startswith("python")][-1]
+    lines = _reproduce_lines({**record, "soup": seeds})
+    last = [line for line in lines if line.startswith(("python", "factcheck"))][-1]
     assert "--tuned build/verifier/contrast-tuned --tuned build/verifier/contrast-tuned-s14 --alpha" in last
 
 
@@ -795,12 +783,12 @@ def test_model_card_of_a_soup_of_a_soup_tells_both_stages_and_reproduces_them_in
     contrast = {"alpha": 1.0, "base": "build/verifier-abs/born-again", "tuned": "build/verifier-abs/contrast-tuned",
                 "base_model_id": "m-1.2", "tuned_data": "contrast.jsonl", "tuned_epochs": 2.0,
                 "what": "reversed claims.", "chosen_by": "Seeds.", "out": "build/verifier-abs/final",
-                "tuned_commands": ["python -m factcheck.training.contrast X", "python -m factcheck.training Y"],
+                "tuned_commands": ["factcheck train contrast X", "factcheck train verifier Y"],
                 }  # fmt: skip
     mix = {"alpha": 0.7, "base": "build/verifier-abs/final", "tuned": "build/verifier-abs/born-again-3",
            "base_model_id": "m-1.4", "what": "generation 3.", "chosen_by": "A rule.",
            "out": "factcheck/models/verifier",
-           "tuned_commands": ["python -m factcheck.training.distill G2", "python -m factcheck.training.distill G3"],
+           "tuned_commands": ["factcheck train distill G2", "factcheck train distill G3"],
            "base_soup": contrast}  # fmt: skip
     card = "\n".join(_soup_lines(mix))
     assert card.index("stage before last: fine-tuning on direction contrasts") < card.index("Last stage: interpolation")
@@ -810,7 +798,7 @@ def test_model_card_of_a_soup_of_a_soup_tells_both_stages_and_reproduces_them_in
               "distillation": distillation, "soup": mix}  # fmt: skip
     lines = _reproduce_lines(record)
     assert "stage folders under `build/verifier-abs/`" in lines[0]
-    steps = [line for line in lines if line.startswith("python")]
+    steps = [line for line in lines if line.startswith(("python", "factcheck"))]
     assert steps[0].endswith("--out build/verifier-abs/base --seed 13 --held-out-by abstract")
     assert "--model-id m-1.2 --out build/verifier-abs/born-again" in steps[4]
     assert steps[5:7] == contrast["tuned_commands"]
@@ -938,7 +926,7 @@ def test_a_student_rebuilds_its_teachers_draw_unless_told_otherwise(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import factcheck.training.dataset as dataset
-    from factcheck.training.distill import distill
+    from factcheck.training.distill import DistillSettings, distill
 
     teacher = tmp_path / "teacher"
     teacher.mkdir()
@@ -959,7 +947,7 @@ def test_a_student_rebuilds_its_teachers_draw_unless_told_otherwise(
     monkeypatch.setattr(dataset, "build_training_set", fake_build)
     for size in (None, 9000):
         with pytest.raises(Drawn):
-            distill(teacher, tmp_path / "out", tmp_path, size=size, log=lambda m: None)
+            distill(teacher, tmp_path / "out", tmp_path, DistillSettings(size=size), log=lambda m: None)
     (teacher / "training.json").write_text(json.dumps({**record, "scifact_titles": True}), encoding="utf-8")
     with pytest.raises(Drawn):
         distill(teacher, tmp_path / "out", tmp_path, log=lambda m: None)
@@ -974,9 +962,9 @@ def test_the_model_card_reproduces_a_first_stage_that_drew_more_pairs() -> None:
     soup = {"alpha": 0.5, "base": "build/verifier-abs/base", "tuned": "build/verifier-abs/tuned", "base_model_id": "b"}
     record = {"seed": 13, "threads": 2, "model_id": "m", "hyper_parameters": hp, "soup": soup,
               "held_out_by": "abstract"}  # fmt: skip
-    first = next(line for line in _reproduce_lines(record) if "--data ../shared/data" in line)
+    first = next(line for line in _reproduce_lines(record) if "--data path/to/public-data" in line)
     assert "--size" not in first
-    first = next(line for line in _reproduce_lines({**record, "size": 45000}) if "--data ../shared/data" in line)
+    first = next(line for line in _reproduce_lines({**record, "size": 45000}) if "--data path/to/public-data" in line)
     assert first.endswith("--size 45000")
     plain = {"seed": 13, "model_id": "m", "hyper_parameters": hp, "size": 45000}
     assert any("--seed 13 --size 45000" in line for line in _reproduce_lines(plain))
@@ -1026,10 +1014,10 @@ def test_a_model_folder_says_whether_its_scifact_evidence_was_titled(tmp_path: P
     hp = {"epochs": 1.0, "learning_rate": 8e-5}
     soup = {"alpha": 0.5, "base": "build/M/base", "tuned": "build/M/tuned", "base_model_id": "b"}
     record = {"seed": 13, "threads": 2, "model_id": "m", "hyper_parameters": hp, "soup": soup}
-    first = next(line for line in _reproduce_lines(record) if "--data ../shared/data" in line)
+    first = next(line for line in _reproduce_lines(record) if "--data path/to/public-data" in line)
     assert "--scifact-titles" not in first
     first = next(
-        line for line in _reproduce_lines({**record, "scifact_titles": True}) if "--data ../shared/data" in line
+        line for line in _reproduce_lines({**record, "scifact_titles": True}) if "--data path/to/public-data" in line
     )
     assert first.endswith("--scifact-titles")
 
