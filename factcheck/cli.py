@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from factcheck.usage import FactcheckGroup
 from evidence.offline import offline
 from factcheck.config import FAIL_ON, FORMATS
+from factcheck.usage import FactcheckGroup
 
 if TYPE_CHECKING:
     from rich.console import Console
