@@ -141,6 +141,7 @@ class Memory:
     # People this sentence pointed at with a pronoun, by token index (filled by ``resolve``).
     _pointed: dict[int, str] = field(default_factory=dict)
     _sentences: int = 0
+    _shared_heads: set[str] = field(default_factory=set)
     orgs: Counter[str] = field(default_factory=Counter)
     gpes: Counter[str] = field(default_factory=Counter)
     last_subject: _Referent | None = None
@@ -461,10 +462,14 @@ class Memory:
                 self.fuller[token.lemma_.lower()] = noun_phrase(named, sent, reps)
                 continue
             if token.pos_ == "PROPN" and token.dep_ != "compound" and token.ent_type_ not in ("GPE", "LOC", "DATE"):
-                # "The James Webb Space Telescope": later "the telescope"
+                # "The James Webb Space Telescope": later "the telescope"; "the Bank of Norvania": "the bank"
                 parts = [t for t in token.subtree if t.dep_ == "compound" and t.pos_ == "PROPN" and t.i < token.i]
-                if len(parts) >= 1 and token.text[:1].isupper():
-                    self.fuller.setdefault(token.lower_, noun_phrase(token, sent, reps))
+                of_name = any(
+                    c.dep_ == "prep" and c.lower_ == "of" and any(g.pos_ == "PROPN" for g in c.children)
+                    for c in token.children
+                )
+                if (parts or of_name) and token.text[:1].isupper():
+                    self._name_for(token.lower_, noun_phrase(token, sent, reps))
                 continue
             if token.pos_ != "NOUN" or token.tag_ != "NN":
                 continue
@@ -472,6 +477,17 @@ class Memory:
             det = next((c for c in token.children if c.dep_ in ("det", "poss")), None)
             if mods and det is not None and det.lower_ not in ("a", "an", "any", "some", "no", "every", "each"):
                 self.fuller[token.lemma_.lower()] = noun_phrase(token, sent, reps)
+
+
+    def _name_for(self, head: str, name: str) -> None:
+        """``name`` is what "the <head>" stands for, unless two names of the article share that head."""
+        if head in self._shared_heads:
+            return
+        known = self.fuller.setdefault(head, name)
+        if known.lower().removeprefix("the ") != name.lower().removeprefix("the "):
+            # "the Port Ellis museum" and "the Harbour museum": "the museum" could be either
+            self._shared_heads.add(head)
+            del self.fuller[head]
 
 
 @dataclass(frozen=True, slots=True)
