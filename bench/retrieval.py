@@ -23,6 +23,7 @@ import hashlib
 import itertools
 import json
 import os
+import shutil
 import statistics
 import sys
 import time
@@ -59,12 +60,15 @@ def scifact_claims(split: str) -> list[Claim]:
 
 
 def scifact_corpus() -> Path:
-    """A folder holding only a link to SciFact's corpus.jsonl (its claims files are not documents)."""
+    """A folder holding only a copy of SciFact's corpus.jsonl (its claims files are not documents; a corpus never
+    follows a symlink out of its folder)."""
     folder = CACHE / "scifact-corpus"
     folder.mkdir(parents=True, exist_ok=True)
-    link = folder / "corpus.jsonl"
-    if not link.exists():
-        link.symlink_to(DATA / "scifact" / "corpus.jsonl")
+    copy = folder / "corpus.jsonl"
+    if copy.is_symlink():
+        copy.unlink()
+    if not copy.exists():
+        shutil.copy2(DATA / "scifact" / "corpus.jsonl", copy)
     return folder
 
 
