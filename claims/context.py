@@ -227,10 +227,14 @@ class Memory:
             name, antecedent = next(iter(earlier.items()))
         elif not earlier:
             people = self.previous_people
+            opens = token.dep_ in ("nsubj", "nsubjpass") and token.head.dep_ == "ROOT"
             if len(people) == 1:
                 name = people[0]
             elif people and self.previous_subject_person == self.topic:
                 name = self.topic
+            elif people and opens and self.previous_subject_person:
+                # "Reyes said ... Velmora would ask .... She said ...": a subject picks up the last subject
+                name = self.previous_subject_person
             elif not people:
                 name = self.last_person
         if name is None:
@@ -240,6 +244,15 @@ class Memory:
         else:
             add(Replacement(token.i, token.i + 1, _possessive(name) if possessive else name))
         self._pointed[token.i] = name
+
+    def _thing_name(self, token: Token) -> bool:
+        """A proper noun "it" can stand for: an organisation or place, or a one-word name no person has."""
+        if token.pos_ != "PROPN":
+            return False
+        if token.ent_type_ in ("ORG", "GPE"):
+            return True
+        people = {w for name in (*self.surnames.values(), *self.previous_people) for w in name.split()}
+        return not any(c.dep_ == "compound" for c in token.children) and token.text not in people
 
     def _full(self, name: str) -> str:
         words = name.split()
@@ -272,6 +285,11 @@ class Memory:
                 and (main_subject is None or e.root.i not in {t.i for t in main_subject.subtree})
                 and e.root.head.dep_ != "poss"
             ]
+            owners = [c for c in (main_subject.children if main_subject is not None else ()) if c.dep_ == "poss"]
+            if not others and len(owners) == 1 and self._thing_name(owners[0]):
+                # "Baxter's profits fell after it lost a contract": the owner of the main subject
+                owner = owners[0]
+                others = [sent.doc[min(t.i for t in owner.subtree) : owner.i + 1]]
             if len(others) == 1:
                 add(
                     Replacement(
@@ -307,6 +325,8 @@ class Memory:
             node = _clause_of(node.head)
         if token.dep_ in ("dobj", "pobj"):
             return  # an object "it" is as often a situation as a thing named before
+        if clause.dep_ != "ROOT":
+            return  # "Baxter's profits fell after it lost a contract": the sentence's own names are nearer
         ref = self.last_subject
         if ref is not None and not ref.plural and not ref.person:
             add(Replacement(token.i, token.i + 1, _possessive(ref.text) if possessive else ref.text))
@@ -559,7 +579,7 @@ def _clean_name(text: str) -> str:
 
 # "HARROWFIELD, March 4 (Wire) - ", "LONDON (Reuters) — ": where and when a wire story was filed, not a claim
 _DATELINE = re.compile(
-    r"[A-Z][A-Z .'-]{1,40}(?:, [A-Z][a-z]{2,8}\.? \d{1,2})?(?: \([A-Za-z .]{2,30}\))? ?[-–—]{1,2} "
+    r"[A-Z][A-Z .'/-]{1,60}(?:, [A-Z][a-z]{2,8}\.? \d{1,2})?(?: \([A-Za-z .]{2,30}\))? ?[-–—]{1,2} "
 )
 
 

@@ -174,3 +174,30 @@ def test_an_existential_sentence_is_a_claim(extractor: ClaimExtractor) -> None:
     assert texts(extractor, "There are about 2,060 wild giant pandas in the world.") == [
         "There are about 2,060 wild giant pandas in the world."
     ]
+
+
+def test_a_subject_pronoun_picks_up_the_last_subject_person(extractor: ClaimExtractor) -> None:
+    claims = extractor.extract(
+        "Maria Lindqvist chairs the Harbour Trust. Dr. Hannah Reyes, the trust's medical officer, said Velmora would "
+        "ask for approval. She said the most common side effects were mild."
+    )
+    effects = next(c for c in claims if c.text.startswith("The most common side effects"))
+    assert effects.attributed_to == "Hannah Reyes"
+
+
+def test_it_in_a_subordinate_clause_is_the_owner_of_the_subject_not_the_last_topic(
+    extractor: ClaimExtractor,
+) -> None:
+    found = texts(
+        extractor,
+        "The deal follows two difficult years for both firms. "
+        "Baxter's profits fell by a third in 2024 after it lost a contract with a large online retailer.",
+    )
+    assert "Baxter lost a contract with a large online retailer." in found
+    assert not [c for c in found if c.startswith("The deal lost")]
+
+
+def test_a_dateline_of_two_cities_is_no_part_of_a_claim(extractor: ClaimExtractor) -> None:
+    text = "STOCKHOLM/CHICAGO, Oct 2 (Wire) - Norland Freight agreed on Wednesday to merge with Baxter Logistics."
+    found = texts(extractor, text)
+    assert found == ["Norland Freight agreed on Wednesday to merge with Baxter Logistics."]
