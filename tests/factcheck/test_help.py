@@ -67,7 +67,7 @@ def test_every_flag_the_pages_use_is_a_flag_of_that_command() -> None:
                 command = commands.get(name or "")
                 if command is None or (command.context_settings or {}).get("ignore_unknown_options"):
                     continue  # prose, or a recipe step whose own parser lists its flags
-                known = {opt for param in command.params for opt in (*param.opts, *param.secondary_opts)}
+                known = {opt for param in command.params for opt in (*param.opts, *param.secondary_opts)} | {"--help"}
                 wrong += [f"{page}: factcheck {name} {flag}" for flag in re.findall(r"(?<![\w-])--?[a-z][\w-]*",
                           used.group(0)) if flag not in known]  # fmt: skip
     assert wrong == []
