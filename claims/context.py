@@ -65,6 +65,7 @@ def noun_phrase(head: Token, sentence: Span, replacements: dict[int, Replacement
         detached = child.dep_ == "prep" and child.lower_ != "of"
         if (child.dep_ in ("relcl", "acl", "appos", "cc", "punct", "conj") or detached) and child.i > head.i:
             drop.update(t.i for t in child.subtree)
+    drop |= dateline(sentence)
     tokens = [t.i for t in head.subtree if t.i not in drop and sentence.start <= t.i < sentence.end]
     text = render(head.doc, tokens, replacements, finish=False)
     if text[:4] in ("The ", "This", "That") and head.i != sentence.start:
@@ -579,7 +580,7 @@ def _clean_name(text: str) -> str:
 
 # "HARROWFIELD, March 4 (Wire) - ", "LONDON (Reuters) — ": where and when a wire story was filed, not a claim
 _DATELINE = re.compile(
-    r"[A-Z][A-Z .'/-]{1,60}(?:, [A-Z][a-z]{2,8}\.? \d{1,2})?(?: \([A-Za-z .]{2,30}\))? ?[-–—]{1,2} "
+    r"[A-Z][A-Z .'/-]{1,60}(?:,? [A-Z][a-z]{2,8}\.? \d{1,2})?(?: \([A-Za-z .]{2,30}\))? ?[-–—]{1,2} "
 )
 
 

@@ -112,9 +112,18 @@ class ModifierRules:
         ):
             # "NATO's liaison mission in Moscow, which was set up in 2008": the mission was, not Moscow
             head = outer
+        if pronoun.lower_ == "which" and head.ent_type_ == "PERSON":
+            return  # "Spotlight by Thomas McCarthy, which earned him": a film earned it, not the person
+        if pronoun.lower_ in ("who", "whom") and head.ent_type_ in ("ORG", "GPE", "LOC", "FAC", "DATE"):
+            return
         copular_subject = subject_of(head.head) if head.dep_ == "attr" else None
+        restrictive = self.doc[pronoun.i - 1].text not in BRACKETS and pronoun.i > self.sent.start
         if copular_subject is not None and copular_subject.pos_ == "PROPN":
             head = copular_subject  # "Ben Davis was a footballer who signed ...": Ben Davis signed
+        elif restrictive and head.pos_ == "NOUN" and not any(c.lower_ in ("a", "an") for c in head.children):
+            # "rules that were the responsibility of the authority" says which rules: cut out and restated,
+            # the clause would make the claim about every rule ("a move that would cost" is one move: restated)
+            return
         noun = [i for i in self.np_tokens(head) if i not in self.subtree(rel)]
         cut(selected, self.subtree(rel), self.doc)
         text = render(self.doc, noun, {**self.reps, **self.definite(noun)}, finish=False)

@@ -201,3 +201,22 @@ def test_a_dateline_of_two_cities_is_no_part_of_a_claim(extractor: ClaimExtracto
     text = "STOCKHOLM/CHICAGO, Oct 2 (Wire) - Norland Freight agreed on Wednesday to merge with Baxter Logistics."
     found = texts(extractor, text)
     assert found == ["Norland Freight agreed on Wednesday to merge with Baxter Logistics."]
+
+
+def test_which_never_restates_a_person(extractor: ClaimExtractor) -> None:
+    found = texts(
+        extractor,
+        "She starred in Spotlight, directed by Thomas McCarthy, which earned the film two Oscar nominations.",
+    )
+    assert not [c for c in found if c.startswith("Thomas McCarthy earned")]
+
+
+def test_a_restrictive_relative_clause_stays_on_its_noun(extractor: ClaimExtractor) -> None:
+    found = texts(
+        extractor,
+        "The airlines argued that the council could not set operating rules that were the responsibility of the "
+        "national aviation authority.",
+    )
+    assert "The council could not set operating rules." not in found
+    assert not [c for c in found if c.startswith("Operating rules were")]
+
