@@ -139,6 +139,8 @@ class Memory:
     # The people the previous sentence named or pointed at, and which of them was its subject.
     previous_people: tuple[str, ...] = ()
     previous_subject_person: str | None = None
+    # The previous sentence's subject was a "he" or "she" left as written.
+    previous_subject_unknown: bool = False
     # People this sentence pointed at with a pronoun, by token index (filled by ``resolve``).
     _pointed: dict[int, str] = field(default_factory=dict)
     _sentences: int = 0
@@ -226,6 +228,10 @@ class Memory:
             return  # "One retired teacher said she ...": she is the teacher, whom no name fits
         if len(earlier) == 1:
             name, antecedent = next(iter(earlier.items()))
+        elif not earlier and self.previous_subject_unknown:
+            # "She is best known for playing Carrie Mathison. She starred in ...": the "she" before was left as
+            # written, so this one continues a person nobody named, not the one named in passing
+            return
         elif not earlier:
             people = self.previous_people
             opens = token.dep_ in ("nsubj", "nsubjpass") and token.head.dep_ == "ROOT"
@@ -464,6 +470,9 @@ class Memory:
         people = list(dict.fromkeys([*named, *self._pointed.values(), *([subject_person] if subject_person else [])]))
         self.previous_people = tuple(people)
         self.previous_subject_person = subject_person
+        self.previous_subject_unknown = (
+            subject is not None and subject.lower_ in ("he", "she") and subject.i not in self._pointed
+        )
         if len(people) == 1 and (subject_person or self._pointed):
             self.last_person = people[0]
         elif len(people) == 1:
@@ -480,7 +489,7 @@ class Memory:
             named = next((c for c in token.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
             if token.pos_ == "NOUN" and named is not None:
                 # "The planet, WASP-39b, ...": later "the planet" is WASP-39b
-                self.fuller[token.lemma_.lower()] = noun_phrase(named, sent, reps)
+                self._name_for(token.lemma_.lower(), noun_phrase(named, sent, reps))
                 continue
             if token.pos_ == "PROPN" and token.dep_ != "compound" and token.ent_type_ not in ("GPE", "LOC", "DATE"):
                 # "The James Webb Space Telescope": later "the telescope"; "the Bank of Norvania": "the bank"
@@ -497,7 +506,7 @@ class Memory:
             mods = [c for c in token.children if c.dep_ in ("amod", "compound", "poss", "prep", "nmod")]
             det = next((c for c in token.children if c.dep_ in ("det", "poss")), None)
             if mods and det is not None and det.lower_ not in ("a", "an", "any", "some", "no", "every", "each"):
-                self.fuller[token.lemma_.lower()] = noun_phrase(token, sent, reps)
+                self._name_for(token.lemma_.lower(), noun_phrase(token, sent, reps))
 
 
     def _name_for(self, head: str, name: str) -> None:

@@ -220,3 +220,25 @@ def test_a_restrictive_relative_clause_stays_on_its_noun(extractor: ClaimExtract
     assert "The council could not set operating rules." not in found
     assert not [c for c in found if c.startswith("Operating rules were")]
 
+
+
+def test_a_pronoun_after_an_unresolved_one_is_not_given_a_name_seen_in_passing(extractor: ClaimExtractor) -> None:
+    found = texts(
+        extractor,
+        "The series ran for eight seasons. She is best known for playing Carrie Mathison in it. "
+        "She starred in a biographical film in 2010.",
+    )
+    assert not [c for c in found if c.startswith("Carrie Mathison starred")]
+
+
+
+def test_a_description_two_names_of_the_article_share_stands_for_neither() -> None:
+    from claims.context import Memory
+
+    memory = Memory()
+    memory._name_for("museum", "the Port Ellis Maritime Museum")
+    memory._name_for("museum", "The Port Ellis Maritime Museum")
+    assert memory.fuller["museum"] == "the Port Ellis Maritime Museum"
+    memory._name_for("museum", "the Harbour Museum")
+    memory._name_for("museum", "the Port Ellis Maritime Museum")
+    assert "museum" not in memory.fuller
