@@ -36,6 +36,7 @@ from factcheck.config import load_settings
 from factcheck.demo import DEMO_CORPUS
 from factcheck.errors import ConfigError, InputError
 
+pytestmark = pytest.mark.reliability
 REPO = Path(__file__).resolve().parents[2]
 DEEP = "[" * 100_000
 runner = CliRunner()
