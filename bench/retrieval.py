@@ -112,7 +112,7 @@ def cached_index(name: str, corpus: Path, embedder: SentenceTransformerEmbedder,
             print(f"  {name}: embedded {done}/{total} passages", file=sys.stderr, flush=True)
 
     start = time.perf_counter()
-    result = build_index(corpus, out, embedder, progress=progress)
+    result = build_index(corpus, out, embedder, progress=progress, follow_symlinks=True)
     seconds = time.perf_counter() - start
     stats = {
         "documents": result.manifest.documents,
@@ -129,7 +129,7 @@ def reading_and_chunking_seconds(corpus: Path) -> float:
     """The part of indexing that is not the model: reading and sentence splitting."""
     start = time.perf_counter()
     chunker = Chunker()
-    for doc in read_corpus(corpus).documents:
+    for doc in read_corpus(corpus, follow_symlinks=True).documents:
         chunker.chunk(doc)
     return time.perf_counter() - start
 

@@ -468,7 +468,7 @@ def open_or_build(
                 # Same folder, other fingerprint (the data was copied or touched): an update re-embeds
                 # only abstracts whose content changed, usually none, and keeps the index id.
                 index.close()
-                update_index(index_dir, folder, embedder)
+                update_index(index_dir, folder, embedder, follow_symlinks=True)
                 index = open_index(index_dir, embedder)
             m = index.manifest
             recorded = json.loads(stats_file.read_text()) if stats_file.is_file() else {}
@@ -486,7 +486,7 @@ def open_or_build(
                 print(f"  indexing: embedded {done}/{total} passages", file=sys.stderr, flush=True)
 
         start = time.perf_counter()
-        result = build_index(folder, index_dir, embedder, progress=progress)
+        result = build_index(folder, index_dir, embedder, progress=progress, follow_symlinks=True)
         seconds = time.perf_counter() - start
     m = result.manifest
     stats_file.write_text(json.dumps({"index_id": m.index_id, "seconds": round(seconds, 1)}))

@@ -14,7 +14,6 @@ import fcntl
 import logging
 import os
 import shutil
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,7 +27,6 @@ def _sibling(index_dir: Path, kind: str) -> Path:
 
 
 _log = logging.getLogger("evidence")
-_POLL_SECONDS = 0.2
 
 
 def lock_path(index_dir: Path) -> Path:
@@ -46,28 +44,22 @@ def _open_lock(index_dir: Path) -> int:
         ) from None
 
 
-def _acquire(fd: int, index_dir: Path, wait: float) -> None:
-    deadline = time.monotonic() + wait
-    while True:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return
-        except BlockingIOError:
-            if time.monotonic() >= deadline:
-                waited = f" (waited {wait:.0f} s)" if wait else ""
-                raise IndexLocked(
-                    f"another process is writing index {index_dir}{waited}: wait for it to finish, then try again"
-                ) from None
-            time.sleep(_POLL_SECONDS)
+def _acquire(fd: int, index_dir: Path) -> None:
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise IndexLocked(
+            f"another process is writing index {index_dir}: wait for it to finish, then try again"
+        ) from None
 
 
 @contextmanager
-def write_lock(index_dir: Path, *, wait: float = 0.0) -> Iterator[None]:
-    """Hold the index's write lock; raise IndexLocked if another process holds it for ``wait`` seconds."""
+def write_lock(index_dir: Path) -> Iterator[None]:
+    """Hold the index's write lock; raise IndexLocked at once if another process holds it."""
     fd = _open_lock(index_dir)
     held = False
     try:
-        _acquire(fd, index_dir, wait)
+        _acquire(fd, index_dir)
         held = True
         previous = os.pread(fd, 64, 0).decode("ascii", "replace").strip()
         os.ftruncate(fd, 0)

@@ -5,6 +5,7 @@ Every stage is called once per run with all of its inputs, so models see whole b
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -145,14 +146,19 @@ def index_for_corpus(
     if not corpus_dir.is_dir():
         raise CorpusNotFound(f"corpus folder {corpus_dir} does not exist: check the path given to --corpus")
     deadline = time.monotonic() + CACHE_WAIT_SECONDS
+    waiting = False
     while True:
         try:
             return _open_cached(corpus_dir, embedder, settings, progress)
         except IndexLocked:
             if time.monotonic() >= deadline:
                 raise
-            if progress:
-                progress("waiting for another factcheck building this corpus's index", 0, 1)
+            if not waiting:
+                waiting = True
+                logging.getLogger("factcheck").warning(
+                    "factcheck: another factcheck is indexing %s; waiting for it (at most %.0f s)",
+                    corpus_dir, CACHE_WAIT_SECONDS,
+                )
             time.sleep(0.5)
 
 

@@ -5,6 +5,7 @@ Claims the gate rejects are failures; NOT ENOUGH INFO under a refuted-only polic
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 from factcheck.gate import GatePolicy
@@ -31,7 +32,16 @@ def render_junit(report: Report, policy: GatePolicy) -> str:
         suites.set(key, str(n))
     suites.set("errors", "0")
     ET.indent(suites)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + _xml_chars(ET.tostring(suites, encoding="unicode")) + "\n"
+
+
+# Characters XML 1.0 forbids even escaped (control characters, lone surrogates, U+FFFE/U+FFFF): an article
+# may hold them, and one of them makes the whole file unreadable to a CI dashboard.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml_chars(text: str) -> str:
+    return _NOT_XML.sub("\ufffd", text)
 
 
 def _case(suite: ET.Element, path: str, v: Verdict, policy: GatePolicy) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from factcheck.gate import GatePolicy
 from factcheck.report.summary import gate_result, gate_text
 from factcheck.types import Label, Report, Verdict
@@ -46,9 +48,13 @@ def _row(v: Verdict) -> str:
     )
 
 
+# Line breaks and other control characters: any of them may end a table row in some renderer.
+_BREAKS = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")
+
+
 def _cell(text: str) -> str:
     """Escape what would break a table cell or inject markup into the comment."""
-    out = text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+    out = _BREAKS.sub(" ", text.replace("\\", "\\\\").replace("|", "\\|"))
     out = out.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     for ch in "`*_[]":
         out = out.replace(ch, "\\" + ch)
@@ -56,4 +62,4 @@ def _cell(text: str) -> str:
 
 
 def _code(text: str) -> str:
-    return text.replace("`", "'").replace("\n", " ")
+    return _BREAKS.sub(" ", text.replace("`", "'"))

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from claims.context import ents_in
 from factcheck.demo import DEMO_ARTICLE
+
+pytestmark = pytest.mark.reliability
 
 
 def _one_line(size: int) -> str:

@@ -36,6 +36,7 @@ from factcheck.config import load_settings
 from factcheck.demo import DEMO_CORPUS
 from factcheck.errors import ConfigError, InputError
 
+pytestmark = pytest.mark.reliability
 REPO = Path(__file__).resolve().parents[2]
 DEEP = "[" * 100_000
 runner = CliRunner()
@@ -379,7 +380,9 @@ def test_articles_and_corpus_files_with_a_byte_order_mark_are_decoded(tmp_path: 
 # --- concurrency and ordering ----------------------------------------------------------------------------------
 
 
-def test_a_second_check_on_an_empty_cache_waits_for_the_first_build(tmp_path: Path, embedder) -> None:
+def test_a_second_check_on_an_empty_cache_waits_for_the_first_build(
+    tmp_path: Path, embedder, caplog: pytest.LogCaptureFixture
+) -> None:
     from factcheck.pipeline import cache_home, index_for_corpus
 
     settings = load_settings(cwd=tmp_path, env={}, overrides={"cache_dir": str(tmp_path / "cache")})
@@ -395,9 +398,10 @@ def test_a_second_check_on_an_empty_cache_waits_for_the_first_build(tmp_path: Pa
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
         started = time.monotonic()
-        with index_for_corpus(corpus, embedder, settings) as index:
+        with caplog.at_level("WARNING", logger="factcheck"), index_for_corpus(corpus, embedder, settings) as index:
             assert index.manifest.documents == 1
         assert time.monotonic() - started >= 1.5
+        assert [r.getMessage() for r in caplog.records if "waiting for it" in r.getMessage()]
     finally:
         holder.wait(timeout=30)
 
