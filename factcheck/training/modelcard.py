@@ -339,11 +339,9 @@ def _reproduce_lines(record: dict[str, Any]) -> list[str]:
         ".venv/bin/factcheck train verifier --data path/to/public-data "
         f"--out factcheck/models/verifier --seed {seed}" + (f" --size {record['size']}" if "size" in record else "")
         + (" --scifact-titles" if record.get("scifact_titles") else ""),
-        ".venv/bin/factcheck train combine --data path/to/public-data "
-        f"--model factcheck/models/verifier --seed {seed}",
         "```",
         "",
-        "`make verifier` runs both. The second step fits the combiner (section above, when present).",
+        "It also fits the combiner (section above, when present).",
     ]
 
 
@@ -400,7 +398,7 @@ def _soup_commands(
     split += f" --size {size}" if size is not None else ""
     split += " --scifact-titles" if titles else ""
     return [
-        f"factcheck train verifier --data path/to/public-data --out {stages}/base --seed {seed}{split}",
+        f"factcheck train verifier --data path/to/public-data --out {stages}/base --threads 1 --seed {seed}{split}",
         f"python bench/scifact_pairs.py --claims trained --labels hard-negatives --model {stages}/base "
         f"--index-dir {stages}/scifact-index --out {stages}/hard-negatives.jsonl",
         f"factcheck train verifier --data {stages}/hard-negatives.jsonl --init-from "

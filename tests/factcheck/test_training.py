@@ -799,7 +799,7 @@ def test_model_card_of_a_soup_of_a_soup_tells_both_stages_and_reproduces_them_in
     lines = _reproduce_lines(record)
     assert "stage folders under `build/verifier-abs/`" in lines[0]
     steps = [line for line in lines if line.startswith(("python", "factcheck"))]
-    assert steps[0].endswith("--out build/verifier-abs/base --seed 13 --held-out-by abstract")
+    assert steps[0].endswith("--out build/verifier-abs/base --threads 1 --seed 13 --held-out-by abstract")
     assert "--model-id m-1.2 --out build/verifier-abs/born-again" in steps[4]
     assert steps[5:7] == contrast["tuned_commands"]
     assert "--base build/verifier-abs/born-again" in steps[7] and "--out build/verifier-abs/final" in steps[7]
