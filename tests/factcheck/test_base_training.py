@@ -118,6 +118,23 @@ def test_the_trained_folder_is_a_verifier_with_its_calibration_combiner_and_card
     verifier = make_verifier(Settings(verifier=str(report.out)))
     assert verifier.id.startswith("tiny-base+")
     assert verifier.model.model_hash == sha256_file(report.out / ADAPTER_WEIGHTS)[:16]
+    # The whole check path with it: claims, retrieval, the merged model, typed checks and the fitted combiner.
+    article, corpus = _article_and_corpus(tmp_path)
+    command = [sys.executable, "-m", "factcheck.cli", "check", str(article), "--corpus", str(corpus),
+               "--verifier", str(report.out), "--format", "json"]  # fmt: skip
+    result = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert result.returncode in (0, 1), result.stderr
+    verdicts = json.loads(result.stdout)
+    assert verifier.id in result.stdout and verdicts, "the report names the adapter verifier that produced it"
+
+
+def _article_and_corpus(root: Path) -> tuple[Path, Path]:
+    article = root / "a.md"
+    article.write_text("The Hubble telescope was launched in 1990.\n", encoding="utf-8")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    (corpus / "doc.md").write_text("Hubble was launched in 1990.\n", encoding="utf-8")
+    return article, corpus
 
 
 def test_the_loaded_adapter_reproduces_the_trained_models_probabilities_on_100_pairs(tiny, tmp_path) -> None:
@@ -178,11 +195,7 @@ def test_a_recipe_key_that_does_not_exist_is_an_error(tmp_path) -> None:
 def test_verifier_base_without_a_trained_adapter_is_one_line_and_exit_2(tmp_path) -> None:
     with pytest.raises(AdapterError, match="no trained base verifier ships with this version"):
         make_verifier(Settings(verifier="base"))
-    article = tmp_path / "a.md"
-    article.write_text("The Hubble telescope was launched in 1990.\n", encoding="utf-8")
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "doc.md").write_text("Hubble was launched in 1990.\n", encoding="utf-8")
+    article, corpus = _article_and_corpus(tmp_path)
     result = subprocess.run(
         [sys.executable, "-m", "factcheck.cli", "check", str(article), "--corpus", str(corpus), "--verifier", "base"],
         capture_output=True, text=True, timeout=300,
@@ -219,3 +232,23 @@ def test_an_adapter_on_the_real_all_mpnet_base_v2_reloads_to_the_same_probabilit
     assert (folder / ADAPTER_WEIGHTS).stat().st_size < 30 * 2**20
     loaded = softmax(CrossEncoderModel(folder).predict_logits([(p.claim, p.evidence) for p in pairs]))
     np.testing.assert_allclose(loaded, trained, atol=1e-4, rtol=0)
+
+
+def test_the_accelerator_script_trains_and_leaves_its_results_in_out(tiny, tmp_path) -> None:
+    import os
+    import tarfile
+
+    data, encoder, recipe = tiny
+    script = Path(__file__).resolve().parents[2] / "bench" / "gpu_base.sh"
+    env = {**os.environ, "OUT": str(tmp_path / "out"), "PUBLIC_DATA": str(data), "DEVICE": "cpu",
+           "BASE": str(encoder), "RECIPE": str(recipe), "WORK": str(tmp_path / "work"), "PYTHON": sys.executable,
+           "SPEED_ARGS": "--threads 1 --steps 1 --batches 1"}  # fmt: skip
+    result = subprocess.run(["bash", str(script)], env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:] + result.stdout[-2000:]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["speed.json", "train.log", "verifier-base.tar"]
+    with tarfile.open(tmp_path / "out" / "verifier-base.tar") as tar:
+        names = set(tar.getnames())
+    assert {"verifier-base/adapter.safetensors", "verifier-base/combiner.json"} <= names
+    speed = json.loads((tmp_path / "out" / "speed.json").read_text(encoding="utf-8"))
+    assert speed["train_lora_fp32_b16"] > 0 and speed["infer_int8_b32"] > 0 and speed["peak_rss_mib"] > 0
+    assert "wrote tiny-base" in (tmp_path / "out" / "train.log").read_text(encoding="utf-8")
