@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from evidence.offline import offline
 from factcheck.errors import FactcheckError
 from factcheck.verify.base_encoder import (
     INSTALL,
@@ -90,6 +91,7 @@ def base_folder(spec: dict[str, Any]) -> Path:
 
 def load_adapted(path: Path) -> tuple[Any, Any]:
     """The merged model (eval mode, fp32) and the base's tokenizer truncating at the training length."""
+    offline()
     import torch
     from transformers import AutoConfig, AutoModelForSequenceClassification, AutoTokenizer
 
