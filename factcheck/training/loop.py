@@ -7,13 +7,14 @@ import math
 import random
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from evidence.offline import offline
+from factcheck.training.checkpoint import Checkpoints, fingerprint
 from factcheck.training.errors import TrainingError
 from factcheck.training.types import LABELS, Pair
 
@@ -161,6 +162,8 @@ class Stage:
     teacher_logits: np.ndarray | None = None
     distill_weight: float = 0.5
     distill_temperature: float = 2.0
+    # Saved every ``checkpoints.every`` steps and at the end; a rerun continues from the newest one.
+    checkpoints: Checkpoints | None = None
 
 
 def fit(model: Any, encoded: Encoded, pad_id: int, hp: HyperParameters, stage: Stage, log: Log) -> dict[str, float]:
@@ -205,8 +208,17 @@ def fit(model: Any, encoded: Encoded, pad_id: int, hp: HyperParameters, stage: S
         raise TrainingError(f"{len(teacher_logits)} teacher rows for {len(labels)} pairs: score every pair once")
     teacher = None if teacher_logits is None else torch.tensor(teacher_logits, dtype=torch.float32, device=device)
     model.train()
-    started, seen, running = time.monotonic(), 0, 0.0
+    started, seen, running, done, key = time.monotonic(), 0, 0.0, 0, ""
+    if stage.checkpoints is not None:
+        key = fingerprint(stage.name, asdict(hp), stage.learning_rate, stage.epochs, stage.seed, plan, encoded)
+        state = stage.checkpoints.restore(stage.name, key, model, optimizer, schedule)
+        done, seen, running = state.get("step", 0), state.get("seen", 0), state.get("running", 0.0)
+        if done:
+            log(f"{stage.name}: continuing from step {done}/{len(plan)} of {stage.checkpoints.folder}")
+    first_seen = seen
     for step, indices in enumerate(plan, start=1):
+        if step <= done:
+            continue
         batch = {k: v.to(device) for k, v in collate(encoded, indices, pad_id).items()}
         with torch.autocast(device.type, dtype=torch.bfloat16, enabled=hp.bf16):
             if teacher is None:
@@ -231,9 +243,12 @@ def fit(model: Any, encoded: Encoded, pad_id: int, hp: HyperParameters, stage: S
         seen += len(indices)
         loss = loss_value.item()
         running = 0.98 * running + 0.02 * loss if step > 1 else loss
+        if stage.checkpoints is not None and (step % stage.checkpoints.every == 0 or step == len(plan)):
+            progress_state = {"step": step, "seen": seen, "running": running, "fingerprint": key}
+            stage.checkpoints.save(stage.name, progress_state, model, optimizer, schedule)
         if step % 50 == 0 or step == len(plan):
             elapsed = time.monotonic() - started
-            rate = seen / elapsed
+            rate = (seen - first_seen) / elapsed
             eta = (len(plan) - step) * hp.batch_size / rate
             progress = f"{stage.name}: step {step}/{len(plan)} loss {running:.3f}"
             log(f"{progress} {rate:.1f} pairs/s eta {eta / 60:.1f} min")

@@ -24,6 +24,7 @@ import numpy as np
 from evidence.offline import offline
 from factcheck.config import VERIFIER_FOLDERS
 from factcheck.errors import FactcheckError
+from factcheck.verify.adapter import ADAPTER_WEIGHTS, is_adapter_folder, load_adapted
 
 SHIPPED_MODEL = VERIFIER_FOLDERS["model"]
 # A 3-layer student distilled from SHIPPED_MODEL (factcheck.training.distill): twice the pairs per second.
@@ -89,7 +90,7 @@ class CrossEncoderModel:
     @cached_property
     def model_hash(self) -> str:
         """The first 16 hex digits of the sha256 of ``model.safetensors``."""
-        weights = self._file("model.safetensors")
+        weights = self._file(ADAPTER_WEIGHTS if is_adapter_folder(self.path) else "model.safetensors")
         digest = hashlib.sha256()
         with weights.open("rb") as handle:
             for block in iter(lambda: handle.read(1 << 20), b""):
@@ -164,16 +165,43 @@ class CrossEncoderModel:
             return self._model, self._tokenizer
         offline()
         labels = self.labels
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.set_verbosity_error()
+        hf_logging.disable_progress_bar()
+        if is_adapter_folder(self.path):
+            model, tokenizer = self._load_adapted()
+        else:
+            model, tokenizer = self._load_whole()
+        if model.config.num_labels != len(labels):
+            raise VerifierModelError(
+                f"{self.path} has {model.config.num_labels} outputs, expected 3: retrain it"
+            )
+        model.eval()
+        if self.quantize:
+            model = _quantize(model)
+        self._model, self._tokenizer = model, tokenizer
+        return model, tokenizer
+
+    def _load_adapted(self) -> tuple[Any, Any]:
+        """A low-rank difference from a base encoder (``factcheck.verify.adapter``), merged into it."""
+        self._file(ADAPTER_WEIGHTS)
+        from safetensors import SafetensorError
+
+        try:
+            return load_adapted(self.path)
+        except (OSError, ValueError, RuntimeError, KeyError, SafetensorError) as exc:
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise VerifierModelError(f"cannot load the adapter in {self.path} ({reason}): retrain it") from exc
+
+    def _load_whole(self) -> tuple[Any, Any]:
         self._file("model.safetensors")
         if not (self.path / "tokenizer.json").is_file() and not (self.path / "vocab.txt").is_file():
             raise VerifierModelError(f"{self.path} has no tokenizer files: retrain with `{_RETRAIN}`")
         import torch
         from safetensors import SafetensorError
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
-        from transformers.utils import logging as hf_logging
 
-        hf_logging.set_verbosity_error()
-        hf_logging.disable_progress_bar()
         try:
             tokenizer = AutoTokenizer.from_pretrained(self.path, local_files_only=True)
             model = AutoModelForSequenceClassification.from_pretrained(
@@ -185,14 +213,6 @@ class CrossEncoderModel:
                 f"cannot load the verifier model in {self.path} ({reason}): "
                 f"reinstall factcheck or retrain with `{_RETRAIN}`"
             ) from exc
-        if model.config.num_labels != len(labels):
-            raise VerifierModelError(
-                f"{self.path} has {model.config.num_labels} outputs, expected 3: retrain it"
-            )
-        model.eval()
-        if self.quantize:
-            model = _quantize(model)
-        self._model, self._tokenizer = model, tokenizer
         return model, tokenizer
 
     def _file(self, name: str) -> Path:

@@ -22,10 +22,17 @@ def make_verifier(settings: Settings) -> Verifier:
         from factcheck.verify.crossencoder import FAST_MODEL
 
         return ModelVerifier(settings, FAST_MODEL)
+    if settings.verifier == "base":
+        from factcheck.verify.adapter import shipped_base_verifier
+
+        return ModelVerifier(settings, shipped_base_verifier())
     path = Path(settings.verifier).expanduser()
     if not path.is_dir():
         raise ConfigError(
-            f"verifier {settings.verifier!r} is neither 'model', 'fast', 'heuristic' nor a model folder; "
+            f"verifier {settings.verifier!r} is neither 'model', 'fast', 'base', 'heuristic' nor a model folder; "
             "train one with `factcheck train verifier` or pick a built-in"
         )
+    from factcheck.verify.adapter import require_base
+
+    require_base(path)
     return ModelVerifier(settings, path)
