@@ -112,7 +112,7 @@ def write_index(
     finally:
         conn.close()
     kind = faiss_index.choose_kind(settings.index_kind, passages)
-    params = {**faiss_index.default_params(kind, passages), **dict(settings.index_params)}
+    params = {**faiss_index.default_params(kind, passages, embedder.dimension), **dict(settings.index_params)}
     faiss_index.write(faiss_index.build(vectors, kind, params), work_dir / faiss_index.VECTORS_FILE)
     store_bytes, store_sha256 = file_digest(work_dir / store.STORE_FILE)
     vectors_bytes, vectors_sha256 = file_digest(work_dir / faiss_index.VECTORS_FILE)

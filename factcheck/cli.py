@@ -56,6 +56,8 @@ app.add_typer(train_app, name="train")
 # The choices of --format and --fail-on, from their one definition (the settings accept exactly these).
 OutputFormat = StrEnum("OutputFormat", {name: name for name in FORMATS})
 FailOn = StrEnum("FailOn", {name: name for name in FAIL_ON})
+# The vector index kinds of evidence.index (kept literal here so that --help imports no faiss).
+IndexType = StrEnum("IndexType", {name: name for name in ("auto", "flat", "ivf", "hnsw", "ivfpq")})
 
 
 FollowSymlinksOpt = Annotated[
@@ -127,6 +129,14 @@ def index_build(
     corpus: Annotated[Path, typer.Argument(help="Folder of .txt, .md, .html, .jsonl and .pdf documents.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Index folder to create (replaced if it is an index).")],
     follow_symlinks: FollowSymlinksOpt = False,
+    index_type: Annotated[
+        IndexType,
+        typer.Option(
+            "--index-type",
+            help="Vector index: exact (flat), IVF, HNSW or compressed IVF-PQ for millions of passages; auto picks "
+            "by size.",
+        ),
+    ] = IndexType.auto,
 ) -> None:
     """Build an evidence index from a corpus folder.
 
@@ -136,7 +146,12 @@ def index_build(
         from evidence import SentenceTransformerEmbedder, build_index
 
         result = build_index(
-            corpus, out, SentenceTransformerEmbedder(), progress=progress, follow_symlinks=follow_symlinks
+            corpus,
+            out,
+            SentenceTransformerEmbedder(),
+            progress=progress,
+            follow_symlinks=follow_symlinks,
+            index_kind=index_type.value,
         )
         for failure in result.failures:
             typer.echo(f"factcheck: skipped {failure.path}: {failure.reason}", err=True)
