@@ -114,11 +114,15 @@ def vector_part(args: argparse.Namespace, work: Path) -> dict:
     sweep = {}
     base_index = faiss.downcast_index(index.base_index)
     for nprobe in sorted({params["nprobe"] // 2, params["nprobe"], params["nprobe"] * 2}):
-        base_index.nprobe = nprobe
-        start = time.perf_counter()
-        _, ids = index.search(queries, 10)
-        batch_ms = (time.perf_counter() - start) * 1000 / len(queries)
-        sweep[nprobe] = {"recall@10": recall_at(ids, truth, 10), "ms_per_query_batched": round(batch_ms, 3)}
+        for k_factor in (4, 8, 16, 32):
+            base_index.nprobe, index.k_factor = nprobe, float(k_factor)
+            start = time.perf_counter()
+            _, ids = index.search(queries, 10)
+            batch_ms = (time.perf_counter() - start) * 1000 / len(queries)
+            sweep[f"nprobe {nprobe}, k_factor {k_factor}"] = {
+                "recall@10": round(recall_at(ids, truth, 10), 3),
+                "ms_per_query_batched": round(batch_ms, 3),
+            }
     build_rss = rss_mib() - rss_before
     del index
     probes = {}

@@ -44,7 +44,7 @@ def default_params(passages: int, dimension: int) -> dict[str, int]:
         "m": _sub_quantizers(dimension),
         "nbits": 8,
         "nprobe": min(nlist, max(16, nlist // 32)),
-        "k_factor": 4,
+        "k_factor": 16,
         "train_size": train_size,
         "seed": SEED,
     }
