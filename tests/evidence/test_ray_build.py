@@ -135,13 +135,14 @@ def test_a_worker_killed_mid_build_is_replaced_and_the_index_is_complete(
     )
     killed = None
     deadline = time.monotonic() + 300
+    # Killed as soon as it exists: it is still loading its model or embedding its first batch, so none of its
+    # work can have reached the driver, and every batch it was given must be done again elsewhere.
     while killed is None and build.poll() is None and time.monotonic() < deadline:
         workers = _embed_workers()
         if workers:
-            time.sleep(3)  # let it take a batch or two
             killed = workers[0]
             os.kill(killed, signal.SIGKILL)
-        time.sleep(0.5)
+        time.sleep(0.2)
     _, stderr = build.communicate(timeout=600)
     assert killed is not None, "the build finished before an embedding worker could be killed"
     assert build.returncode == 0, stderr
