@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -124,7 +125,8 @@ def test_a_worker_killed_mid_build_is_replaced_and_the_index_is_complete(
     out = tmp_path / "index"
     build_index(write_corpus(tmp_path / "old", ARTICLES), out, embedder)
     before = rows(out)
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    # A progress line for every batch that comes back from the cluster, so that the ETA shows however fast it goes.
+    env = {**os.environ, "PYTHONPATH": str(REPO), "FACTCHECK_LOG_INTERVAL": "0"}
     command = [str(Path(sys.executable).parent / "factcheck"), "index", "build", str(corpus), "--out", str(out)]
     build = subprocess.Popen(
         [*command, "--engine", "ray", "--address", ray_cluster, "--workers", "2"],
@@ -146,6 +148,7 @@ def test_a_worker_killed_mid_build_is_replaced_and_the_index_is_complete(
     _, stderr = build.communicate(timeout=600)
     assert killed is not None, "the build finished before an embedding worker could be killed"
     assert build.returncode == 0, stderr
+    assert re.search(r"factcheck: (read|embed) \d+/\d+ \(\d+%\), [\d.]+/s, ETA \d+:\d\d", stderr), stderr
     assert rows(out) != before
     build_index(corpus, tmp_path / "local", embedder)
     assert rows(out) == rows(tmp_path / "local")
