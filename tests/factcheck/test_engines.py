@@ -34,7 +34,7 @@ def demo_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def without_ray(tmp_path: Path) -> Path:
     """A folder that, first on the path, makes `import ray` fail as it does where the extra is not installed."""
     (tmp_path / "ray").mkdir()
-    (tmp_path / "ray" / "__init__.py").write_text("raise ImportError('No module named ray')\n")
+    (tmp_path / "ray" / "__init__.py").write_text("raise ModuleNotFoundError('No module named ray', name='ray')\n")
     return tmp_path
 
 
