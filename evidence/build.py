@@ -61,6 +61,35 @@ def embed_in_batches(embedder: Embedder, texts: Sequence[str], progress: Progres
     return out
 
 
+class BuildEngine(Protocol):
+    """Reads and chunks a corpus and embeds passage texts: in this process, or spread over a cluster
+    (evidence.engines). Whatever the engine, the index is written here, by write_and_swap."""
+
+    def read_and_chunk(
+        self, corpus_dir: Path, chunker: Chunker, follow_symlinks: bool, progress: Progress | None
+    ) -> tuple[Sequence[Document], Sequence[ChunkedDocument], Sequence[ReadFailure]]:
+        """Documents in ``document_order`` with their chunks, and the files that could not be read."""
+        ...
+
+    def embed(self, texts: Sequence[str], progress: Progress | None) -> np.ndarray: ...
+
+
+@dataclass(frozen=True, slots=True)
+class LocalEngine:
+    """Everything in this process: the default engine."""
+
+    embedder: Embedder
+
+    def read_and_chunk(
+        self, corpus_dir: Path, chunker: Chunker, follow_symlinks: bool, progress: Progress | None
+    ) -> tuple[Sequence[Document], Sequence[ChunkedDocument], Sequence[ReadFailure]]:
+        corpus = read_corpus(corpus_dir, progress=progress, follow_symlinks=follow_symlinks)
+        return corpus.documents, [chunker.chunk(doc) for doc in corpus.documents], corpus.failures
+
+    def embed(self, texts: Sequence[str], progress: Progress | None) -> np.ndarray:
+        return embed_in_batches(self.embedder, texts, progress)
+
+
 class ModelInfo(Protocol):
     """What an index records about the embedder; an Embedder has it, and so has a manifest."""
 
@@ -112,7 +141,7 @@ def write_index(
     finally:
         conn.close()
     kind = faiss_index.choose_kind(settings.index_kind, passages)
-    params = {**faiss_index.default_params(kind, passages), **dict(settings.index_params)}
+    params = {**faiss_index.default_params(kind, passages, embedder.dimension), **dict(settings.index_params)}
     faiss_index.write(faiss_index.build(vectors, kind, params), work_dir / faiss_index.VECTORS_FILE)
     store_bytes, store_sha256 = file_digest(work_dir / store.STORE_FILE)
     vectors_bytes, vectors_sha256 = file_digest(work_dir / faiss_index.VECTORS_FILE)
@@ -179,10 +208,13 @@ def build_index(
     index_kind: str = "auto",
     index_params: dict[str, int] | None = None,
     follow_symlinks: bool = False,
+    engine: BuildEngine | None = None,
 ) -> BuildResult:
     """Read, chunk, embed and store a corpus as an index directory at out_dir.
 
     ``follow_symlinks`` also reads files that symlinks inside the corpus point to outside it.
+    ``engine`` does the reading, chunking and embedding (default: this process, with ``embedder``);
+    ``embedder`` names the model in the manifest either way.
     """
     corpus_dir, out_dir = Path(corpus_dir), Path(out_dir)
     settings = IndexSettings(passage_words, index_kind, tuple(sorted((index_params or {}).items())))
@@ -190,21 +222,18 @@ def build_index(
     check_target(out_dir)
     with write_lock(out_dir):
         fingerprint = corpus_fingerprint(corpus_dir, follow_symlinks=follow_symlinks)
-        corpus = read_corpus(corpus_dir, progress=progress, follow_symlinks=follow_symlinks)
-        if not corpus.documents:
-            raise empty_corpus_error(corpus_dir, corpus.failures)
-        chunker = Chunker(passage_words)
-        chunked = [chunker.chunk(doc) for doc in corpus.documents]
-        texts = [
-            passage_input(doc.title, p.text)
-            for doc, c in zip(corpus.documents, chunked, strict=True)
-            for p in c.passages
-        ]
-        vectors = embed_in_batches(embedder, texts, progress)
-        manifest = write_and_swap(
-            out_dir, corpus.documents, chunked, vectors, embedder, settings, fingerprint, progress
+        engine = engine or LocalEngine(embedder)
+        documents, chunked, failures = engine.read_and_chunk(
+            corpus_dir, Chunker(passage_words), follow_symlinks, progress
         )
-    return BuildResult(manifest=manifest, failures=corpus.failures)
+        if not documents:
+            raise empty_corpus_error(corpus_dir, failures)
+        texts = [
+            passage_input(doc.title, p.text) for doc, c in zip(documents, chunked, strict=True) for p in c.passages
+        ]
+        vectors = engine.embed(texts, progress)
+        manifest = write_and_swap(out_dir, documents, chunked, vectors, embedder, settings, fingerprint, progress)
+    return BuildResult(manifest=manifest, failures=tuple(failures))
 
 
 def write_and_swap(

@@ -1,8 +1,9 @@
 """The faiss half of an index: one vector per passage, row number = passage id, inner product.
 
 Exact search (IndexFlatIP) is the default. Large corpora, or a caller who asks, get an
-approximate index: IVF (inverted lists over k-means cells) or HNSW (a proximity graph); the
-parameters they were built with are kept in the manifest.
+approximate index: IVF (inverted lists over k-means cells), HNSW (a proximity graph) or, for the
+largest, IVF-PQ (evidence.ivf: compressed codes, re-ranked against 8-bit copies of the vectors);
+the parameters they were built with are kept in the manifest.
 """
 
 from __future__ import annotations
@@ -15,23 +16,31 @@ if TYPE_CHECKING:
     import numpy as np
 
 VECTORS_FILE = "vectors.faiss"
-KINDS = ("flat", "ivf", "hnsw")
-FAISS_NAMES = {"flat": "IndexFlatIP", "ivf": "IndexIVFFlat", "hnsw": "IndexHNSWFlat"}
+KINDS = ("flat", "ivf", "hnsw", "ivfpq")
+FAISS_NAMES = {"flat": "IndexFlatIP", "ivf": "IndexIVFFlat", "hnsw": "IndexHNSWFlat", "ivfpq": "IndexRefine"}
 # Exact search stays fast enough below this many passages (a few ms per query batch row).
 APPROXIMATE_ABOVE = 200_000
+# Above this many passages full-precision vectors (1.5 KB each) no longer fit a typical machine's RAM.
+COMPRESSED_ABOVE = 2_000_000
 # Files larger than this are memory-mapped rather than read into RAM.
 MMAP_ABOVE_BYTES = 256 * 1024 * 1024
 
 
 def choose_kind(kind: str, passages: int) -> str:
     if kind == "auto":
+        if passages > COMPRESSED_ABOVE:
+            return "ivfpq"
         return "ivf" if passages > APPROXIMATE_ABOVE else "flat"
     if kind not in KINDS:
         raise ValueError(f"unknown index kind {kind!r}: use one of auto, {', '.join(KINDS)}")
     return kind
 
 
-def default_params(kind: str, passages: int) -> dict[str, int]:
+def default_params(kind: str, passages: int, dimension: int = 384) -> dict[str, int]:
+    if kind == "ivfpq":
+        from evidence import ivf
+
+        return ivf.default_params(passages, dimension)
     if kind == "ivf":
         # About 4*sqrt(n) cells; faiss wants at least ~39 training points per cell.
         nlist = max(1, min(int(4 * math.sqrt(passages)), passages // 39 or 1))
@@ -48,6 +57,10 @@ def build(vectors: np.ndarray, kind: str, params: dict[str, int]) -> Any:
 
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
     dim = vectors.shape[1]
+    if kind == "ivfpq":
+        from evidence import ivf
+
+        return ivf.build(vectors, params)
     if kind == "flat":
         index = faiss.IndexFlatIP(dim)
     elif kind == "ivf":
@@ -68,7 +81,11 @@ def build(vectors: np.ndarray, kind: str, params: dict[str, int]) -> Any:
 
 
 def apply_params(index: Any, kind: str, params: dict[str, int]) -> None:
-    if kind == "ivf":
+    if kind == "ivfpq":
+        from evidence import ivf
+
+        ivf.apply_params(index, params)
+    elif kind == "ivf":
         index.nprobe = params.get("nprobe", 1)
     elif kind == "hnsw":
         index.hnsw.efSearch = params.get("ef_search", 64)

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -25,6 +26,9 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from evidence import UpdateResult
+    from evidence.build import BuildEngine
+    from evidence.embed import SentenceTransformerEmbedder
+    from evidence.engines import ClusterSettings
     from factcheck.config import Settings
     from factcheck.gate import GatePolicy
     from factcheck.report.summary import GateResult
@@ -57,7 +61,26 @@ app.add_typer(train_app, name="train")
 # The choices of --format and --fail-on, from their one definition (the settings accept exactly these).
 OutputFormat = StrEnum("OutputFormat", {name: name for name in FORMATS})
 FailOn = StrEnum("FailOn", {name: name for name in FAIL_ON})
+# The vector index kinds of evidence.index (kept literal here so that --help imports no faiss).
+IndexType = StrEnum("IndexType", {name: name for name in ("auto", "flat", "ivf", "hnsw", "ivfpq")})
 
+
+Engine = StrEnum("Engine", {"local": "local", "ray": "ray"})
+EngineOpt = Annotated[
+    Engine,
+    typer.Option(
+        "--engine", help="Where the work runs: this process, or a Ray cluster (needs the extra factcheck-kit[ray])."
+    ),
+]
+AddressOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--address", help="Ray cluster to join: auto (the one started on this machine) or HOST:PORT; none starts one."
+    ),
+]
+WorkersOpt = Annotated[
+    int | None, typer.Option("--workers", min=1, help="Ray worker processes (default: one per CPU of the cluster).")
+]
 
 FollowSymlinksOpt = Annotated[
     bool,
@@ -128,6 +151,17 @@ def index_build(
     corpus: Annotated[Path, typer.Argument(help="Folder of .txt, .md, .html, .jsonl and .pdf documents.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Index folder to create (replaced if it is an index).")],
     follow_symlinks: FollowSymlinksOpt = False,
+    index_type: Annotated[
+        IndexType,
+        typer.Option(
+            "--index-type",
+            help="Vector index: exact (flat), IVF, HNSW or compressed IVF-PQ for millions of passages; auto picks "
+            "by size.",
+        ),
+    ] = IndexType.auto,
+    engine: EngineOpt = Engine.local,
+    address: AddressOpt = None,
+    workers: WorkersOpt = None,
 ) -> None:
     """Build an evidence index from a corpus folder.
 
@@ -136,13 +170,40 @@ def index_build(
     with _errors(), _progress(True) as progress:
         from evidence import SentenceTransformerEmbedder, build_index
 
-        result = build_index(
-            corpus, out, SentenceTransformerEmbedder(), progress=progress, follow_symlinks=follow_symlinks
-        )
+        embedder = SentenceTransformerEmbedder()
+        with _build_engine(engine, address, workers, embedder) as build_engine:
+            result = build_index(
+                corpus,
+                out,
+                embedder,
+                progress=progress,
+                follow_symlinks=follow_symlinks,
+                index_kind=index_type.value,
+                engine=build_engine,
+            )
         for failure in result.failures:
             typer.echo(f"factcheck: skipped {failure.path}: {failure.reason}", err=True)
         m = result.manifest
         typer.echo(f"indexed {m.documents} documents, {m.passages} passages into {out} (index {m.index_id})")
+
+
+@contextmanager
+def _build_engine(
+    engine: Engine, address: str | None, workers: int | None, embedder: SentenceTransformerEmbedder
+) -> Iterator[BuildEngine | None]:
+    """None for a local build (nothing of Ray imported), else a Ray engine connected for the block."""
+    if engine is Engine.local:
+        if address is not None or workers is not None:
+            raise Fail("--address and --workers go with --engine ray")
+        yield None
+        return
+    from evidence.embed import SentenceTransformerEmbedder
+    from evidence.engines import ClusterSettings
+    from evidence.engines.ray_build import ray_engine
+
+    make = partial(SentenceTransformerEmbedder, str(embedder.model_path))
+    with ray_engine(ClusterSettings(address, workers), make, embedder.dimension) as cluster:
+        yield cluster
 
 
 def _report_update(result: UpdateResult, out: Path) -> None:
@@ -321,6 +382,9 @@ def check_command(
     ] = False,
     top_k: TopKOpt = None,
     verifier: VerifierOpt = None,
+    engine: EngineOpt = Engine.local,
+    address: AddressOpt = None,
+    workers: WorkersOpt = None,
 ) -> None:
     """Check the claims of one or more articles against an index or a corpus folder.
 
@@ -339,7 +403,8 @@ def check_command(
             raise Fail("--changed-only works on articles, not on --claims files")
         only = _changed(paths, base) if changed_only else None
         policy = _policy(settings)  # a bad baseline fails before the models load
-        report, sources = _run_check(paths, settings, only_lines=only, given=given)
+        cluster = _cluster(engine, address, workers, settings, given)
+        report, sources = _run_check(paths, settings, only_lines=only, given=given, cluster=cluster)
         _emit(report, sources, settings.format, output, policy)
         gate = _announce(report, policy)
     raise typer.Exit(EXIT_OK if gate.passed else EXIT_GATE_FAILED)
@@ -600,6 +665,7 @@ def _run_check(
     *,
     only_lines: dict[str, frozenset[int]] | None = None,
     given: bool = False,
+    cluster: ClusterSettings | None = None,
 ) -> tuple[Report, dict[str, str]]:
     from claims import ClaimExtractor, read_article, read_claims_file
     from evidence import SentenceTransformerEmbedder, open_index
@@ -619,6 +685,12 @@ def _run_check(
         docs = [read_article(path) for path in inputs]
     # A verifier that cannot run (an untrained or uninstalled one) fails before any index or claim work.
     verifier = make_verifier(settings)
+    if cluster is not None:
+        from factcheck.ray_check import check_on_ray
+
+        with _progress(True, settings.log_interval) as progress:
+            report = check_on_ray(docs, settings, cluster, only_lines=only_lines, progress=progress)
+        return report, {doc.path: doc.text for doc in docs}
     embedder = SentenceTransformerEmbedder()
     with _progress(True, settings.log_interval) as progress:
         if settings.index:
@@ -636,6 +708,22 @@ def _run_check(
                 sets, evidence_index, verifier, settings, claim_source=source, progress=progress
             )
     return report, {s.path: s.text for s in sets}
+
+
+def _cluster(
+    engine: Engine, address: str | None, workers: int | None, settings: Settings, given: bool
+) -> ClusterSettings | None:
+    """Where `check` runs: None for this process, else the Ray cluster (which needs a built --index)."""
+    if engine is Engine.local:
+        if address is not None or workers is not None:
+            raise Fail("--address and --workers go with --engine ray")
+        return None
+    from evidence.engines import ClusterSettings, ray_module
+
+    ray_module()  # a missing extra is said before anything is read
+    if not settings.index or given:
+        raise Fail("--engine ray checks articles against a built --index (build it with `factcheck index build`)")
+    return ClusterSettings(address, workers)
 
 
 def _emit(report: Report, sources: dict[str, str], output_format: str, output: Path | None, policy: GatePolicy) -> None:

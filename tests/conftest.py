@@ -79,3 +79,56 @@ def isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("factcheck-cache")
     os.environ["FACTCHECK_CACHE_HOME"] = str(path)
     return path
+
+
+RAY_SKIP = "the ray tests need the optional extra: pip install -e '.[ray]'"
+
+
+@pytest.fixture(scope="session")
+def ray_cluster() -> str:
+    """A real two-node Ray cluster on this machine: a head and a worker node, each a separate `ray start`
+    process with one CPU. Yields the head's address; every Ray process is stopped afterwards."""
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    pytest.importorskip("ray", reason=RAY_SKIP)
+    ray_bin = str(Path(sys.executable).parent / "ray")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    address = f"127.0.0.1:{port}"
+    # Workers import the project from this checkout, as an installed package would be imported on a real cluster.
+    # Token authentication (Ray's default) would need a token shared by every process; a cluster that lives and dies
+    # on this machine for one test session goes without.
+    quiet = {"RAY_USAGE_STATS_ENABLED": "0", "RAY_AUTH_MODE": "disabled"}
+    saved = {name: os.environ.get(name) for name in quiet}
+    os.environ.update(quiet)
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    common = ["--num-cpus=1", "--disable-usage-stats"]
+    try:
+        for command in (
+            [ray_bin, "start", "--head", "--node-ip-address=127.0.0.1", f"--port={port}", "--include-dashboard=false"],
+            [ray_bin, "start", "--node-ip-address=127.0.0.1", f"--address={address}"],
+        ):
+            subprocess.run([*command, *common], env=env, check=True, capture_output=True, timeout=300)
+        deadline = time.monotonic() + 120
+        while "2 node(s)" not in _ray_status(ray_bin, address, env) and time.monotonic() < deadline:
+            time.sleep(2)
+        yield address
+    finally:
+        subprocess.run([ray_bin, "stop", "--force"], env=env, capture_output=True, timeout=300)
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _ray_status(ray_bin: str, address: str, env: dict[str, str]) -> str:
+    import subprocess
+
+    done = subprocess.run([ray_bin, "status", f"--address={address}"], env=env, capture_output=True, text=True)
+    alive = done.stdout.split("Active:", 1)[-1].split("Pending:", 1)[0]
+    return f"{alive.count('node_')} node(s)"
