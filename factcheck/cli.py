@@ -24,7 +24,7 @@ from factcheck.usage import FactcheckGroup
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from evidence import UpdateResult
+    from evidence import Embedder, UpdateResult
     from factcheck.config import Settings
     from factcheck.gate import GatePolicy
     from factcheck.report.summary import GateResult
@@ -109,6 +109,15 @@ def _settings(**flags: object) -> Settings:
     return load_settings(overrides=flags)
 
 
+def _embedder(settings: Settings | None = None) -> Embedder:
+    """The embedding model through the runtime the settings pick (torch or onnx)."""
+    from evidence import make_embedder
+    from factcheck.pipeline import cache_home
+
+    settings = settings or _settings()
+    return make_embedder(settings.runtime, cache_home(settings))
+
+
 def _write_atomic(path: Path, text: str) -> None:
     """Write via a temporary file renamed into place: an interrupted run leaves no half report."""
     from factcheck.errors import ReportError
@@ -133,10 +142,10 @@ def index_build(
     Example: factcheck index build docs/corpus --out .factcheck-index
     """
     with _errors(), _progress(True) as progress:
-        from evidence import SentenceTransformerEmbedder, build_index
+        from evidence import build_index
 
         result = build_index(
-            corpus, out, SentenceTransformerEmbedder(), progress=progress, follow_symlinks=follow_symlinks
+            corpus, out, _embedder(), progress=progress, follow_symlinks=follow_symlinks
         )
         for failure in result.failures:
             typer.echo(f"factcheck: skipped {failure.path}: {failure.reason}", err=True)
@@ -164,10 +173,10 @@ def index_update(
     Example: factcheck index update .factcheck-index docs/corpus
     """
     with _errors(), _progress(True) as progress:
-        from evidence import SentenceTransformerEmbedder, update_index
+        from evidence import update_index
 
         result = update_index(
-            index_dir, corpus, SentenceTransformerEmbedder(), progress=progress, follow_symlinks=follow_symlinks
+            index_dir, corpus, _embedder(), progress=progress, follow_symlinks=follow_symlinks
         )
         _report_update(result, index_dir)
 
@@ -186,10 +195,10 @@ def index_add(
     Example: factcheck index add .factcheck-index docs/corpus/new.md --root docs/corpus
     """
     with _errors(), _progress(True) as progress:
-        from evidence import SentenceTransformerEmbedder, add_documents
+        from evidence import add_documents
 
         result = add_documents(
-            index_dir, files, SentenceTransformerEmbedder(), root=root, progress=progress,
+            index_dir, files, _embedder(), root=root, progress=progress,
             follow_symlinks=follow_symlinks,
         )
         _report_update(result, index_dir)
@@ -217,10 +226,10 @@ def index_info(index_dir: Annotated[Path, typer.Argument(help="Index folder to d
     Example: factcheck index info .factcheck-index
     """
     with _errors():
-        from evidence import SentenceTransformerEmbedder, open_index
+        from evidence import open_index
         from factcheck.serialize import dumps
 
-        with open_index(index_dir, SentenceTransformerEmbedder()) as index:
+        with open_index(index_dir, _embedder()) as index:
             typer.echo(dumps(index.manifest), nl=False)
 
 
@@ -562,7 +571,7 @@ def _run_check(
     given: bool = False,
 ) -> tuple[Report, dict[str, str]]:
     from claims import ClaimExtractor, read_article, read_claims_file
-    from evidence import SentenceTransformerEmbedder, open_index
+    from evidence import open_index
     from factcheck.pipeline import GIVEN_CLAIMS, ClaimSet, check_claims, extract_claims, index_for_corpus
     from factcheck.verify.factory import make_verifier
 
@@ -577,7 +586,7 @@ def _run_check(
         sets = [ClaimSet(str(p), *read_claims_file(p)) for p in inputs]
     else:
         docs = [read_article(path) for path in inputs]
-    embedder = SentenceTransformerEmbedder()
+    embedder = _embedder(settings)
     with _progress(True, settings.log_interval) as progress:
         if settings.index:
             evidence_index = open_index(Path(settings.index), embedder)
