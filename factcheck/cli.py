@@ -572,7 +572,15 @@ def _run_check(
 ) -> tuple[Report, dict[str, str]]:
     from claims import ClaimExtractor, read_article, read_claims_file
     from evidence import open_index
-    from factcheck.pipeline import GIVEN_CLAIMS, ClaimSet, check_claims, extract_claims, index_for_corpus
+    from factcheck.cache import CACHE_FILE, CheckCache
+    from factcheck.pipeline import (
+        GIVEN_CLAIMS,
+        ClaimSet,
+        cache_home,
+        check_claims,
+        extract_claims,
+        index_for_corpus,
+    )
     from factcheck.verify.factory import make_verifier
 
     if bool(settings.index) == bool(settings.corpus):
@@ -587,6 +595,7 @@ def _run_check(
     else:
         docs = [read_article(path) for path in inputs]
     embedder = _embedder(settings)
+    cache = CheckCache(cache_home(settings) / CACHE_FILE) if settings.cache else None
     with _progress(True, settings.log_interval) as progress:
         if settings.index:
             evidence_index = open_index(Path(settings.index), embedder)
@@ -597,10 +606,11 @@ def _run_check(
                 source = GIVEN_CLAIMS
             else:
                 extractor = ClaimExtractor()
-                sets = list(extract_claims(docs, extractor, only_lines=only_lines, progress=progress))
+                sets = list(extract_claims(docs, extractor, only_lines=only_lines, progress=progress, cache=cache))
                 source = extractor.model_id
             report = check_claims(
-                sets, evidence_index, make_verifier(settings), settings, claim_source=source, progress=progress
+                sets, evidence_index, make_verifier(settings), settings, claim_source=source, progress=progress,
+                cache=cache,
             )
     return report, {s.path: s.text for s in sets}
 
