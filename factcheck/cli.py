@@ -571,7 +571,7 @@ def _run_check(
     given: bool = False,
 ) -> tuple[Report, dict[str, str]]:
     from claims import ClaimExtractor, read_article, read_claims_file
-    from evidence import open_index
+    from evidence.retrieve import DeferredIndex
     from factcheck.cache import CACHE_FILE, CheckCache
     from factcheck.pipeline import (
         GIVEN_CLAIMS,
@@ -580,6 +580,7 @@ def _run_check(
         check_claims,
         extract_claims,
         index_for_corpus,
+        preload,
     )
     from factcheck.verify.factory import make_verifier
 
@@ -598,19 +599,24 @@ def _run_check(
     cache = CheckCache(cache_home(settings) / CACHE_FILE) if settings.cache else None
     with _progress(True, settings.log_interval) as progress:
         if settings.index:
-            evidence_index = open_index(Path(settings.index), embedder)
+            # Deferred: when every verdict comes from the cache, the vectors are never read.
+            evidence_index = DeferredIndex(Path(settings.index), embedder)
         else:
             evidence_index = index_for_corpus(Path(settings.corpus), embedder, settings, progress=progress)
         with evidence_index:
+            verifier = make_verifier(settings)
             if given:
                 source = GIVEN_CLAIMS
             else:
                 extractor = ClaimExtractor()
+                fresh = cache is None or any(cache.claims(d.text, d.path, extractor.model_id) is None for d in docs)
+                if fresh and settings.runtime == "onnx":
+                    # New claims need both models: their sessions are built while spaCy parses.
+                    preload(embedder, *filter(None, [getattr(verifier, "model", None)]))
                 sets = list(extract_claims(docs, extractor, only_lines=only_lines, progress=progress, cache=cache))
                 source = extractor.model_id
             report = check_claims(
-                sets, evidence_index, make_verifier(settings), settings, claim_source=source, progress=progress,
-                cache=cache,
+                sets, evidence_index, verifier, settings, claim_source=source, progress=progress, cache=cache
             )
     return report, {s.path: s.text for s in sets}
 

@@ -124,6 +124,21 @@ def verdict_context(index: EvidenceIndex, verifier: Verifier, settings: Settings
     return [m.index_id, m.model_id, m.model_hash, verifier.id, weights, settings.items()]
 
 
+def preload(*models: object) -> None:
+    """Load models (anything with a ``load()`` method) in a background thread, to overlap with claim
+    extraction: ONNX Runtime builds its sessions outside Python's global lock. A failure is left for the
+    first real use to raise, where the caller's error handling is."""
+    import threading
+    from contextlib import suppress
+
+    def load_all() -> None:
+        for model in models:
+            with suppress(Exception):  # raised again on first use, where it can be reported
+                model.load()  # type: ignore[attr-defined]
+
+    threading.Thread(target=load_all, name="factcheck-preload", daemon=True).start()
+
+
 def check_articles(
     articles: Sequence[Article],
     index: EvidenceIndex,

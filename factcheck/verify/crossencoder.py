@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import threading
 import warnings
 from collections.abc import Sequence
 from functools import cached_property
@@ -65,6 +66,7 @@ class CrossEncoderModel:
         self._model: Any = None
         self._tokenizer: Any = None
         self._pad_id = 0
+        self._lock = threading.Lock()
 
     @cached_property
     def labels(self) -> tuple[str, ...]:
@@ -169,9 +171,12 @@ class CrossEncoderModel:
         return exp / exp.sum(axis=1, keepdims=True)
 
     def load(self) -> None:
-        """Load the model now rather than on the first call."""
-        if self._model is not None:
-            return
+        """Load the model now rather than on the first call; safe to call from several threads."""
+        with self._lock:
+            if self._model is None:
+                self._load_now()
+
+    def _load_now(self) -> None:
         offline()
         labels = self.labels
         self._file("model.safetensors")
