@@ -46,8 +46,13 @@ test-reliability: install browser
 lint: install
 	$(BIN)/ruff check .
 
+# Start-up, a cold check by stage, a ~40-claim article against a large index (PASSAGES of the public corpora;
+# without them only the repository's demo part runs), indexing throughput, memory, and each faster runtime's
+# differences from fp32 torch. Building the large index takes long the first time; it is cached.
+PASSAGES ?= 100000
+RUNTIMES ?= torch,onnx
 bench: install
-	$(DATA_ENV) $(BIN)/python bench/pipeline.py
+	$(DATA_ENV) $(BIN)/python bench/perf.py --passages $(PASSAGES) --runtimes $(RUNTIMES) --accuracy
 
 # SciFact dev end to end; the index is cached in /tmp, so only the first run builds it.
 bench-scifact: install
