@@ -108,6 +108,9 @@ def instrument(clock: ModelClock) -> None:
 
 
 def heavy_imports(runtime: str) -> None:
+    from evidence.offline import offline
+
+    offline()
     import faiss  # noqa: F401
     import numpy  # noqa: F401
     import spacy  # noqa: F401
