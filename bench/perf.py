@@ -223,7 +223,7 @@ def run_child(mode: str, runtime: str, **flags: str) -> dict[str, Any]:
     command = [sys.executable, __file__, "--child", mode]
     for key, value in flags.items():
         command += [f"--{key}", value]
-    env = {**os.environ, "PYTHONPATH": str(REPO), "FACTCHECK_RUNTIME": runtime, "HF_HUB_OFFLINE": "1",
+    env = {**os.environ, "PYTHONPATH": str(REPO), "FACTCHECK_RUNTIME": runtime,
            "FACTCHECK_CACHE_HOME": str(MODELS)}
     done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
     if done.returncode != 0:
