@@ -36,10 +36,10 @@ sys.path.insert(0, str(REPO))
 PUBLIC_DATA = Path(os.environ.get("PUBLIC_DATA", REPO.parent / "shared" / "data"))
 CACHE = REPO / ".factcheck-cache" / "bench" / "perf"
 DEMO = REPO / "factcheck" / "demo"
-# Two articles written by the team (about 40 claims together); the warm run checks the next two.
+# Articles written by the team, about 40 claims each; the warm run checks the second in the same process.
 ARTICLES = REPO / "bench" / "judgements" / "articles"
-COLD_PARTS = ("06.txt", "07.txt")
-WARM_PARTS = ("08.txt", "09.txt")
+COLD_PARTS = ("06.txt",)
+WARM_PARTS = ("07.txt",)
 STAGES = ("import", "model loading", "extraction", "retrieval", "verification", "rendering")
 FACTCHECK = [sys.executable, "-m", "factcheck.cli"]
 # The exported ONNX models of this run (the one-time export is timed apart from the cold runs).
@@ -395,7 +395,7 @@ def bench_update(corpus: Path, index: Path, runtime: str, tmp: Path) -> None:
           f"(fresh process, model load included), peak RSS {done['rss_mib']:.0f} MiB")
 
 
-def bench_accuracy(runtimes: list[str], pairs_wanted: int) -> None:
+def bench_accuracy(runtimes: list[str], sample: int) -> None:
     """Each faster runtime against fp32 torch on the same inputs: embedding vectors, the top 5 of SciFact dev
     claims among public passages, and the verifier's probabilities and labels on labelled pairs."""
     import numpy as np
@@ -407,11 +407,11 @@ def bench_accuracy(runtimes: list[str], pairs_wanted: int) -> None:
     if not PUBLIC_DATA.is_dir():
         print(f"\n== accuracy: no public datasets at {PUBLIC_DATA} (set PUBLIC_DATA); skipped")
         return
-    texts = [text for _, text in itertools.islice(public_texts(), 2000)]
+    texts = [text for _, text in itertools.islice(public_texts(), sample)]
     claims = [json.loads(line)["claim"] for line in
               (PUBLIC_DATA / "scifact" / "claims_dev.jsonl").read_text(encoding="utf-8").splitlines()]
     pairs = [(p.claim, p.evidence, p.label) for group in read_fever_symmetric(PUBLIC_DATA).values() for p in group]
-    pairs = pairs[:pairs_wanted]
+    pairs = pairs[:sample]
     cache = CACHE / "models"
     ref: tuple[Any, ...] = ()
     for runtime in ["torch", *[r for r in runtimes if r != "torch"]]:
@@ -443,7 +443,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--passages", type=int, default=100_000, help="size of the large index (0 skips it)")
     parser.add_argument("--runtimes", default="torch,onnx", help="comma-separated: torch, onnx")
     parser.add_argument("--accuracy", action="store_true", help="compare each faster runtime with fp32 torch")
-    parser.add_argument("--pairs", type=int, default=1000, help="verifier pairs the accuracy check scores")
+    parser.add_argument("--sample", type=int, default=1000, help="passages and verifier pairs the accuracy check reads")
     parser.add_argument("--skip-demo", action="store_true", help="leave out --help and the demo check")
     parser.add_argument("--child", choices=("check", "build", "prepare", "update"), help=argparse.SUPPRESS)
     parser.add_argument("--index", help=argparse.SUPPRESS)
@@ -466,7 +466,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.passages:
             bench_large(args.passages, args.runs, runtimes, Path(tmp))
     if args.accuracy:
-        bench_accuracy(runtimes, args.pairs)
+        bench_accuracy(runtimes, args.sample)
     return 0
 
 
