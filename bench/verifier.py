@@ -240,19 +240,24 @@ def main(argv: list[str] | None = None) -> int:
         help="held-out SciFact train evidence behind its abstract's title, as factcheck feeds it (default: as the "
         "split's model was trained); lets models trained either way be read on the same pairs",
     )
+    parser.add_argument("--runtime", choices=("torch", "onnx"), default="torch",
+                        help="score through torch or ONNX Runtime (the exported model is kept in .factcheck-cache)")
     args = parser.parse_args(argv)
+    if args.runtime == "onnx" and args.int8:
+        parser.error("--int8 is dynamic quantisation in torch; leave it out with --runtime onnx")
 
     import torch
 
     torch.set_num_threads(args.threads)
-    model = CrossEncoderModel(args.model, quantize=args.int8)
+    onnx_cache = REPO / ".factcheck-cache" / "bench" / "onnx" if args.runtime == "onnx" else None
+    model = CrossEncoderModel(args.model, quantize=args.int8, runtime=args.runtime, cache_dir=onnx_cache)
     labels = model.labels
     split_from = args.held_out_of or args.model
     if not (split_from / "training.json").is_file():
         parser.error(f"{split_from} holds no training.json: pass a verifier folder made by factcheck training")
     seed = json.loads((split_from / "training.json").read_text(encoding="utf-8"))["seed"]
     print(
-        f"model {model.model_id} ({model.model_hash}), {'int8' if args.int8 else 'fp32'}, "
+        f"model {model.model_id} ({model.model_hash}), {'int8' if args.int8 else 'fp32'} {args.runtime}, "
         f"temperature {model.temperature:.3f}, {args.threads} thread(s)"
     )
     pooled_logits, pooled_gold = [], []

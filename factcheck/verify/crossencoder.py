@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import threading
 import warnings
 from collections.abc import Sequence
 from functools import cached_property
@@ -22,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from evidence.offline import offline
+from evidence.onnxrun import padded
 from factcheck.config import VERIFIER_FOLDERS
 from factcheck.errors import FactcheckError
 from factcheck.verify.adapter import ADAPTER_WEIGHTS, is_adapter_folder, load_adapted
@@ -45,16 +47,27 @@ class CrossEncoderModel:
     27 SciFact pairs/s on one thread), but dynamic quantisation scales activations per batch, so a
     pair's probabilities then depend on which other pairs share its batch: a claim's verdict could
     change when another claim is added to the article. fp32 is the default for that reason.
+    ``runtime="onnx"`` runs the same fp32 weights through ONNX Runtime (``evidence.onnxrun``; the exported
+    file is kept in ``cache_dir``), without importing torch: logits agree with torch's to float rounding.
     """
 
-    def __init__(self, path: Path | None = None, *, batch_size: int = 32, quantize: bool = False) -> None:
+    def __init__(
+        self, path: Path | None = None, *, batch_size: int = 32, quantize: bool = False, runtime: str = "torch",
+        cache_dir: Path | None = None,
+    ) -> None:  # fmt: skip
         if batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+        if runtime not in ("torch", "onnx") or (runtime == "onnx" and (quantize or cache_dir is None)):
+            raise ValueError(f"runtime {runtime!r}: use torch, or onnx with a cache_dir and without quantize")
         self.path = Path(path) if path is not None else SHIPPED_MODEL
         self.batch_size = batch_size
         self.quantize = quantize
+        self.runtime = runtime
+        self.cache_dir = cache_dir
         self._model: Any = None
         self._tokenizer: Any = None
+        self._pad_id = 0
+        self._lock = threading.Lock()
 
     @cached_property
     def labels(self) -> tuple[str, ...]:
@@ -117,41 +130,39 @@ class CrossEncoderModel:
 
     def predict_logits(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
         """Raw (uncalibrated) scores, shape (n, 3), columns in ``labels`` order."""
-        import torch
-
-        model, tokenizer = self._load()
+        self.load()
         if not pairs:
             return np.zeros((0, len(self.labels)), dtype=np.float64)
-        encoded = tokenizer(
+        encoded = self._tokenize(pairs)
+        # Sorting by length keeps each batch's padding small; rows are put back in input order below.
+        order = sorted(range(len(encoded)), key=lambda i: len(encoded[i][0]))
+        out = np.zeros((len(encoded), len(self.labels)), dtype=np.float64)
+        for start in range(0, len(order), self.batch_size):
+            rows = order[start : start + self.batch_size]
+            out[rows] = self._run(padded([encoded[i] for i in rows], self._pad_id))
+        return out
+
+    def _tokenize(self, pairs: Sequence[tuple[str, str]]) -> list[tuple[list[int], list[int]]]:
+        if self.runtime == "onnx":
+            found = self._tokenizer.encode_batch([(claim, evidence) for claim, evidence in pairs])
+            return [(e.ids, e.type_ids) for e in found]
+        found = self._tokenizer(
             [claim for claim, _ in pairs],
             [evidence for _, evidence in pairs],
             truncation=True,
-            max_length=tokenizer.model_max_length,
+            max_length=self._tokenizer.model_max_length,
             return_token_type_ids=True,
         )
-        ids, types = encoded["input_ids"], encoded["token_type_ids"]
-        # Sorting by length keeps each batch's padding small; rows are put back in input order below.
-        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
-        out = np.zeros((len(ids), len(self.labels)), dtype=np.float64)
-        pad = int(tokenizer.pad_token_id or 0)
+        return list(zip(found["input_ids"], found["token_type_ids"], strict=True))
+
+    def _run(self, feed: dict[str, np.ndarray]) -> np.ndarray:
+        if self.runtime == "onnx":
+            return self._model.run(None, feed)[0]
+        import torch
+
         with torch.inference_mode():
-            for start in range(0, len(order), self.batch_size):
-                rows = order[start : start + self.batch_size]
-                width = max(len(ids[i]) for i in rows)
-                input_ids = np.full((len(rows), width), pad, dtype=np.int64)
-                token_types = np.zeros((len(rows), width), dtype=np.int64)
-                mask = np.zeros((len(rows), width), dtype=np.int64)
-                for r, i in enumerate(rows):
-                    input_ids[r, : len(ids[i])] = ids[i]
-                    token_types[r, : len(ids[i])] = types[i]
-                    mask[r, : len(ids[i])] = 1
-                logits = model(
-                    input_ids=torch.from_numpy(input_ids),
-                    token_type_ids=torch.from_numpy(token_types),
-                    attention_mask=torch.from_numpy(mask),
-                ).logits
-                out[rows] = logits.float().numpy()
-        return out
+            logits = self._model(**{name: torch.from_numpy(array) for name, array in feed.items()}).logits
+        return logits.float().numpy()
 
     def predict_proba(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
         """Calibrated probabilities, shape (n, 3), columns in ``labels`` order, each row summing to 1."""
@@ -160,9 +171,13 @@ class CrossEncoderModel:
         exp = np.exp(logits)
         return exp / exp.sum(axis=1, keepdims=True)
 
-    def _load(self) -> tuple[Any, Any]:
-        if self._model is not None:
-            return self._model, self._tokenizer
+    def load(self) -> None:
+        """Load the model now rather than on the first call; safe to call from several threads."""
+        with self._lock:
+            if self._model is None:
+                self._load_now()
+
+    def _load_now(self) -> None:
         offline()
         labels = self.labels
         from transformers.utils import logging as hf_logging
@@ -172,6 +187,10 @@ class CrossEncoderModel:
         if is_adapter_folder(self.path):
             model, tokenizer = self._load_adapted()
         else:
+            self._whole_files()
+            if self.runtime == "onnx":
+                self._load_onnx()
+                return
             model, tokenizer = self._load_whole()
         if model.config.num_labels != len(labels):
             raise VerifierModelError(
@@ -180,8 +199,7 @@ class CrossEncoderModel:
         model.eval()
         if self.quantize:
             model = _quantize(model)
-        self._model, self._tokenizer = model, tokenizer
-        return model, tokenizer
+        self._model, self._tokenizer, self._pad_id = model, tokenizer, int(tokenizer.pad_token_id or 0)
 
     def _load_adapted(self) -> tuple[Any, Any]:
         """A low-rank difference from a base encoder (``factcheck.verify.adapter``), merged into it."""
@@ -194,10 +212,12 @@ class CrossEncoderModel:
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise VerifierModelError(f"cannot load the adapter in {self.path} ({reason}): retrain it") from exc
 
-    def _load_whole(self) -> tuple[Any, Any]:
+    def _whole_files(self) -> None:
         self._file("model.safetensors")
         if not (self.path / "tokenizer.json").is_file() and not (self.path / "vocab.txt").is_file():
             raise VerifierModelError(f"{self.path} has no tokenizer files: retrain with `{_RETRAIN}`")
+
+    def _load_whole(self) -> tuple[Any, Any]:
         import torch
         from safetensors import SafetensorError
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
@@ -214,6 +234,20 @@ class CrossEncoderModel:
                 f"reinstall factcheck or retrain with `{_RETRAIN}`"
             ) from exc
         return model, tokenizer
+
+    def _load_onnx(self) -> None:
+        from evidence import onnxrun
+        from evidence.errors import ModelNotFound
+
+        config = self._json("tokenizer_config.json", required=False)
+        max_length = int(config.get("model_max_length", 512))
+        try:
+            path = onnxrun.exported(self.path, self.model_hash, self.cache_dir, head=True)
+            tokenizer = onnxrun.tokenizer(self.path, max_length)
+            self._model = onnxrun.session(path)
+        except ModelNotFound as exc:
+            raise VerifierModelError(str(exc)) from None
+        self._tokenizer, self._pad_id = tokenizer, int(tokenizer.token_to_id("[PAD]") or 0)
 
     def _file(self, name: str) -> Path:
         if not self.path.is_dir():

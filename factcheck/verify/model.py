@@ -29,6 +29,7 @@ from claims.types import Claim
 from evidence.titles import behind_title
 from evidence.types import Evidence
 from factcheck.config import Settings
+from factcheck.pipeline import cache_home
 from factcheck.types import CheckResult, Label, Verdict
 from factcheck.verify.checks import about_same_subject, compare, subject_check
 from factcheck.verify.combine import COMBINER_FILE, Combiner, pair_features
@@ -58,7 +59,8 @@ class ModelVerifier:
         reader: FactReader | None = None,
     ) -> None:
         self.settings = settings
-        self.model = CrossEncoderModel(model_path)
+        cache_dir = cache_home(settings) if settings.runtime == "onnx" else None
+        self.model = CrossEncoderModel(model_path, runtime=settings.runtime, cache_dir=cache_dir)
         self.reader = reader or FactReader()
         self._combiner: Combiner | None = None
 
@@ -73,6 +75,13 @@ class ModelVerifier:
         if self._combiner is None:
             self._combiner = Combiner.load(self.model.path / COMBINER_FILE)
         return self._combiner
+
+    def load(self) -> None:
+        """Load the models now rather than on the first call."""
+        from claims.nlp import load_pipeline
+
+        self.model.load()
+        load_pipeline(self.reader.model)
 
     def verify(self, claims: Sequence[Claim], evidence: Sequence[tuple[Evidence, ...]]) -> tuple[Verdict, ...]:
         if len(claims) != len(evidence):

@@ -58,3 +58,17 @@ def test_a_stream_that_is_not_a_terminal_gets_log_lines() -> None:
         progress("read", 1, 2)
         progress("read", 2, 2)
     assert stream.getvalue() == "factcheck: read 1/2 (50%)\nfactcheck: read 2/2 done in 0:00\n"
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_terminal_gets_a_bar_with_the_time_remaining() -> None:
+    stream = Terminal()
+    with progress_reporter(5.0, stream) as progress:
+        progress("embed", 0, 1000)
+        progress("embed", 400, 1000)
+    assert "embed" in stream.getvalue() and "ETA" in stream.getvalue()
+    assert "factcheck: embed" not in stream.getvalue()  # no log lines on a terminal
