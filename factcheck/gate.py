@@ -9,6 +9,7 @@ import hashlib
 from dataclasses import dataclass
 
 from factcheck.types import Label, Report, Verdict
+from factcheck.unchecked import was_checked
 
 _FAILING = {
     "refuted": frozenset({Label.REFUTED}),
@@ -20,7 +21,8 @@ _FAILING = {
 @dataclass(frozen=True, slots=True)
 class GatePolicy:
     """``fail_on`` picks the failing labels; verdicts below ``min_confidence`` never fail the gate,
-    and claims whose fingerprint is in ``baseline`` are known and suppressed."""
+    claims whose fingerprint is in ``baseline`` are known and suppressed, and an opinion or
+    prediction left unchecked never fails."""
 
     fail_on: str = "refuted"
     min_confidence: float = 0.0
@@ -31,6 +33,7 @@ class GatePolicy:
             verdict.label in _FAILING[self.fail_on]
             and verdict.confidence >= self.min_confidence
             and claim_fingerprint(verdict) not in self.baseline
+            and was_checked(verdict)
         )
 
 

@@ -15,6 +15,7 @@ from claims.types import Claim
 from factcheck import __version__
 from factcheck.config import Settings
 from factcheck.types import ArticleResult, Report, RunManifest
+from factcheck.unchecked import is_checked, unchecked_verdict
 
 if TYPE_CHECKING:
     from claims import Article, ClaimExtractor
@@ -74,7 +75,13 @@ def check_claims(
     )
     if progress:
         progress("retrieving evidence", len(claims), len(claims))
-    verdicts = verifier.verify(claims, found)
+    # Opinions and predictions go through the verifier with the rest, so that the batch, and with it
+    # every other verdict, is the same whether or not they are checked; then their verdicts are replaced.
+    verified = verifier.verify(claims, found)
+    verdicts = tuple(
+        v if is_checked(c, settings.check_opinions) else unchecked_verdict(c)
+        for c, v in zip(claims, verified, strict=True)
+    )
     if progress:
         progress("verifying", len(claims), len(claims))
 
