@@ -187,3 +187,39 @@ def test_end_to_end_the_real_verifier_supports_only_the_same_thing() -> None:
     embassy = asked[prediction["claim"]["text"]]
     assert embassy["checks"] and all(c["name"] != "kind" for c in embassy["checks"])  # checked as a fact now
     assert embassy["label"] != "SUPPORTED"  # an embassy in Brussels is not contact through it
+
+
+def test_every_format_says_the_claim_was_not_checked_and_none_fails_it() -> None:
+    import io
+
+    import jsonschema
+    from rich.console import Console
+
+    from factcheck.gate import GatePolicy
+    from factcheck.report.html import render_html
+    from factcheck.report.json_report import SCHEMA_PATH, render_json
+    from factcheck.report.junit import render_junit
+    from factcheck.report.markdown import render_markdown
+    from factcheck.report.sarif import render_sarif
+    from factcheck.report.text import render_text
+    from factcheck.types import ArticleResult, Report, RunManifest
+    from factcheck.unchecked import unchecked_verdict
+
+    text = "The dispute marks the latest deterioration in East-West ties."
+    claim = Claim("o", text, text, "a.md", 0, len(text), 1, 1, ClaimKind.OPINION)
+    manifest = RunManifest("0", "spacy", "minilm", "h", "model", "idx", 1, 1, Settings().items())
+    report = Report(1, manifest, (ArticleResult("a.md", (unchecked_verdict(claim),)),))
+    policy = GatePolicy(fail_on="unsupported")
+    buffer = io.StringIO()
+    render_text(report, Console(file=buffer, width=200))
+    rendered = {
+        "text": buffer.getvalue(), "json": render_json(report), "markdown": render_markdown(report, policy),
+        "sarif": render_sarif(report, policy), "junit": render_junit(report, policy),
+        "html": render_html(report, {"a.md": text}, policy),
+    }  # fmt: skip
+    for name, out in rendered.items():
+        if name != "sarif":
+            assert "opinion: not checked as a fact" in out, name
+    jsonschema.validate(json.loads(rendered["json"]), json.loads(SCHEMA_PATH.read_text()))
+    assert "<failure" not in rendered["junit"]
+    assert json.loads(rendered["sarif"])["runs"][0]["results"] == []  # SARIF lists only what fails the gate
