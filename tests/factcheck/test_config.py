@@ -92,7 +92,8 @@ def test_a_trained_verifier_folder_may_carry_its_settings(tmp_path: Path) -> Non
 @pytest.mark.parametrize(
     ("content", "fragment"),
     [('{"fail_on": "never"}',
-      "may only set evidence_context, evidence_sentences, evidence_threshold, top_k, verdict_threshold"),
+      "may only set evidence_context, evidence_sentences, evidence_threshold, refuted_threshold, "
+      "supported_threshold, top_k, verdict_threshold"),
      ("{not json", "is not valid JSON"), ('{"top_k": "many"}', "must be a int"),
      ('{"verdict_threshold": 2}', "is a probability and must lie in [0, 1]")],
 )  # fmt: skip
