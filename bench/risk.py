@@ -191,18 +191,18 @@ def scifact_claims(split: str) -> tuple[list[tuple[str, str, str]], Path]:
     return [(str(c.id), c.text, GOLD_NAMES[c.label]) for c in gold.values()], scifact.DATA / scifact.CORPUS_FILE
 
 
-def fm2_claims(split: str) -> tuple[list[tuple[str, str, str]], Path]:
+def fm2_claims(split: str, cache: Path) -> tuple[list[tuple[str, str, str]], Path]:
     """FM2 as bench/retrieval.py builds it: every evidence sentence of the split is a document."""
     retrieval = _bench("retrieval")
-    retrieval.CACHE = CACHE
+    retrieval.CACHE = cache
     folder, _ = retrieval.fm2_corpus_and_claims(split)
     records = [json.loads(line) for line in (SHARED / "fm2" / f"{split}.jsonl").read_text().splitlines()]
     return [(r["id"], r["text"], GOLD_NAMES[r["label"]]) for r in records], folder
 
 
-def news_claims() -> tuple[list[tuple[str, str, str]], Path]:
+def news_claims(cache: Path) -> tuple[list[tuple[str, str, str]], Path]:
     records = [json.loads(line) for line in NEWS_CLAIMS.read_text(encoding="utf-8").splitlines() if line.strip()]
-    folder = CACHE / "news-corpus"
+    folder = cache / "news-corpus"
     folder.mkdir(parents=True, exist_ok=True)
     for name in NEWS_FILES:
         link = folder / name
@@ -239,7 +239,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         if args.benchmark == "fm2" and args.split == "train":
             parser.error("FM2 has no train split: --split test tunes, --split dev reports")
-        claims, folder = fm2_claims(args.split) if args.benchmark == "fm2" else news_claims()
+        claims, folder = fm2_claims(args.split, args.cache) if args.benchmark == "fm2" else news_claims(args.cache)
         index = index_for_corpus(folder, SentenceTransformerEmbedder(), settings)
     with index:
         results = run_claims(claims, index, lowered(settings))
