@@ -13,6 +13,7 @@ from claims.context import Memory
 from claims.decompose import decompose
 from claims.drafts import Draft
 from claims.errors import ModelNotFound
+from claims.kind import claim_kind
 from claims.markup import Markup, parse_markup
 from claims.nlp import SPACY_MODEL, claims_tokenizer, load_pipeline, package_of
 from claims.segment import Sentence, sentences
@@ -126,7 +127,9 @@ class ClaimExtractor:
                 if all(end <= s or start >= e for s, e in spans):
                     entry["extra"].append((start, end))
                 continue
-            merged[key] = {"draft": draft, "start": start, "end": end, "extra": []}
+            tokens = [sentence.doc[i] for i in draft.tokens]
+            kind = claim_kind(tokens, draft.kind, reported=bool(draft.attributed_to))
+            merged[key] = {"draft": draft, "start": start, "end": end, "extra": [], "kind": kind}
             order.append(key)
         entries = sorted((merged[k] for k in order), key=lambda e: e["start"])
         claims = []
@@ -150,7 +153,7 @@ class ClaimExtractor:
                     end=end,
                     line=line,
                     column=column,
-                    kind=draft.kind,
+                    kind=entry["kind"],
                     extra_spans=tuple(entry["extra"]),
                     attributed_to=draft.attributed_to,
                 )

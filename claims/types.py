@@ -20,13 +20,17 @@ class ClaimKind(StrEnum):
       speaker, so a report can say who asserted it.
     - ``ATTRIBUTED``: the speech act itself, "X said that Y", with ``attributed_to`` = X.
     - ``QUOTE``: a direct quotation, kept whole with its speaker; ``attributed_to`` = the speaker.
-    - ``OPINION``: reserved for evaluative statements; pure opinions produce no claim at all.
+    - ``OPINION``: the article's own judgement ("the dispute marks the latest deterioration in
+      ties", "NATO should respond"); ``PREDICTION``: what it expects ("contact could be done through
+      the embassy", "the talks are likely to resume"). Both are kept and labelled (``claims.kind``),
+      and not checked as facts unless the user asks.
     """
 
     FACT = "fact"
     ATTRIBUTED = "attributed"
     QUOTE = "quote"
     OPINION = "opinion"
+    PREDICTION = "prediction"
 
 
 @dataclass(frozen=True, slots=True)

@@ -399,6 +399,11 @@ def check_command(
     engine: EngineOpt = Engine.local,
     address: AddressOpt = None,
     workers: WorkersOpt = None,
+    check_opinions: Annotated[
+        bool,
+        typer.Option("--check-opinions", help="Also check opinions and predictions as facts; by default they are "
+                     "labelled NOT ENOUGH INFO and never fail the gate (setting: check_opinions)."),
+    ] = False,
 ) -> None:
     """Check the claims of one or more articles against an index or a corpus folder.
 
@@ -409,7 +414,7 @@ def check_command(
             fail_on=fail_on.value if fail_on else None, top_k=top_k, min_confidence=min_confidence,
             **_source_flags(index, corpus),
             format=output_format.value if output_format else None, baseline=str(baseline) if baseline else None,
-            verifier=verifier,
+            verifier=verifier, check_opinions=True if check_opinions else None,
         )
         paths = _expand(articles)
         _check_output(output)

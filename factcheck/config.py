@@ -38,7 +38,10 @@ VERIFIER_FOLDERS = {
 # replace the defaults, and anything the user sets replaces them. Only these keys may be set there.
 VERIFIER_SETTINGS_FILE = "settings.json"
 VERIFIER_KEYS = frozenset(
-    {"top_k", "evidence_sentences", "evidence_context", "verdict_threshold", "evidence_threshold"}
+    {
+        "top_k", "evidence_sentences", "evidence_context", "verdict_threshold", "supported_threshold",
+        "refuted_threshold", "evidence_threshold",
+    }
 )
 
 
@@ -74,6 +77,13 @@ class Settings:
     # on SciFact train claims held out from the verifier's training (bench/scifact.py --tune).
     verdict_threshold: float = 0.4
     evidence_threshold: float = 0.9
+    # Model verifier: a SUPPORTED (REFUTED) verdict needs at least this probability too, on top of
+    # verdict_threshold, so that each label can be held to the precision docs/precision.md measures.
+    supported_threshold: float = 0.0
+    refuted_threshold: float = 0.0
+    # Opinions and predictions ("marks the latest deterioration", "could be done") are labelled by
+    # their kind and left unchecked (NOT ENOUGH INFO, never failing the gate) unless this is on.
+    check_opinions: bool = False
     # Gate policy: which labels fail, below which confidence a verdict never fails, and a baseline
     # file of known claims to suppress.
     fail_on: str = "refuted"
@@ -227,7 +237,7 @@ def _validate(settings: Settings) -> None:
         value = getattr(settings, name)
         if not 1 <= value <= most:
             raise ConfigError(f"{name} must be at least 1 and at most {most}, got {value}")
-    for name in ("verdict_threshold", "evidence_threshold"):
+    for name in ("verdict_threshold", "supported_threshold", "refuted_threshold", "evidence_threshold"):
         value = getattr(settings, name)
         if not 0.0 <= value <= 1.0:
             raise ConfigError(f"{name} is a probability and must lie in [0, 1], got {value}")

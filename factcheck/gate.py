@@ -9,6 +9,7 @@ import hashlib
 from dataclasses import dataclass
 
 from factcheck.types import Label, Report, Verdict
+from factcheck.unchecked import was_checked
 
 # The gate policies (the `fail_on` setting's only allowed values) and the labels that fail under each.
 FAILING = {
@@ -21,7 +22,8 @@ FAILING = {
 @dataclass(frozen=True, slots=True)
 class GatePolicy:
     """``fail_on`` picks the failing labels; verdicts below ``min_confidence`` never fail the gate,
-    and claims whose fingerprint is in ``baseline`` are known and suppressed."""
+    claims whose fingerprint is in ``baseline`` are known and suppressed, and an opinion or
+    prediction left unchecked never fails."""
 
     fail_on: str = "refuted"
     min_confidence: float = 0.0
@@ -32,6 +34,7 @@ class GatePolicy:
             verdict.label in FAILING[self.fail_on]
             and verdict.confidence >= self.min_confidence
             and claim_fingerprint(verdict) not in self.baseline
+            and was_checked(verdict)
         )
 
 

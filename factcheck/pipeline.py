@@ -16,6 +16,7 @@ from claims.types import Claim
 from factcheck import __version__
 from factcheck.config import Settings
 from factcheck.types import ArticleResult, Report, RunManifest
+from factcheck.unchecked import is_checked, unchecked_verdict
 
 if TYPE_CHECKING:
     from claims import Article, ClaimExtractor
@@ -89,9 +90,15 @@ def check_claims(
     if progress:
         progress("retrieving evidence", len(claims), len(claims))
     fresh = iter(verifier.verify(todo, found) if todo else ())
-    verdicts = tuple(v if v is not None else next(fresh) for v in cached)
+    verified = tuple(v if v is not None else next(fresh) for v in cached)
     if cache and todo:
-        cache.put_verdicts(context, [v for v, c in zip(verdicts, cached, strict=True) if c is None])
+        cache.put_verdicts(context, [v for v, c in zip(verified, cached, strict=True) if c is None])
+    # Opinions and predictions go through the verifier with the rest, so that a batch is the same whether or not
+    # they are checked; then their verdicts are replaced.
+    verdicts = tuple(
+        v if is_checked(c, settings.check_opinions) else unchecked_verdict(c)
+        for c, v in zip(claims, verified, strict=True)
+    )
     if progress:
         progress("verifying", len(claims), len(claims))
 

@@ -20,7 +20,8 @@ class CheckResult:
     """One typed consistency check between a claim and an evidence sentence.
 
     ``outcome`` is "conflict" (the evidence states another value), "match" (it states the same)
-    or "missing" (the evidence does not mention it).
+    or "missing" (the evidence does not mention it); the check "kind" with outcome "unchecked"
+    marks an opinion or prediction that was not checked as a fact (``factcheck.unchecked``).
     """
 
     name: str

@@ -7,6 +7,7 @@ import re
 from factcheck.gate import GatePolicy
 from factcheck.report.summary import gate_result, gate_text
 from factcheck.types import Label, Report, Verdict
+from factcheck.unchecked import was_checked
 
 _ICON = {Label.SUPPORTED: "✅", Label.REFUTED: "❌", Label.NOT_ENOUGH_INFO: "❔"}
 
@@ -42,6 +43,8 @@ def render_markdown(report: Report, policy: GatePolicy) -> str:
 def _row(v: Verdict) -> str:
     ev = v.evidence[0] if v.evidence else None
     evidence = f"{_cell(ev.sentence)} <br>— `{_code(ev.doc_id)}`" if ev else "—"
+    if not was_checked(v):
+        evidence = _cell(v.reason)  # an opinion or prediction: say why no evidence was looked for
     return (
         f"| {_ICON[v.label]} | {v.claim.line}:{v.claim.column} | {_cell(v.claim.text)} | "
         f"{v.label.value} ({v.confidence:.2f}) | {evidence} |"

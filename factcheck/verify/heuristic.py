@@ -1,13 +1,14 @@
 """The first verifier: retrieval similarity plus typed checks, no trained model.
 
 The claim-level rule, in order: SUPPORTED needs a close paraphrase whose sentence and context
-cover every year, number and name of the claim; REFUTED needs a sentence about the same thing
-(close enough, sharing a name or most content words, and naming the claim's grammatical subject in
-the sentence or its document title) that states another year, number, name or polarity; everything
-else is NOT ENOUGH INFO. Support is tested first: a paraphrase covering every value is stronger
-evidence than one typed conflict. ``Verdict.evidence`` lists every deciding piece
-of evidence (one per document, best first), so several documents can settle one claim. The
-confidence is a monotone score, not a calibrated probability.
+cover every year, number and name of the claim, and whose sentence or title names the claim's
+subject; REFUTED needs a sentence about the same thing (close enough, sharing a name or most
+content words, and naming the claim's grammatical subject in the sentence or its document title)
+that states another year, number, name or polarity; everything else is NOT ENOUGH INFO. Support is
+tested first: a paraphrase covering every value is stronger evidence than one typed conflict.
+``Verdict.evidence`` lists every deciding piece of evidence (one per document, best first), so
+several documents can settle one claim. The confidence is a monotone score, not a calibrated
+probability.
 """
 
 from __future__ import annotations
@@ -35,8 +36,13 @@ class _Judged:
 
     @property
     def missing(self) -> tuple[CheckResult, ...]:
-        # The subject check gates refutation only; support is judged on the claim's values.
+        # A year, number or name of the claim that neither the sentence nor its passage or title gives.
         return tuple(c for c in self.checks if c.outcome == "missing" and c.name != "subject")
+
+    @property
+    def off_subject(self) -> bool:
+        # Neither the sentence nor its title names the claim's subject: it speaks of something else.
+        return any(c.name == "subject" and c.outcome == "missing" for c in self.checks)
 
 
 class HeuristicVerifier:
@@ -46,7 +52,7 @@ class HeuristicVerifier:
 
     @property
     def id(self) -> str:
-        return "heuristic-v3"
+        return "heuristic-v4"
 
     def verify(self, claims: Sequence[Claim], evidence: Sequence[tuple[Evidence, ...]]) -> tuple[Verdict, ...]:
         if len(claims) != len(evidence):
@@ -63,14 +69,15 @@ class HeuristicVerifier:
 
         supporting = [
             j for j in judged
-            if j.evidence.sentence_score >= s.support_threshold and not j.conflicts and not j.missing
+            if j.evidence.sentence_score >= s.support_threshold
+            and not j.conflicts and not j.missing and not j.off_subject
         ]
         if supporting:
             supporting.sort(key=lambda j: (-j.evidence.sentence_score, j.evidence.rank))
             best = supporting[0]
             confidence = _scale(best.evidence.sentence_score, s.support_threshold, 1.0, 0.6, 0.99)
             return Verdict(claim, Label.SUPPORTED, confidence, _deciding(supporting), best.checks,
-                           "close paraphrase; every year, number and name covered")
+                           "close paraphrase; its subject and every year, number and name covered")
 
         refuting = [
             j for j in judged
@@ -93,6 +100,9 @@ class HeuristicVerifier:
             reason = "no evidence retrieved"
         elif not relevant:
             reason = f"no evidence sentence close enough (best similarity {best_sim:.2f})"
+        elif top.off_subject and best_sim >= s.support_threshold and not top.conflicts and not top.missing:
+            subject = next(c.claim_value for c in top.checks if c.name == "subject")
+            reason = f"not the same thing: the closest evidence does not name {subject!r}"
         elif top.missing:
             reason = "closest evidence does not mention " + ", ".join(repr(c.claim_value) for c in top.missing)
         else:
