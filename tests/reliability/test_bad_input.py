@@ -11,6 +11,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -330,20 +331,37 @@ def test_a_base_that_is_an_option(tmp_path: Path) -> None:
 # --- sizes: bounded and printed, not timed to the second --------------------------------------------------------------
 
 
+# A small launcher forks the command and reports its peak memory: measured from pytest's own process, a child's
+# ru_maxrss also counts the pages it shared with pytest (models loaded by earlier tests) before it exec'ed.
+_LAUNCHER = (
+    "import os, sys\n"
+    "pid = os.fork()\n"
+    "if pid == 0:\n"
+    "    os.execvp(sys.argv[2], sys.argv[2:])\n"
+    "_, status, usage = os.wait4(pid, 0)\n"
+    "open(sys.argv[1], 'w').write(str(usage.ru_maxrss))\n"
+    "sys.exit(os.waitstatus_to_exitcode(status))\n"
+)
+
+
 def _measure(command: list[str]) -> tuple[int, float, float, str]:
     """(exit code, seconds, peak RSS in MB, stderr) of a subprocess, killed past the hang guard."""
     started = time.monotonic()
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    timer = __import__("threading").Timer(HANG_GUARD_S * 5, process.kill)
-    timer.start()
-    try:
-        stderr = process.stderr.read().decode() if process.stderr else ""
-        _, status, usage = os.wait4(process.pid, 0)
-    finally:
-        timer.cancel()
-    process.returncode = os.waitstatus_to_exitcode(status)
-    return process.returncode, time.monotonic() - started, usage.ru_maxrss / 1024, stderr
+    with tempfile.NamedTemporaryFile(suffix=".rss") as rss_file:
+        launched = [sys.executable, "-c", _LAUNCHER, rss_file.name, *command]
+        process = subprocess.Popen(
+            launched, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, start_new_session=True
+        )
+        timer = __import__("threading").Timer(HANG_GUARD_S * 5, os.killpg, (process.pid, signal.SIGKILL))
+        timer.start()
+        try:
+            stderr = process.stderr.read().decode() if process.stderr else ""
+            code = process.wait()
+        finally:
+            timer.cancel()
+        peak = Path(rss_file.name).read_text().strip()
+    return code, time.monotonic() - started, (int(peak) if peak else 0) / 1024, stderr
 
 
 def _one_line(size: int) -> str:
