@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 VECTORS_FILE = "vectors.faiss"
 KINDS = ("flat", "ivf", "hnsw", "ivfpq")
 FAISS_NAMES = {"flat": "IndexFlatIP", "ivf": "IndexIVFFlat", "hnsw": "IndexHNSWFlat", "ivfpq": "IndexRefine"}
+# The four bytes faiss writes first for each index class: enough to tell the file's class without reading it.
+FAISS_MAGIC = {"IndexFlatIP": b"IxFI", "IndexIVFFlat": b"IwFl", "IndexHNSWFlat": b"IHNf", "IndexRefine": b"IxRF"}
 # Exact search stays fast enough below this many passages (a few ms per query batch row).
 APPROXIMATE_ABOVE = 200_000
 # Above this many passages full-precision vectors (1.5 KB each) no longer fit a typical machine's RAM.
@@ -95,6 +97,13 @@ def write(index: Any, path: Path) -> None:
     import faiss
 
     faiss.write_index(index, str(path))
+
+
+def file_class(path: Path) -> str:
+    """The faiss index class a vectors file holds, from its first four bytes ("" when unknown)."""
+    with open(path, "rb") as handle:
+        magic = handle.read(4)
+    return next((name for name, code in FAISS_MAGIC.items() if code == magic), "")
 
 
 def read(path: Path, *, mmap: bool | None = None) -> Any:

@@ -354,6 +354,13 @@ class DeferredIndex:
         manifest_io.check_model(self.manifest, self.index_dir, embedder.model_id, embedder.model_hash,
                                 embedder.dimension)
         check_data_files(self.index_dir, self.manifest)
+        held = faiss_index.file_class(self.index_dir / faiss_index.VECTORS_FILE)
+        if held != self.manifest.faiss_index:
+            # checked now, cheaply: a check whose verdicts all come from the cache never reads the vectors
+            raise IndexCorrupt(
+                f"{self.index_dir / faiss_index.VECTORS_FILE} is a {held or 'file of unknown kind'} but the manifest "
+                f"says {self.manifest.faiss_index}: {REBUILD_HINT}"
+            )
         self.embedder = embedder
         self._fusion = fusion
         self._index: EvidenceIndex | None = None

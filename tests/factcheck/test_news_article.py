@@ -29,11 +29,17 @@ def test_facts_the_corpus_states_are_supported_by_the_document_that_states_them(
         ("Coldwater Works was founded in 1987.", "coldwater_works.md"),
         ("Coldwater Works employs 340 people.", "coldwater_works.md"),
         ("The Varde Bay wave farm opened in 2021.", "coldwater_works.md"),
-        ("Construction began in 2019.", "marrowick.md"),
     ]:
         verdict = _verdict(report, text)
         assert verdict["label"] == "SUPPORTED", (text, verdict["label"])
         assert verdict["evidence"][0]["doc_id"] == document
+
+
+def test_a_claim_whose_subject_the_evidence_never_names_is_not_supported(report: dict) -> None:
+    # "In 2019 the town began building a tidal energy plant": the year matches, but nothing says what
+    # "construction" the claim means, so the evidence is not shown to be about the same thing
+    verdict = _verdict(report, "Construction began in 2019.")
+    assert verdict["label"] == "NOT ENOUGH INFO"
 
 
 def test_facts_the_corpus_never_mentions_are_not_enough_info(report: dict) -> None:

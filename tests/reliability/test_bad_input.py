@@ -387,3 +387,18 @@ def test_a_20mb_article(tmp_path: Path) -> None:
     code, seconds, rss, stderr = _measure([sys.executable, "-m", "factcheck.cli", "claims", str(path)])
     print(f"\n20 MB article, `factcheck claims`: {seconds:.1f} s, peak RSS {rss:.0f} MB, exit {code}")
     assert code == 2 and "too large" in stderr and len(stderr.strip().splitlines()) == 1
+
+
+def test_an_index_whose_vectors_file_is_not_what_the_manifest_says_fails_before_the_vectors_are_read(
+    sound_index: Path, tmp_path: Path, embedder
+) -> None:
+    """A check whose verdicts all come from the cache never reads the vectors: the class of the file is still
+    checked, from its first bytes."""
+    from evidence.errors import IndexCorrupt
+    from evidence.retrieve import DeferredIndex
+
+    index = tmp_path / "index"
+    shutil.copytree(sound_index, index)
+    _edit_manifest(faiss_index="IndexIVFFlat")(index)
+    with pytest.raises(IndexCorrupt, match="is a IndexFlatIP but the manifest says IndexIVFFlat"):
+        DeferredIndex(index, embedder)
