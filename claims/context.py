@@ -12,14 +12,17 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from claims.lexicon import (
     GPE_HEADS,
+    LOOSE_ORG_HEADS,
     ORG_HEADS,
     PARTITIVES,
+    PERSON_NOUN_ENDINGS,
+    PERSON_NOUNS,
     SPEECH,
     SPEECH_HINTS,
     SUBORDINATORS,
@@ -36,6 +39,7 @@ _PERSON_PRONOUNS = {"he": False, "him": False, "his": True, "she": False, "her":
 _IT = {"it": False, "its": True}
 _THEY = {"they": False, "them": False, "their": True}
 _CLAUSE_LINKS = frozenset({"conj", "advcl", "ccomp", "xcomp", "relcl", "acl", "parataxis", "pcomp"})
+_PRONOUN_WORDS = re.compile(r"\b(?:he|him|his|she|her|hers|it|its)\b", re.I)
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
 
 
@@ -151,6 +155,20 @@ class Memory:
     fuller: dict[str, str] = field(default_factory=dict)
     # The one year the previous sentence named, if it named exactly one.
     last_year: str | None = None
+    # What an encyclopedic article is about when that is a thing ("Studio Ghibli is a Japanese animation
+    # film studio ..."): its name, and for each noun that first sentence called it, the words that came
+    # with that noun ("studio" -> {"japanese", "animation", "film"}).
+    thing_topic: str | None = None
+    topic_kinds: dict[str, frozenset[str]] = field(default_factory=dict)
+    # "he" or "she" for the people a pronoun certainly stood for; a later pronoun of the other gender
+    # is never resolved to them.
+    genders: dict[str, str] = field(default_factory=dict)
+    # How often the whole article says "he"/"she"/"his"/"her" and "it"/"its": an article about a person
+    # calls it "he" or "she", one about a thing "it", whatever the entity recogniser thinks its name is.
+    person_pronouns: int = 0
+    thing_pronouns: int = 0
+    # Heads whose one full name in ``fuller`` carries a proper name: what "the council" may stand for.
+    named_heads: set[str] = field(default_factory=set)
     _order: int = 0
     _recency: dict[str, int] = field(default_factory=dict)
 
@@ -201,7 +219,7 @@ class Memory:
         return reps
 
     def _person_pronoun(self, token: Token, sent: Span, add) -> None:  # type: ignore[no-untyped-def]
-        """"he" or "she" as the person it certainly stands for; left as written when in doubt.
+        """ "he" or "she" as the person it certainly stands for; left as written when in doubt.
 
         Without gender, certainty means one candidate: the one person named (or pointed at) earlier in
         the sentence, else the one person of the previous sentence. Of several, only the subject of the
@@ -335,8 +353,26 @@ class Memory:
         if clause.dep_ != "ROOT":
             return  # "Baxter's profits fell after it lost a contract": the sentence's own names are nearer
         ref = self.last_subject
-        if ref is not None and not ref.plural and not ref.person:
+        topic = self.thing_topic
+        if topic is not None and (ref is None or ref.plural or ref.person or ref.text == topic):
+            # an encyclopedic article's "It" is what it is about, unless another thing was just the subject
+            add(Replacement(token.i, token.i + 1, _possessive(topic) if possessive else topic))
+        elif topic is None and ref is not None and not ref.plural and not ref.person:
             add(Replacement(token.i, token.i + 1, _possessive(ref.text) if possessive else ref.text))
+
+    def _topic_kind(self, token: Token, det: Token) -> bool:
+        """ "The studio", "the Japanese animation film studio": a noun the first sentence called the topic.
+
+        Only with words that first sentence gave that noun, and only while no other name of the article
+        has that head ("the novel" in an article on one novel that also names another is either).
+        """
+        allowed = self.topic_kinds.get(token.lemma_.lower())
+        if allowed is None or token.tag_ != "NN" or token.lemma_.lower() in self._shared_heads:
+            return False
+        words = [t for t in token.subtree if t.i != token.i and t.i != det.i]
+        if any(t.i > token.i for t in words):
+            return False  # "the studio of his father", "the film that ...": says which one
+        return all(t.lower_ in allowed or t.is_punct for t in words)
 
     def _they(self, token, sent, reps, add) -> None:  # type: ignore[no-untyped-def]
         possessive = token.lower_ == "their"
@@ -373,6 +409,9 @@ class Memory:
         det = next((c for c in children if c.dep_ == "det" and c.i < token.i), None)
         if det is None or det.lower_ != "the" or token.ent_type_:
             return
+        if self._topic_kind(token, det):
+            add(Replacement(det.i, token.i + 1, self.thing_topic or ""))
+            return
         if any(c.dep_ in ("prep", "relcl", "acl", "compound", "nmod") for c in children):
             return
         if any(c.dep_ == "appos" and c.pos_ == "PROPN" for c in children):
@@ -385,7 +424,7 @@ class Memory:
         plural = token.tag_ == "NNS"
         kind = "ORG" if lemma in ORG_HEADS else "GPE" if lemma in GPE_HEADS else ""
         counts = orgs if kind == "ORG" else gpes if kind == "GPE" else None
-        if counts and not plural:
+        if counts and not plural and lemma not in self.named_heads and lemma not in LOOSE_ORG_HEADS:
             ranked = sorted(counts.items(), key=lambda kv: (kv[1], self._recency.get(kv[0], 0)), reverse=True)
             best, count = ranked[0]
             runner_up = ranked[1][1] if len(ranked) > 1 else 0
@@ -400,8 +439,19 @@ class Memory:
             # kind the head names, agrees in number, and nothing of that kind came between
             ref = self.last_subject
             between = any(e.label_ == kind and e.root.i < token.i for e in ents_in(sent))
-            if ref is not None and ref.kind == kind and ref.plural == plural and not ref.person and not between:
+            loose = lemma in LOOSE_ORG_HEADS
+            if (
+                ref is not None
+                and ref.kind == kind
+                and ref.plural == plural
+                and not ref.person
+                and not between
+                and not loose
+            ):
                 add(Replacement(start, end, ref.text))
+            elif not plural and lemma in self.named_heads and lemma in self.fuller:
+                # "the Aldermoor city council ... The council owns 30%": the one council the article named
+                add(Replacement(start, end, self.fuller[lemma]))
             return
         if plural:
             return
@@ -410,9 +460,7 @@ class Memory:
             add(Replacement(start, end, self.fuller[lemma]))
 
     # -- taking note ------------------------------------------------------------------------------
-    def observe(
-        self, sent: Span, quoted: Sequence[bool], reps: dict[int, Replacement], heading: bool = False
-    ) -> None:
+    def observe(self, sent: Span, quoted: Sequence[bool], reps: dict[int, Replacement], heading: bool = False) -> None:
         inside = {t.i for t, q in zip(sent, quoted, strict=True) if q}
         years = {
             year
@@ -422,6 +470,14 @@ class Memory:
         }
         self.last_year = years.pop() if len(years) == 1 else None
         mentions = [p for p in persons_in(sent) if p.head.i not in inside]
+        root = sent.root
+        if self._sentences == 0 and not heading:
+            opening = _subject(root)
+            if opening is not None and opening.i not in inside:
+                self._thing_topic(root, opening, sent, reps)
+            if self.thing_topic is not None and opening is not None:
+                # "Harbin Ridge Observatory is an observatory": the recogniser's PERSON is wrong
+                mentions = [p for p in mentions if p.head.i != opening.i]
         for mention in mentions:
             words = mention.name.split()
             if len(words) >= 2:
@@ -437,7 +493,6 @@ class Memory:
             if ent.label_ in ("ORG", "GPE"):
                 (self.orgs if ent.label_ == "ORG" else self.gpes)[name] += 1
                 self._recency[name] = self._order
-        root = sent.root
         subject = _subject(root)
         if subject is None and root.pos_ in ("NOUN", "PROPN"):
             subject = root  # "Finland, which ..., applied ...": the parser made the name the root
@@ -458,7 +513,13 @@ class Memory:
                 self.last_subject = _Referent(text, _is_plural(subject), is_person, kind)
         if subject_person is None and subject is not None and subject.i in self._pointed:
             subject_person = self._pointed[subject.i]
-        if subject_person is None and self._sentences == 0 and subject is not None and _name_like(subject):
+        if (
+            subject_person is None
+            and self.thing_topic is None
+            and self._sentences == 0
+            and subject is not None
+            and _name_like(subject)
+        ):
             # "Heath Ledger was an Australian actor.": an encyclopedic first sentence names its topic,
             # whom the small model often does not tag as a person
             subject_person = " ".join(t.text for t in subject.subtree if t.i <= subject.i and t.pos_ == "PROPN")
@@ -507,7 +568,38 @@ class Memory:
             det = next((c for c in token.children if c.dep_ in ("det", "poss")), None)
             if mods and det is not None and det.lower_ not in ("a", "an", "any", "some", "no", "every", "each"):
                 self._name_for(token.lemma_.lower(), noun_phrase(token, sent, reps))
+                if det.lower_ == "the" and any(
+                    t.pos_ == "PROPN" and t.ent_type_ != "NORP" for t in token.subtree if t.i < token.i
+                ):
+                    # "the Aldermoor city council" names one council; "the English club", "her company" do not
+                    self.named_heads.add(token.lemma_.lower())
 
+    def _thing_topic(self, root: Token, subject: Token, sent: Span, reps: dict[int, Replacement]) -> None:
+        """ "Studio Ghibli is a Japanese animation film studio": the article is about Studio Ghibli, a studio."""
+        if root.lemma_ != "be" or subject.pos_ not in ("PROPN", "NOUN") or _is_plural(subject):
+            return
+        if subject.pos_ == "NOUN" and not any(c.lower_ == "the" for c in subject.children):
+            return  # "A panda is ...": a kind, not the one thing the article is about
+        attrs = [c for c in root.children if c.dep_ == "attr" and c.pos_ == "NOUN"]
+        if not attrs or subject.ent_type_ == "NORP" or attrs[0].lemma_.lower() in PERSON_NOUNS:
+            return
+        # "Luka Magnotta is a Canadian criminal. He ...": a person all the same; "an airliner" ends like
+        # "a footballer", so a noun of that ending takes an article that says "it" more than "he" or "she"
+        person_like = attrs[0].lemma_.lower().endswith(PERSON_NOUN_ENDINGS)
+        if self.person_pronouns > self.thing_pronouns or (person_like and self.person_pronouns == self.thing_pronouns):
+            return
+        name = noun_phrase(subject, sent, reps)
+        if not 1 <= len(name.split()) <= 6 or any(ch in name for ch in '()[]:;"') or name in self.surnames.values():
+            return
+        self.thing_topic = name
+        for attr in [attrs[0], *(c for c in attrs[0].children if c.dep_ == "conj" and c.pos_ == "NOUN")]:
+            before = frozenset(
+                t.lower_
+                for t in attr.subtree
+                if t.i < attr.i and t.dep_ in ("amod", "compound", "npadvmod", "hmod", "punct")
+            )
+            self.topic_kinds[attr.lemma_.lower()] = before
+            self.fuller.setdefault(attr.lemma_.lower(), self.thing_topic)
 
     def _name_for(self, head: str, name: str) -> None:
         """``name`` is what "the <head>" stands for, unless two names of the article share that head."""
@@ -517,6 +609,7 @@ class Memory:
         if known.lower().removeprefix("the ") != name.lower().removeprefix("the "):
             # "the Port Ellis museum" and "the Harbour museum": "the museum" could be either
             self._shared_heads.add(head)
+            self.named_heads.discard(head)
             del self.fuller[head]
 
 
@@ -608,6 +701,17 @@ def _same_person(first: str, second: str) -> bool:
     """Two full names of one surname are one person when the given names agree ("Sergey"/"Sergei")."""
     a, b = first.split()[0].lower(), second.split()[0].lower()
     return first == second or a[:3] == b[:3]
+
+
+def pronoun_counts(texts: Iterable[str]) -> tuple[int, int]:
+    """How many person pronouns ("he", "her") and thing pronouns ("it", "its") the article uses."""
+    persons = things = 0
+    for text in texts:
+        for word in _PRONOUN_WORDS.findall(text):
+            low = word.lower()
+            persons += low in _PERSON_PRONOUNS
+            things += low in _IT
+    return persons, things
 
 
 def _name_like(token: Token) -> bool:

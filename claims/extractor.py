@@ -9,7 +9,7 @@ from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
 from claims.boilerplate import caption_keys, normalise, sentence_reason, unit_reason
-from claims.context import Memory
+from claims.context import Memory, pronoun_counts
 from claims.decompose import decompose
 from claims.drafts import Draft
 from claims.errors import ModelNotFound
@@ -95,7 +95,8 @@ class ClaimExtractor:
         nlp = self._pipeline()
         tokenizer = claims_tokenizer(self.model)
         found: list[tuple[Sentence, Draft]] = []
-        memory = Memory()
+        persons, things = pronoun_counts(u.text for u, _ in todo)
+        memory = Memory(person_pronouns=persons, thing_pronouns=things)
         parsed = _parse(nlp, tokenizer, [u.text for u, _ in todo])
         for (unit, productive), doc in zip(todo, parsed, strict=True):
             for sentence in sentences(unit, doc):

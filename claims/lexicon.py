@@ -41,6 +41,22 @@ ORG_HEADS = words(
     """
 )
 
+# Heads that also name groups the entity recogniser does not see ("the group" of residents, "the team" of
+# doctors): never resolved to the article's most named organisation, only to a full name with that head.
+LOOSE_ORG_HEADS = frozenset({"group", "team", "party", "body", "club"})
+
+# What an encyclopedic first sentence calls a person ("an American actor", "a Slovenian footballer"): by the
+# noun's ending, and the few person nouns no ending gives away.
+PERSON_NOUN_ENDINGS = ("er", "or", "ist", "ian", "ess", "man", "woman", "person")
+PERSON_NOUNS = words(
+    """
+    president student agent resident chef poet saint pope monk nun king queen prince princess judge athlete pilot
+    diplomat astronaut bishop monarch entrepreneur surgeon playwright architect host personality celebrity
+    socialite aristocrat magnate tycoon heir rabbi priest cleric imam general admiral officer spy pioneer
+    official minister chief member child son daughter wife husband mother father brother sister
+    """
+)
+
 GPE_HEADS = frozenset({"country", "nation", "kingdom", "republic"})
 
 # Temporal and causal subordinators: "X did A after it did B" names two actors more often than one.

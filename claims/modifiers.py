@@ -179,17 +179,30 @@ class ModifierRules:
         found = self.outside_brackets(noun, part)
         if found is None or found.pos_ not in ("NOUN", "PROPN") or len(self.subtree(part)) < 2:
             return
+        plural = found.tag_ in ("NNS", "NNPS")
         noun = found
         phrase = [i for i in self.np_tokens(noun) if i not in self.subtree(part)]
+        described = subject_of(noun.head) if noun.dep_ == "attr" else None
+        if described is not None and described.pos_ == "PROPN" and described.i < noun.i:
+            # "Maleficent is an American fantasy film directed by Ronning": the film so described is
+            # Maleficent, named without its glosses ("Studio Ghibli (Japanese: ...)") and asides
+            noun = described
+            aside = self.bracketed_tokens().union(
+                *(
+                    self.subtree(c)
+                    for c in described.children
+                    if c.dep_ in ("appos", "acl", "relcl", "punct") or (c.dep_ == "prep" and c.lower_ != "of")
+                )
+            )
+            phrase = [i for i in self.np_tokens(noun) if i not in aside and not self.doc[i].is_bracket]
         dated = any(self.doc[i].ent_type_ == "DATE" for i in self.subtree(part))
-        cop = copula(past_tense or dated, noun.tag_ in ("NNS", "NNPS"))
+        cop = copula(past_tense or dated, plural)
         conjs = [c for c in part.children if c.dep_ == "conj" and c.tag_ in ("VBN", "VBG")]
         predicate = self.subtree(part)
         for conj in conjs:
             predicate -= self.subtree(conj)
         predicate -= {c.i for c in part.children if c.dep_ == "cc"}
         cut(selected, self.subtree(part), self.doc)
-        plural = noun.tag_ in ("NNS", "NNPS")
         for head, pred in [(part, predicate), *((c, self.subtree(c)) for c in conjs)]:
             self.modifiers(pred, past_tense, head.i)
             local = self.definite(phrase)
