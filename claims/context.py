@@ -23,6 +23,8 @@ from claims.lexicon import (
     PARTITIVES,
     PERSON_NOUN_ENDINGS,
     PERSON_NOUNS,
+    ROLE_NOUNS,
+    ROLE_VERBS,
     SPEECH,
     SPEECH_HINTS,
     SUBORDINATORS,
@@ -37,6 +39,7 @@ if TYPE_CHECKING:
 SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass"})
 _PERSON_PRONOUNS = {"he": False, "him": False, "his": True, "she": False, "her": None, "hers": False}
 _IT = {"it": False, "its": True}
+_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 _THEY = {"they": False, "them": False, "their": True}
 _CLAUSE_LINKS = frozenset({"conj", "advcl", "ccomp", "xcomp", "relcl", "acl", "parataxis", "pcomp"})
 _PRONOUN_WORDS = re.compile(r"\b(?:he|him|his|she|her|hers|it|its)\b", re.I)
@@ -238,6 +241,10 @@ class Memory:
             for index, name in self._pointed.items():
                 if index < token.i:
                     earlier.setdefault(name, index)
+        gender = _GENDER.get(token.lower_)
+        if gender is not None:
+            # "Carrey married Katherine White in 1984. She ... He ...": a name once "she" is never a "he"
+            earlier = {n: i for n, i in earlier.items() if self.genders.get(n, gender) == gender}
         name: str | None = None
         antecedent: int | None = None
         if not earlier and any(
@@ -262,8 +269,12 @@ class Memory:
                 name = self.previous_subject_person
             elif not people:
                 name = self.last_person
+        if name is not None and gender is not None and self.genders.get(name, gender) != gender:
+            return
         if name is None:
             return
+        if gender is not None and (len(earlier) == 1 or len(self.previous_people) <= 1):
+            self.genders.setdefault(name, gender)  # one candidate: the pronoun says which gender the name has
         if antecedent is not None and antecedent not in self._pointed:
             add(Replacement(token.i, token.i + 1, _possessive(name) if possessive else name, antecedent=antecedent))
         else:
@@ -645,6 +656,8 @@ def persons_in(sent: Span) -> list[PersonMention]:
     """People a sentence names: titled names, PERSON entities, proper-noun subjects of "said"."""
     found: dict[int, PersonMention] = {}
     for ent in ents_in(sent):
+        if _role(ent.root):
+            continue
         name = _clean_name(ent.text)
         # the small model calls many things PERSON; a name is made of capitalised words ("WASP-39b" is not)
         looks_like_name = all(w[:1].isupper() and w.replace("-", "").replace("'", "").isalpha() for w in name.split())
@@ -668,6 +681,17 @@ def persons_in(sent: Span) -> list[PersonMention]:
                 name = " ".join(t.text for t in [*chain, subject])
                 found[subject.i] = PersonMention(subject, name, 2)
     return sorted(found.values(), key=lambda p: p.head.i)
+
+
+def _role(head: Token) -> bool:
+    """A character played, not a person of the article: "starred as Temple Grandin", "the role of Carrie"."""
+    if head.dep_ == "pobj" and head.head.lower_ == "as":
+        return head.head.head.lemma_ in ROLE_VERBS
+    if head.dep_ == "pobj" and head.head.lower_ == "of":
+        return head.head.head.lemma_ in ROLE_NOUNS
+    if head.dep_ == "appos" or head.dep_ == "compound":
+        return head.head.lemma_ in ROLE_NOUNS
+    return head.dep_ == "dobj" and head.head.lemma_ in ROLE_VERBS
 
 
 def _clean_name(text: str) -> str:

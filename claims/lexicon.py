@@ -57,6 +57,10 @@ PERSON_NOUNS = words(
     """
 )
 
+# A character is named after these ("starred as Carrie Mathison", "the role of Shaggy"): no later "she" is them.
+ROLE_VERBS = words("play portray star appear voice cast depict")
+ROLE_NOUNS = words("role part character portrayal voice")
+
 GPE_HEADS = frozenset({"country", "nation", "kingdom", "republic"})
 
 # Temporal and causal subordinators: "X did A after it did B" names two actors more often than one.
