@@ -112,6 +112,10 @@ class ModifierRules:
         ):
             # "NATO's liaison mission in Moscow, which was set up in 2008": the mission was, not Moscow
             head = outer
+        maker = head.head if head.dep_ == "pobj" and head.head.lower_ == "by" else None
+        if pronoun.lower_ == "which" and maker is not None and maker.head.pos_ in ("NOUN", "PROPN"):
+            # "Spotlight (2015) by Thomas McCarthy, which earned him ...": the work earned it, not its maker
+            head = maker.head
         if pronoun.lower_ == "which" and head.ent_type_ == "PERSON":
             return  # "Spotlight by Thomas McCarthy, which earned him": a film earned it, not the person
         if pronoun.lower_ in ("who", "whom") and head.ent_type_ in ("ORG", "GPE", "LOC", "FAC", "DATE"):
@@ -125,6 +129,8 @@ class ModifierRules:
             # the clause would make the claim about every rule ("a move that would cost" is one move: restated)
             return
         noun = [i for i in self.np_tokens(head) if i not in self.subtree(rel)]
+        while noun and self.doc[noun[-1]].is_punct:
+            noun.pop()
         cut(selected, self.subtree(rel), self.doc)
         text = render(self.doc, noun, {**self.reps, **self.definite(noun)}, finish=False)
         if pronoun.tag_ == "WP$":
