@@ -52,6 +52,8 @@ class CoordinationRules:
             if len(members) < 2 or not all(m.i in selected and m.i not in self.quoted for m in members):
                 continue
             regions, glue = [], set()
+            if not self.tiles(members):
+                continue
             for member in members:
                 region = self.subtree(member)
                 for child in member.children:
@@ -77,8 +79,9 @@ class CoordinationRules:
             if first.pos_ == "VERB" and not any(c.dep_ == "aux" for c in second.children):
                 # "scheduled to begin in March and finish by 2025": both take the "to"
                 group.left |= {c.i for c in first.children if c.dep_ == "aux" and c.i < first.i}
-            elif len(members) == 2 and first.pos_ in ("NOUN", "PROPN"):
-                own = [c for c in second.children if c.dep_ in ("det", "poss", "amod")]
+            elif first.pos_ == "NOUN" or (len(members) == 2 and first.pos_ == "PROPN"):
+                # "an American actor, producer and director": "a producer", "a director"
+                own = [c for m in members[1:] for c in m.children if c.dep_ in ("det", "poss", "amod")]
                 if not own:
                     for child in first.children:
                         if child.dep_ in ("det", "poss") and child.i < first.i:
@@ -127,6 +130,39 @@ class CoordinationRules:
             if self.total_elsewhere(token, members):
                 return []
         return members
+
+    def tiles(self, members: list[Token]) -> bool:
+        """The members are unbroken stretches of text, in order, with only commas and "and" between them.
+
+        A parse that hangs "Spotlight (2015) by Thomas McCarthy" partly on the first film and partly on
+        the second gives members that interleave; split there, a list comes out garbled, so it stays whole.
+        """
+        previous_end = None
+        for k, member in enumerate(members):
+            region = self.subtree(member)
+            nxt = members[k + 1] if k + 1 < len(members) else None
+            if nxt is not None:
+                region -= self.subtree(nxt)
+            region -= {c.i for c in member.children if c.dep_ in ("cc", "preconj", "punct") and c.text in (",", "and")}
+            if not region:
+                return False
+            if nxt is not None:
+                # what the parser hung on a member after the whole list ("..., born in 1967") is not in the way
+                region = {i for i in region if i < min(self.subtree(nxt))}
+            if not region:
+                return False
+            start, end = min(region), max(region)
+            if end - start + 1 != len(region):
+                return False
+            inner = "".join(self.doc[i].text for i in region)
+            if inner.count("(") != inner.count(")") or inner.count("[") != inner.count("]"):
+                return False
+            if previous_end is not None:
+                between = [t for t in self.doc[previous_end + 1 : start]]
+                if any(t.text not in (",", "and", "as", "well", ";") for t in between):
+                    return False
+            previous_end = end
+        return True
 
     def named_together(self, members: list[Token]) -> bool:
         """A plural aside right after the list names its items as one group ("..., the two carriers,")."""
