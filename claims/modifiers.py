@@ -243,8 +243,12 @@ class ModifierRules:
         indefinite = any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in noun.children)
         own = [i for i in self.np_tokens(noun) if i not in region]
         # the description keeps its own modifiers: "an instrument built by the European Space Agency"
-        other = sorted(region)
-        while other and self.doc[other[-1]].text in BRACKETS:
+        # "Baxter's chief executive, Karen Doyle, who has led it since 2019,": the name, not its own asides
+        asides: set[int] = set()
+        if appos.pos_ == "PROPN":
+            asides = asides.union(*(self.subtree(c) for c in appos.children if c.dep_ in ("relcl", "acl")))
+        other = sorted(region - asides)
+        while other and (self.doc[other[-1]].text in BRACKETS or self.doc[other[-1]].is_punct):
             other.pop()
         bracketed = self.doc[opener].text in ("(", "[")
         if bracketed:

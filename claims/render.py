@@ -59,7 +59,7 @@ _FIXES = (
     (re.compile(r"\b(by|of|in|to|for|with|at|on|from|the|a|an|and),\s", re.IGNORECASE), r"\1 "),
     # an article taken to another noun of a list agrees with its new neighbour: "an actor, a director"
     (re.compile(r"\b([Aa])n (?=[bcdfgjklmnpqrstvwxyz])"), r"\1 "),
-    (re.compile(r"\b([Aa]) (?=[aio]|e(?!u))"), r"\1n "),
+    (re.compile(r"\b([Aa]) (?=[ai]|e(?!u|w)|o(?!n))"), r"\1n "),
 )
 _EDGE = re.compile(r"^[\s,;:—–\-.]+|[\s,;:—–\-]+$")
 _LEADING_CONJ = re.compile(r"^(?:and|but|or|so|yet|nor|then)\b[\s,]*", re.IGNORECASE)
