@@ -342,6 +342,7 @@ class Memory:
             subject = _subject(verb)
             usable = (
                 subject is not None
+                and subject.i not in dateline(sent)
                 and subject.i < token.i
                 and token.i not in {t.i for t in subject.subtree}
                 and not _is_plural(subject)
@@ -507,6 +508,10 @@ class Memory:
         subject = _subject(root)
         if subject is None and root.pos_ in ("NOUN", "PROPN"):
             subject = root  # "Finland, which ..., applied ...": the parser made the name the root
+        if subject is not None and not heading and subject.i in dateline(sent):
+            # "LINDHOLM, June 18 - The Bank of Norvania raised ...": the parser makes the dateline the subject
+            # and the real one its apposition
+            subject = next((c for c in subject.children if c.dep_ == "appos" and c.i not in dateline(sent)), None)
         if subject is not None and (heading or subject.i in dateline(sent)):
             subject = None  # a headline's or a dateline's first noun is not what "it" later means
         subject_person: str | None = None
