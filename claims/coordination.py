@@ -120,6 +120,13 @@ class CoordinationRules:
                 return []
             members.append(nxt)
             node = nxt
+        if len(members) > 1 and prepositional:
+            words = {m.lower_ for m in members}
+            names = {m.i for m in members}
+            if any(c.dep_ == "prep" and c.lower_ in words and c.i not in names for c in token.head.children):
+                # "raises spending on roads by 9% and on transit by 4%": the verb's second "by" is the
+                # gapped figure of the second member, which a split would lose or give to the first
+                return []
         if len(members) > 1 and nominal:
             if self.named_together(members):
                 return []  # "in favour of Skyline Airways and Orla Air, the two carriers": one pair

@@ -284,8 +284,13 @@ class _Decomposer(ModifierRules, CoordinationRules):
                 for i in range(max(self.subtree(subject)) + 1, verb.i):
                     if self.doc[i].text == ",":
                         selected.discard(i)
-        for marker in _markers(verb):
+        markers = _markers(verb)
+        for marker in markers:
             selected.discard(marker.i)
+        for child in verb.children if markers and verb.dep_ == "advcl" else ():
+            if child.i < markers[0].i and child.dep_ in ("npadvmod", "advmod"):
+                # "comes three weeks after Rovers sold ...": how long after belongs to the main clause
+                cut(selected, self.subtree(child), self.doc)
         pending = self.coordinated_clauses(verb, subject, lead, selected)
         ccomps = [c for c in verb.children if c.dep_ == "ccomp" and c.i in self.inside and _clausal(c)]
         # "declined to comment", "said it was unclear whether": nothing about the world is stated
