@@ -18,6 +18,7 @@ from claims.markup import Markup, parse_markup
 from claims.nlp import SPACY_MODEL, claims_tokenizer, load_pipeline, package_of
 from claims.segment import Sentence, sentences
 from claims.types import Claim
+from claims.unresolved import needs_context
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -157,6 +158,7 @@ class ClaimExtractor:
                     kind=entry["kind"],
                     extra_spans=tuple(entry["extra"]),
                     attributed_to=draft.attributed_to,
+                    needs_context=needs_context(draft.text, draft.attributed_to),
                 )
             )
         return tuple(claims)

@@ -165,3 +165,20 @@ UNKNOWN = words("unclear uncertain unknown")
 KNOWN = words("clear known")
 
 NOBODY = words("nobody")
+
+
+# What a claim may leave to the article (``claims.unresolved``): words whose referent or date is outside it.
+POINTING_PRONOUNS = words("he him his she her hers it its they them their theirs")
+BARE_DESCRIPTIONS = words(
+    """
+    company firm group city town council club ministry drug plan mayor agency bank court government country
+    party team museum project study trial deal ruling ban vote election region island state series film novel
+    studio building site area report law bill scheme programme program
+    """
+)
+RELATIVE_TIMES = (
+    r"(?:last|this|next) (?:year|month|week|spring|summer|autumn|fall|winter|season)",
+    r"(?:earlier|later) this (?:year|month|week)",
+    r"(?:\w+|\d+) (?:years?|months?|weeks?|days?) (?:ago|later|earlier)",
+    r"yesterday|today|tomorrow|since then",
+)

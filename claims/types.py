@@ -42,6 +42,8 @@ class Claim:
     ``extra_spans`` keeps the spans of duplicate sentences merged into this claim.
     ``attributed_to`` is the speaker for reported speech and quotes ("" when the article's
     own voice states the claim); see ``ClaimKind`` for the scheme.
+    ``needs_context`` lists the words the claim leaves to its article ("it", "the company", "last year"):
+    references the article did not make certain, kept as written rather than guessed.
     """
 
     id: str
@@ -55,6 +57,7 @@ class Claim:
     kind: ClaimKind = ClaimKind.FACT
     extra_spans: tuple[tuple[int, int], ...] = ()
     attributed_to: str = ""
+    needs_context: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

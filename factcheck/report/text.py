@@ -38,6 +38,9 @@ def _verdict(verdict: Verdict, console: Console) -> None:
         f"{claim.line}:{claim.column}  {escape(claim.text)}"
     )
     console.print(f"      [dim]why:[/] {escape(verdict.reason)}")
+    if claim.needs_context:
+        words = escape(", ".join(claim.needs_context))
+        console.print(f"      [dim]read in place:[/] {words} [dim](the article says who or when)[/]")
     for ev in verdict.evidence:
         console.print(
             f"      [dim]evidence:[/] {escape(ev.sentence)} "
