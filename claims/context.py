@@ -18,8 +18,10 @@ from typing import TYPE_CHECKING
 
 from claims.lexicon import (
     GPE_HEADS,
+    KIND_NAME_WORDS,
     LOOSE_ORG_HEADS,
     ORG_HEADS,
+    ORG_NAME_WORDS,
     PARTITIVES,
     PERSON_NOUN_ENDINGS,
     PERSON_NOUNS,
@@ -56,7 +58,8 @@ class _Referent:
 
 def _possessive(text: str) -> str:
     # "the Flames'" rather than "the Flames's"; "NATO's", "Russia's"
-    return text + "'" if text.endswith("s") and text[:1].isupper() and len(text.split()) == 1 else text + "'s"
+    last = text.split()[-1] if text.split() else text
+    return text + "'" if last.endswith("s") and last[:1].isupper() and not last.isupper() else text + "'s"
 
 
 def noun_phrase(head: Token, sentence: Span, replacements: dict[int, Replacement]) -> str:
@@ -89,6 +92,8 @@ def _partitive(head: Token) -> bool:
 
 
 def _is_plural(head: Token) -> bool:
+    if _org_name(head) and not any(c.dep_ == "conj" for c in head.children):
+        return False  # "Velmora Foods said it ...": one company, whatever the tagger makes of "Foods"
     return head.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in head.children)
 
 
@@ -172,6 +177,7 @@ class Memory:
     thing_pronouns: int = 0
     # Heads whose one full name in ``fuller`` carries a proper name: what "the council" may stand for.
     named_heads: set[str] = field(default_factory=set)
+    _said_with_the: set[str] = field(default_factory=set)
     _order: int = 0
     _recency: dict[str, int] = field(default_factory=dict)
 
@@ -386,6 +392,26 @@ class Memory:
             return False  # "the studio of his father", "the film that ...": says which one
         return all(t.lower_ in allowed or t.is_punct for t in words)
 
+    def _fuller(self, head: str) -> str | None:
+        """The full name for "the <head>", with the article a name of the form "X of Y" takes in a sentence."""
+        name = self.fuller.get(head)
+        if name is not None and " of " in name and name[:1].isupper() and not name.lower().startswith("the "):
+            return "the " + name  # "the Kingdom of England"
+        return name
+
+    def _named_kind(self, head: str, orgs: Counter[str]) -> str | None:
+        """"the court" after "Harwick Crown Court"; "the company" after "Velmora Foods": the one organisation
+        whose name says it is of that kind, or of several the clearly most named."""
+        kind_words = KIND_NAME_WORDS.get(head, frozenset()) | {head}
+        named = [(n, c) for n, c in orgs.items() if any(w.lower().strip(".,") in kind_words for w in n.split()[1:])]
+        if not named:
+            return None
+        named.sort(key=lambda nc: (nc[1], self._recency.get(nc[0], 0)), reverse=True)
+        if len(named) > 1 and named[0][1] < 2 * named[1][1]:
+            return None
+        name = named[0][0]
+        return "the " + name if " of " in name or name in self._said_with_the else name
+
     def _they(self, token, sent, reps, add) -> None:  # type: ignore[no-untyped-def]
         possessive = token.lower_ == "their"
         node = _clause_of(token)
@@ -424,6 +450,13 @@ class Memory:
         if self._topic_kind(token, det):
             add(Replacement(det.i, token.i + 1, self.thing_topic or ""))
             return
+        if token.tag_ == "NN" and all(c.dep_ in ("det", "case", "punct") for c in children):
+            # the one full name the article gave this very head ("the Eastfield residents group") comes first
+            named = self._fuller(token.lemma_.lower()) if token.lemma_.lower() in self.named_heads else None
+            named = named or self._named_kind(token.lemma_.lower(), orgs)
+            if named is not None:
+                add(Replacement(det.i, token.i + 1, named))
+                return
         if any(c.dep_ in ("prep", "relcl", "acl", "compound", "nmod") for c in children):
             return
         if any(c.dep_ == "appos" and c.pos_ == "PROPN" for c in children):
@@ -463,13 +496,13 @@ class Memory:
                 add(Replacement(start, end, ref.text))
             elif not plural and lemma in self.named_heads and lemma in self.fuller:
                 # "the Aldermoor city council ... The council owns 30%": the one council the article named
-                add(Replacement(start, end, self.fuller[lemma]))
+                add(Replacement(start, end, self._fuller(lemma)))
             return
         if plural:
             return
         only_det = all(c.dep_ in ("det", "case", "appos", "punct") for c in children)
         if only_det and lemma in self.fuller:
-            add(Replacement(start, end, self.fuller[lemma]))
+            add(Replacement(start, end, self._fuller(lemma)))
 
     # -- taking note ------------------------------------------------------------------------------
     def observe(self, sent: Span, quoted: Sequence[bool], reps: dict[int, Replacement], heading: bool = False) -> None:
@@ -497,6 +530,13 @@ class Memory:
                 if not _same_person(known, mention.name):
                     self.shared_surnames.add(words[-1])
         person_heads = {p.head.i for p in mentions}
+        tagged = {t.i for ent in ents_in(sent) for t in ent}
+        for token in sent:
+            if token.i not in tagged and token.i not in inside and _org_name(token):
+                name = " ".join(t.text for t in token.subtree if t.i <= token.i and t.pos_ == "PROPN")
+                self.orgs[name] += 1
+                self._order += 1
+                self._recency[name] = self._order
         for ent in ents_in(sent):
             if ent.root.i in inside or ent.root.i in person_heads:
                 continue
@@ -504,6 +544,8 @@ class Memory:
             self._order += 1
             if ent.label_ in ("ORG", "GPE"):
                 (self.orgs if ent.label_ == "ORG" else self.gpes)[name] += 1
+                if ent.text.lower().startswith("the ") or (ent.start > 0 and ent.doc[ent.start - 1].lower_ == "the"):
+                    self._said_with_the.add(name)  # "the Cutter Fire", "the Bank of Norvania"
                 self._recency[name] = self._order
         subject = _subject(root)
         if subject is None and root.pos_ in ("NOUN", "PROPN"):
@@ -577,6 +619,8 @@ class Memory:
                 )
                 if (parts or of_name) and token.text[:1].isupper():
                     self._name_for(token.lower_, noun_phrase(token, sent, reps))
+                    if token.lower_ in self.fuller:
+                        self.named_heads.add(token.lower_)
                 continue
             if token.pos_ != "NOUN" or token.tag_ != "NN":
                 continue
@@ -679,6 +723,7 @@ def persons_in(sent: Span) -> list[PersonMention]:
                 subject is not None
                 and subject.pos_ == "PROPN"
                 and not subject.text.isupper()  # "NATO said" is not a person
+                and not _org_name(subject)  # nor is "Velmora Foods said"
                 and subject.ent_type_ in ("", "PERSON", "ORG")
                 and subject.i not in found
             ):
@@ -697,6 +742,13 @@ def _role(head: Token) -> bool:
     if head.dep_ == "appos" or head.dep_ == "compound":
         return head.head.lemma_ in ROLE_NOUNS
     return head.dep_ == "dobj" and head.head.lemma_ in ROLE_VERBS
+
+
+def _org_name(head: Token) -> bool:
+    """"Velmora Foods", "Harwick Crown Court", "Redmarsh Rovers": a name whose last word makes it an organisation."""
+    return head.pos_ == "PROPN" and head.lower_ in ORG_NAME_WORDS and any(
+        c.dep_ == "compound" and c.pos_ == "PROPN" for c in head.children
+    )
 
 
 def _clean_name(text: str) -> str:

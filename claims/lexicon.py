@@ -57,6 +57,38 @@ PERSON_NOUNS = words(
     """
 )
 
+# Words in an organisation's name that say what kind it is, by the bare description a later sentence uses:
+# "the company" is the one organisation the article named "... Foods" or "... Ltd", "the court" the one "... Court".
+KIND_NAME_WORDS = {
+    "company": words(
+        """
+        ltd inc corp corporation co plc llc gmbh ag sa group holdings foods airways airlines pharma
+        pharmaceuticals therapeutics logistics freight motors energy technologies systems industries capital
+        partners media telecom mining steel shipping insurance retail brewery
+        """
+    ),
+    "club": words("fc rovers united athletic wanderers albion rangers city town county"),
+    "court": words("court tribunal"),
+    "agency": words("agency authority"),
+    "party": words("party alliance league front"),
+}
+KIND_NAME_WORDS["firm"] = KIND_NAME_WORDS["company"]
+# The last word of a name that makes it an organisation's, whatever the entity recogniser says ("Velmora Foods
+# said" is not a person speaking; "Redmarsh Rovers" is a club it may not tag at all).
+ORG_NAME_WORDS = (
+    KIND_NAME_WORDS["company"]
+    | KIND_NAME_WORDS["court"]
+    | KIND_NAME_WORDS["agency"]
+    | KIND_NAME_WORDS["party"]
+    | words(
+        """
+        council bank university ministry commission association union institute hospital school museum
+        department board society foundation federation rovers wanderers fc
+        """
+    )
+)
+KIND_NAME_WORDS["team"] = KIND_NAME_WORDS["side"] = KIND_NAME_WORDS["club"]
+
 # A character is named after these ("starred as Carrie Mathison", "the role of Shaggy"): no later "she" is them.
 ROLE_VERBS = words("play portray star appear voice cast depict")
 ROLE_NOUNS = words("role part character portrayal voice")

@@ -57,6 +57,8 @@ _FIXES = (
     (re.compile(r"\s+(['’])(?=\s|$)"), r"\1"),
     # a comma left hanging after a preposition or article by a cut: "implemented by, the treaty"
     (re.compile(r"\b(by|of|in|to|for|with|at|on|from|the|a|an|and),\s", re.IGNORECASE), r"\1 "),
+    # a name put in for "the company's" ends in s: "Velmora Foods'", not "Velmora Foods's"
+    (re.compile(r"\b([A-Z][a-z]+s)'s\b"), r"\1'"),
     # an article taken to another noun of a list agrees with its new neighbour: "an actor, a director"
     (re.compile(r"\b([Aa])n (?=[bcdfgjklmnpqrstvwxyz])"), r"\1 "),
     (re.compile(r"\b([Aa]) (?=[ai]|e(?!u|w)|o(?!n))"), r"\1n "),
