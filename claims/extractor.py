@@ -13,6 +13,7 @@ from claims.context import Memory, pronoun_counts
 from claims.decompose import decompose
 from claims.drafts import Draft
 from claims.errors import ModelNotFound
+from claims.faithful import foreign_words, vocabulary, words_of
 from claims.kind import claim_kind
 from claims.markup import Markup, parse_markup
 from claims.nlp import SPACY_MODEL, claims_tokenizer, load_pipeline, package_of
@@ -103,7 +104,13 @@ class ClaimExtractor:
             for sentence in sentences(unit, doc):
                 replacements = memory.resolve(sentence.span, sentence.quoted)
                 if productive and sentence_reason(sentence.span, sentence.quoted) is None:
-                    found.extend((sentence, d) for d in decompose(sentence.span, sentence.quoted, replacements))
+                    names = [r.text for r in replacements.values()]
+                    allowed = vocabulary(sentence.span, names)
+                    found.extend(
+                        (sentence, d)
+                        for d in decompose(sentence.span, sentence.quoted, replacements)
+                        if not foreign_words(d.text, allowed | words_of(d.attributed_to))
+                    )
                 memory.observe(sentence.span, sentence.quoted, replacements, heading=not productive)
         return self._claims(text, doc_id, markup, found)
 

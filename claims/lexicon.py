@@ -214,3 +214,6 @@ RELATIVE_TIMES = (
     r"(?:\w+|\d+) (?:years?|months?|weeks?|days?) (?:ago|later|earlier)",
     r"yesterday|today|tomorrow|since then",
 )
+
+# Words the claim rules write themselves (``claims.faithful``): copulas, "was born in", articles, possessives.
+RULE_WORDS = words("is are was were be been the a an in on at of born died s that said has have had it its")

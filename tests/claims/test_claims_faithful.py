@@ -5,6 +5,8 @@ Each case is a construction that produced an unfaithful claim on text nobody tun
 
 from __future__ import annotations
 
+import pytest
+
 from claims import ClaimExtractor, ClaimKind
 
 
@@ -242,3 +244,29 @@ def test_a_description_two_names_of_the_article_share_stands_for_neither() -> No
     memory._name_for("museum", "the Harbour Museum")
     memory._name_for("museum", "the Port Ellis Maritime Museum")
     assert "museum" not in memory.fuller
+
+
+def test_a_claim_word_from_outside_the_article_drops_the_claim(
+    extractor: ClaimExtractor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The last check: a draft that says a word its sentence, its resolved names and the rules' own words do not
+    (here a rule gone wrong puts in "Johnny Depp") is never a claim."""
+    import claims.extractor as extractor_module
+    from claims.drafts import Draft
+    from claims.faithful import foreign_words, vocabulary
+
+    text = "Heath Ledger was found dead in his Manhattan apartment."
+    real = extractor_module.decompose
+
+    def with_a_wrong_subject(span, quoted, replacements):  # type: ignore[no-untyped-def]
+        drafts = real(span, quoted, replacements)
+        wrong = Draft("Johnny Depp was found dead.", drafts[0].tokens, drafts[0].kind)
+        return [*drafts, wrong]
+
+    monkeypatch.setattr(extractor_module, "decompose", with_a_wrong_subject)
+    texts = [claim.text for claim in extractor.extract(text)]
+    assert "Johnny Depp was found dead." not in texts
+    assert texts  # the faithful claims stay
+    sentence = extractor._pipeline()(text)[:]
+    assert foreign_words("Johnny Depp was found dead.", vocabulary(sentence, [])) == ["Johnny", "Depp"]
+    assert foreign_words("Heath Ledger was found dead.", vocabulary(sentence, [])) == []
