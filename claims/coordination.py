@@ -99,6 +99,8 @@ class CoordinationRules:
             return []
         if nominal and token.dep_ == "pobj" and token.head.lower_ in NO_SPLIT_PREPS:
             return []
+        if nominal and token.dep_ == "pobj" and token.head.lower_ == "of" and token.pos_ == "NOUN":
+            return []  # "a heritage of culture and nature", "the coat of arms and flag": one thing of both
         if nominal and token.dep_ == "pobj" and token.head.head.pos_ == "PROPN" and token.pos_ == "PROPN":
             return []  # "Center for Predictive Engineering and Computational Sciences" is one name
         members = [token]

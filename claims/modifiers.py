@@ -228,6 +228,8 @@ class ModifierRules:
             return  # "Moscow, Russia", "University of California, Santa Cruz": an address, not an identity
         if noun.pos_ == "PROPN" and appos.pos_ == "PROPN":
             return  # two names side by side are a list or an acronym more often than an identity
+        if any(c.dep_ == "conj" for c in (*noun.children, *appos.children)) or noun.dep_ == "conj":
+            return  # "Sweeney Todd, Alice in Wonderland and Dark Shadows": a list the parser read as an aside
         if appos.ent_type_ in ("DATE", "TIME", "CARDINAL", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"):
             return
         region = self.subtree(appos)
