@@ -47,7 +47,10 @@ def cut(selected: set[int], region: Iterable[int], doc: Doc) -> None:
         selected.discard(right)
 
 
+# a pronunciation in IPA ("/ˈrʌfəloʊ/", "[mɑɹk ˈɹʌfəloʊ]") is never part of a claim, whatever the parse made of it
+_IPA = "ˈˌəɪʊʌɒæɛɔθðŋʃʒɑɹɾʔːɐɜɨʉɯɤɘɵɞ"
 _FIXES = (
+    (re.compile(rf"[/\[][^/\[\]]*[{_IPA}][^/\[\]]*[/\]]"), " "),
     (re.compile(r"\s+"), " "),
     (re.compile(r"\(\s*\)"), ""),
     (re.compile(r"\s+([,.;:!?%)\]])"), r"\1"),
@@ -63,7 +66,7 @@ _FIXES = (
     (re.compile(r"\b([Aa])n (?=[bcdfgjklmnpqrstvwxyz])"), r"\1 "),
     (re.compile(r"\b([Aa]) (?=[ai]|e(?!u|w)|o(?!n))"), r"\1n "),
 )
-_EDGE = re.compile(r"^[\s,;:—–\-.]+|[\s,;:—–\-]+$")
+_EDGE = re.compile(r"^[\s,;:—–\-.)\]]+|[\s,;:—–\-]+$")
 _LEADING_CONJ = re.compile(r"^(?:and|but|or|so|yet|nor|then)\b[\s,]*", re.IGNORECASE)
 _TRAILING_CONJ = re.compile(r"[\s,]*\b(?:and|but|or|nor)$", re.IGNORECASE)
 
@@ -84,6 +87,7 @@ def tidy(text: str) -> str:
         text = text.translate({ord(q): None for q in _QUOTES})
         text = re.sub(r"\s+", " ", text).strip()
     text = re.sub(r"\s+([,.;:!?])", r"\1", text)
+    text = _EDGE.sub("", text)  # what the bracket and quote fixes just left at an edge
     text = _straight_quotes(text)
     if not text:
         return ""
