@@ -163,7 +163,7 @@ class Memory:
     fuller: dict[str, str] = field(default_factory=dict)
     # The one year the previous sentence named, if it named exactly one.
     last_year: str | None = None
-    # What an encyclopedic article is about when that is a thing ("Studio Ghibli is a Japanese animation
+    # What an encyclopedic article is about when that is a thing ("Kestrel Works is a Japanese animation
     # film studio ..."): its name, and for each noun that first sentence called it, the words that came
     # with that noun ("studio" -> {"japanese", "animation", "film"}).
     thing_topic: str | None = None
@@ -249,7 +249,7 @@ class Memory:
                     earlier.setdefault(name, index)
         gender = _GENDER.get(token.lower_)
         if gender is not None:
-            # "Carrey married Katherine White in 1984. She ... He ...": a name once "she" is never a "he"
+            # "Corley married Katherine Wynn in 1987. She ... He ...": a name once "she" is never a "he"
             earlier = {n: i for n, i in earlier.items() if self.genders.get(n, gender) == gender}
         name: str | None = None
         antecedent: int | None = None
@@ -635,7 +635,7 @@ class Memory:
                     self.named_heads.add(token.lemma_.lower())
 
     def _thing_topic(self, root: Token, subject: Token, sent: Span, reps: dict[int, Replacement]) -> None:
-        """ "Studio Ghibli is a Japanese animation film studio": the article is about Studio Ghibli, a studio."""
+        """ "Kestrel Works is a Japanese animation film studio": the article is about Kestrel Works, a studio."""
         if root.lemma_ != "be" or subject.pos_ not in ("PROPN", "NOUN") or _is_plural(subject):
             return
         if subject.pos_ == "NOUN" and not any(c.lower_ == "the" for c in subject.children):
@@ -643,7 +643,7 @@ class Memory:
         attrs = [c for c in root.children if c.dep_ == "attr" and c.pos_ == "NOUN"]
         if not attrs or subject.ent_type_ == "NORP" or attrs[0].lemma_.lower() in PERSON_NOUNS:
             return
-        # "Luka Magnotta is a Canadian criminal. He ...": a person all the same; "an airliner" ends like
+        # "Edda Marn is a Canadian criminal. She ...": a person all the same; "an airliner" ends like
         # "a footballer", so a noun of that ending takes an article that says "it" more than "he" or "she"
         person_like = attrs[0].lemma_.lower().endswith(PERSON_NOUN_ENDINGS)
         if self.person_pronouns > self.thing_pronouns or (person_like and self.person_pronouns == self.thing_pronouns):
@@ -734,7 +734,7 @@ def persons_in(sent: Span) -> list[PersonMention]:
 
 
 def _role(head: Token) -> bool:
-    """A character played, not a person of the article: "starred as Temple Grandin", "the role of Carrie"."""
+    """A character played, not a person of the article: "starred as Temple Ruiz", "the role of Carrie Hale"."""
     if head.dep_ == "pobj" and head.head.lower_ == "as":
         return head.head.head.lemma_ in ROLE_VERBS
     if head.dep_ == "pobj" and head.head.lower_ == "of":

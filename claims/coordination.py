@@ -100,7 +100,7 @@ class CoordinationRules:
         if nominal and token.dep_ == "pobj" and token.head.lower_ in NO_SPLIT_PREPS:
             return []
         if nominal and token.dep_ == "pobj" and token.head.lower_ == "of" and token.pos_ == "NOUN":
-            return []  # "a heritage of culture and nature", "the coat of arms and flag": one thing of both
+            return []  # "a mixture of stone and timber", "the coat of arms and flag": one thing of both
         if nominal and token.dep_ == "pobj" and token.head.head.pos_ == "PROPN" and token.pos_ == "PROPN":
             return []  # "Center for Predictive Engineering and Computational Sciences" is one name
         members = [token]
@@ -143,7 +143,7 @@ class CoordinationRules:
     def tiles(self, members: list[Token]) -> bool:
         """The members are unbroken stretches of text, in order, with only commas and "and" between them.
 
-        A parse that hangs "Spotlight (2015) by Thomas McCarthy" partly on the first film and partly on
+        A parse that hangs "Harbour Lights (2015) by Tomas Reed" partly on the first film and partly on
         the second gives members that interleave; split there, a list comes out garbled, so it stays whole.
         """
         previous_end = None

@@ -89,7 +89,7 @@ ORG_NAME_WORDS = (
 )
 KIND_NAME_WORDS["team"] = KIND_NAME_WORDS["side"] = KIND_NAME_WORDS["club"]
 
-# A character is named after these ("starred as Carrie Mathison", "the role of Shaggy"): no later "she" is them.
+# A character is named after these ("starred as Carrie Hale", "the role of the villain"): no later "she" is them.
 ROLE_VERBS = words("play portray star appear voice cast depict")
 ROLE_NOUNS = words("role part character portrayal voice")
 

@@ -114,7 +114,7 @@ class ModifierRules:
             head = outer
         maker = head.head if head.dep_ == "pobj" and head.head.lower_ == "by" else None
         if pronoun.lower_ == "which" and maker is not None and maker.head.pos_ in ("NOUN", "PROPN"):
-            # "Spotlight (2015) by Thomas McCarthy, which earned him ...": the work earned it, not its maker
+            # "Harbour Lights (2015) by Tomas Reed, which earned her ...": the work earned it, not its maker
             head = maker.head
         if pronoun.lower_ == "which" and head.ent_type_ == "PERSON":
             return  # "Spotlight by Thomas McCarthy, which earned him": a film earned it, not the person
