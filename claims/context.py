@@ -260,7 +260,7 @@ class Memory:
         if len(earlier) == 1:
             name, antecedent = next(iter(earlier.items()))
         elif not earlier and self.previous_subject_unknown:
-            # "She is best known for playing Carrie Mathison. She starred in ...": the "she" before was left as
+            # "She is best known for playing Carrie Hale. She starred in ...": the "she" before was left as
             # written, so this one continues a person nobody named, not the one named in passing
             return
         elif not earlier:
