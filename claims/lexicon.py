@@ -133,7 +133,14 @@ DISCOURSE = words(
     """
 )
 
-NOT_PARTICIPLES = frozenset({"according", "including", "following", "regarding", "concerning", "excluding"})
+# ... and a participle of result ("..., making it the best-selling jet", "..., marking the first time") says what
+# the whole clause did, not what its subject did: both stay on their clause.
+NOT_PARTICIPLES = words(
+    """
+    according including following regarding concerning excluding starting beginning considering given compared
+    making marking reflecting resulting
+    """
+)
 
 # A claim ending on one of these lost its object in a cut.
 DANGLING = words("of to in on at by for with from into about as than the a an and or but that which")
