@@ -1,0 +1,153 @@
+"""Writers that meet a damaged index. `index update`, `add` and `remove` stop with one line on stderr
+and exit 2, leaving every file as it was; `check --corpus` replaces a damaged cached index only while
+it holds that index's write lock, so concurrent checks wait for one rebuild instead of deleting a
+folder that another process is reading or swapping."""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from evidence import build_index
+from evidence import manifest as manifest_io
+from evidence.lock import lock_path
+from factcheck.cli import app
+from factcheck.demo import DEMO_CORPUS
+
+pytestmark = pytest.mark.reliability
+REPO = Path(__file__).resolve().parents[2]
+EXTRA = "extra.md"
+# Linux capability numbers: with both gone, even root obeys file permissions.
+CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH = 1, 2
+PR_CAPBSET_DROP = 24
+
+
+def _env(**extra: str) -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", **extra}
+
+
+def _obey_file_permissions() -> None:
+    """Run in the child before exec: as root, drop the capabilities that bypass file permissions."""
+    if os.geteuid() != 0:
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    for cap in (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH):
+        if libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "cannot drop a capability to make a file unreadable to root")
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("corpus") / "corpus"
+    shutil.copytree(DEMO_CORPUS, folder)
+    (folder / EXTRA).write_text("# Spitzer\n\nThe Spitzer Space Telescope observed in the infrared.\n")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def sound_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
+    out = tmp_path_factory.mktemp("sound") / "index"
+    build_index(DEMO_CORPUS, out, embedder)
+    return out
+
+
+@pytest.fixture
+def index(sound_index: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "work" / "index"
+    shutil.copytree(sound_index, copy)
+    return copy
+
+
+def _writes(index_dir: Path, corpus: Path) -> dict[str, list[str]]:
+    """Each writer, given a change to make, so that a sound index would be rewritten."""
+    return {
+        "update": ["index", "update", str(index_dir), str(corpus)],
+        "add": ["index", "add", str(index_dir), str(corpus / EXTRA), "--root", str(corpus)],
+        "remove": ["index", "remove", str(index_dir), "webb.md"],
+    }
+
+
+def _on_disk(index_dir: Path) -> dict[str, bytes]:
+    """Every file of the index and every entry beside it (a lock file only as its content)."""
+    state = {f"index/{p.name}": p.read_bytes() for p in sorted(index_dir.iterdir())}
+    for entry in sorted(index_dir.parent.iterdir()):
+        if entry != index_dir:
+            state[entry.name] = entry.read_bytes() if entry.is_file() else b"<folder>"
+    state.setdefault(lock_path(index_dir).name, b"")
+    return state
+
+
+def _damage(path: Path, at: int, count: int = 32) -> None:
+    with open(path, "r+b") as handle:
+        handle.seek(at)
+        data = handle.read(count)
+        handle.seek(at)
+        handle.write(bytes(b ^ 0x5A for b in data))
+
+
+def _one_line(stderr: str) -> str:
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, stderr
+    assert "Traceback" not in stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    ("name", "op"),
+    [("store.sqlite", "update"), ("store.sqlite", "add"), ("store.sqlite", "remove"), ("vectors.faiss", "update")],
+)
+def test_a_writer_on_an_unreadable_index_file_says_so_and_changes_nothing(
+    index: Path, corpus: Path, name: str, op: str
+) -> None:
+    (index / name).chmod(0)
+    before = _on_disk(index)
+    run = subprocess.run(
+        [sys.executable, "-m", "factcheck.cli", *_writes(index, corpus)[op]],
+        capture_output=True, text=True, env=_env(), timeout=300, preexec_fn=_obey_file_permissions,
+    )  # fmt: skip
+    (index / name).chmod(0o644)
+    assert run.returncode == 2, run.stderr
+    line = _one_line(run.stderr)
+    assert f"cannot read {index / name}" in line and "Permission denied" in line, line
+    assert _on_disk(index) == before
+
+
+def _written_before_checksums(index_dir: Path) -> None:
+    """An index from before manifests recorded checksums, with the header of its store's second page
+    damaged: the counts read on load never touch that page, reading every document does."""
+    data = json.loads((index_dir / manifest_io.MANIFEST_FILE).read_text())
+    for key in ("store_bytes", "store_sha256", "vectors_bytes", "vectors_sha256"):
+        data.pop(key)
+    (index_dir / manifest_io.MANIFEST_FILE).write_text(json.dumps(data))
+    _damage(index_dir / "store.sqlite", 4096, count=16)
+
+
+def _too_big_to_hash_on_load(index_dir: Path) -> None:
+    """A stored document's text changed in place: same size, same structure, only a hash tells."""
+    store = index_dir / "store.sqlite"
+    _damage(store, store.read_bytes().index(b"6.5 metres across"), count=3)
+
+
+@pytest.mark.parametrize("op", ["update", "add", "remove"])
+@pytest.mark.parametrize("damage", [_written_before_checksums, _too_big_to_hash_on_load])
+def test_a_writer_never_copies_damage_that_a_quick_load_misses(
+    index: Path, corpus: Path, monkeypatch: pytest.MonkeyPatch, damage, op: str
+) -> None:
+    # Stores above the limit are only size-checked on load; a limit of 0 makes this small store one of them.
+    monkeypatch.setattr("evidence.integrity.LOAD_HASH_LIMIT", 0)
+    damage(index)
+    before = _on_disk(index)
+    result = CliRunner().invoke(app, _writes(index, corpus)[op])
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert result.exit_code == 2, result.output
+    line = _one_line(result.stderr)
+    assert "store.sqlite is damaged" in line and "factcheck index build" in line, line
+    assert _on_disk(index) == before
