@@ -6,6 +6,7 @@ folder that another process is reading or swapping."""
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import json
 import os
 import shutil
@@ -16,11 +17,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from evidence import build_index
+from evidence import build_index, verify_index
 from evidence import manifest as manifest_io
 from evidence.lock import lock_path
 from factcheck.cli import app
-from factcheck.demo import DEMO_CORPUS
+from factcheck.demo import DEMO_ARTICLE, DEMO_CORPUS
 
 pytestmark = pytest.mark.reliability
 REPO = Path(__file__).resolve().parents[2]
@@ -151,3 +152,81 @@ def test_a_writer_never_copies_damage_that_a_quick_load_misses(
     line = _one_line(result.stderr)
     assert "store.sqlite is damaged" in line and "factcheck index build" in line, line
     assert _on_disk(index) == before
+
+
+# --- the cached index of `check --corpus` ----------------------------------------------------------------------
+
+
+def _cached_index(cache: Path, corpus: Path) -> Path:
+    return cache / "indexes" / hashlib.sha256(str(corpus.resolve()).encode()).hexdigest()[:20]
+
+
+def _hold_lock(index_dir: Path) -> subprocess.Popen:
+    """Another process that holds the index's write lock until its stdin is closed."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys\nfrom pathlib import Path\nfrom evidence.lock import write_lock\n"
+         f"with write_lock(Path({str(index_dir)!r})):\n    print('held', flush=True)\n    sys.stdin.read()\n"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=_env(),
+    )  # fmt: skip
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    return holder
+
+
+def test_check_replaces_a_damaged_cached_index_only_while_holding_its_lock(
+    tmp_path: Path, corpus: Path, embedder
+) -> None:
+    cache = tmp_path / "cache"
+    target = _cached_index(cache, corpus)
+    build_index(corpus, target, embedder)
+    _damage(target / "store.sqlite", (target / "store.sqlite").stat().st_size // 2)
+    damaged = _on_disk(target)
+
+    holder = _hold_lock(target)
+    check = subprocess.Popen(
+        [sys.executable, "-m", "factcheck.cli", "check", str(DEMO_ARTICLE), "--corpus", str(corpus), "-f", "json"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(FACTCHECK_CACHE_HOME=str(cache)),
+    )  # fmt: skip
+    try:
+        assert check.stderr is not None
+        notices = []
+        for line in check.stderr:
+            notices.append(line)
+            if "waiting for it" in line:
+                break
+        assert "waiting for it" in notices[-1], "".join(notices)
+        # The writer that holds the lock may be reading or swapping this folder: the check must leave it alone.
+        assert target.is_dir(), "the check deleted the cached index while another process held its lock"
+        locked = _on_disk(target)
+        locked[lock_path(target).name] = damaged[lock_path(target).name]
+        assert locked == damaged
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.close()
+        holder.wait(timeout=30)
+    out, err = check.communicate(timeout=600)
+    assert check.returncode in (0, 1), "".join(notices) + err
+    assert "Traceback" not in err
+    assert json.loads(out)["summary"]["claims"] == 7
+    assert verify_index(target).documents == 5
+    assert lock_path(target).read_text() == ""
+    assert sorted(p.name for p in target.parent.iterdir()) == sorted([target.name, lock_path(target).name])
+
+
+def test_two_checks_on_one_damaged_cached_index_both_finish_with_the_same_report(
+    tmp_path: Path, corpus: Path, embedder
+) -> None:
+    cache = tmp_path / "cache"
+    target = _cached_index(cache, corpus)
+    build_index(corpus, target, embedder)
+    (target / "store.sqlite").write_bytes(b"")
+    command = [sys.executable, "-m", "factcheck.cli", "check", str(DEMO_ARTICLE), "--corpus", str(corpus), "-f", "json"]
+    env = _env(FACTCHECK_CACHE_HOME=str(cache))
+    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+            for _ in range(2)]  # fmt: skip
+    results = [(run.communicate(timeout=600), run.returncode) for run in runs]
+    for (out, err), code in results:
+        assert code in (0, 1), err
+        assert "Traceback" not in err and "error" not in err.lower(), err
+        assert json.loads(out)["summary"]["claims"] == 7
+    assert results[0][0][0] == results[1][0][0]
+    assert verify_index(target).documents == 5
