@@ -199,6 +199,16 @@ def empty_corpus_error(corpus_dir: Path, failures: Sequence[ReadFailure]) -> Emp
     return EmptyCorpus(f"no readable document in {corpus_dir}{detail}: add .txt, .md, .html, .jsonl or .pdf files")
 
 
+@dataclass(frozen=True, slots=True)
+class CorpusSource:
+    """Where a build's documents come from: a folder, the engine that reads and embeds it, and whether
+    symlinks that leave the folder are followed."""
+
+    folder: Path
+    engine: BuildEngine
+    follow_symlinks: bool = False
+
+
 def build_index(
     corpus_dir: Path,
     out_dir: Path,
@@ -248,16 +258,6 @@ def rebuild_index(
             out_dir.unlink()
         return _build_locked(CorpusSource(corpus_dir, LocalEngine(embedder)), out_dir, embedder, IndexSettings(),
                              progress)  # fmt: skip
-
-
-@dataclass(frozen=True, slots=True)
-class CorpusSource:
-    """Where a build's documents come from: a folder, the engine that reads and embeds it, and whether
-    symlinks that leave the folder are followed."""
-
-    folder: Path
-    engine: BuildEngine
-    follow_symlinks: bool = False
 
 
 def _build_locked(

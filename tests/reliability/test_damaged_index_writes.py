@@ -5,7 +5,6 @@ folder that another process is reading or swapping."""
 
 from __future__ import annotations
 
-import ctypes
 import hashlib
 import json
 import os
@@ -22,27 +21,15 @@ from evidence import manifest as manifest_io
 from evidence.lock import lock_path
 from factcheck.cli import app
 from factcheck.demo import DEMO_ARTICLE, DEMO_CORPUS
+from tests.permissions import obey_file_permissions
 
 pytestmark = pytest.mark.reliability
 REPO = Path(__file__).resolve().parents[2]
 EXTRA = "extra.md"
-# Linux capability numbers: with both gone, even root obeys file permissions.
-CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH = 1, 2
-PR_CAPBSET_DROP = 24
 
 
 def _env(**extra: str) -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", **extra}
-
-
-def _obey_file_permissions() -> None:
-    """Run in the child before exec: as root, drop the capabilities that bypass file permissions."""
-    if os.geteuid() != 0:
-        return
-    libc = ctypes.CDLL(None, use_errno=True)
-    for cap in (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH):
-        if libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
-            raise OSError(ctypes.get_errno(), "cannot drop a capability to make a file unreadable to root")
 
 
 @pytest.fixture(scope="module")
@@ -112,7 +99,7 @@ def test_a_writer_on_an_unreadable_index_file_says_so_and_changes_nothing(
     before = _on_disk(index)
     run = subprocess.run(
         [sys.executable, "-m", "factcheck.cli", *_writes(index, corpus)[op]],
-        capture_output=True, text=True, env=_env(), timeout=300, preexec_fn=_obey_file_permissions,
+        capture_output=True, text=True, env=_env(), timeout=300, preexec_fn=obey_file_permissions,
     )  # fmt: skip
     (index / name).chmod(0o644)
     assert run.returncode == 2, run.stderr
