@@ -6,7 +6,7 @@ opened or searched.
 
 from __future__ import annotations
 
-from evidence.build import build_index
+from evidence.build import build_index, rebuild_index
 from evidence.embed import Embedder, OnnxEmbedder, SentenceTransformerEmbedder, make_embedder
 from evidence.errors import (
     BadIgnoreFile,
@@ -68,6 +68,7 @@ __all__ = [
     "make_embedder",
     "open_index",
     "read_corpus",
+    "rebuild_index",
     "remove_documents",
     "update_index",
     "verify_index",

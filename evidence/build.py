@@ -18,10 +18,11 @@ from evidence import manifest as manifest_io
 from evidence import store
 from evidence.chunk import ChunkedDocument, Chunker
 from evidence.embed import Embedder
-from evidence.errors import EmptyCorpus, IndexStoreError
+from evidence.errors import EmptyCorpus, IndexCorrupt, IndexMismatch, IndexNotFound, IndexStoreError
 from evidence.integrity import file_digest
 from evidence.lock import new_work_dir, replace_dir, write_lock
 from evidence.readers import corpus_fingerprint, read_corpus
+from evidence.retrieve import open_index
 from evidence.types import BuildResult, Document, IndexManifest, ReadFailure
 
 if TYPE_CHECKING:
@@ -198,6 +199,16 @@ def empty_corpus_error(corpus_dir: Path, failures: Sequence[ReadFailure]) -> Emp
     return EmptyCorpus(f"no readable document in {corpus_dir}{detail}: add .txt, .md, .html, .jsonl or .pdf files")
 
 
+@dataclass(frozen=True, slots=True)
+class CorpusSource:
+    """Where a build's documents come from: a folder, the engine that reads and embeds it, and whether
+    symlinks that leave the folder are followed."""
+
+    folder: Path
+    engine: BuildEngine
+    follow_symlinks: bool = False
+
+
 def build_index(
     corpus_dir: Path,
     out_dir: Path,
@@ -220,19 +231,48 @@ def build_index(
     settings = IndexSettings(passage_words, index_kind, tuple(sorted((index_params or {}).items())))
     faiss_index.choose_kind(index_kind, 0)  # reject an unknown kind before any work
     check_target(out_dir)
+    source = CorpusSource(corpus_dir, engine or LocalEngine(embedder), follow_symlinks)
     with write_lock(out_dir):
-        fingerprint = corpus_fingerprint(corpus_dir, follow_symlinks=follow_symlinks)
-        engine = engine or LocalEngine(embedder)
-        documents, chunked, failures = engine.read_and_chunk(
-            corpus_dir, Chunker(passage_words), follow_symlinks, progress
-        )
-        if not documents:
-            raise empty_corpus_error(corpus_dir, failures)
-        texts = [
-            passage_input(doc.title, p.text) for doc, c in zip(documents, chunked, strict=True) for p in c.passages
-        ]
-        vectors = engine.embed(texts, progress)
-        manifest = write_and_swap(out_dir, documents, chunked, vectors, embedder, settings, fingerprint, progress)
+        return _build_locked(source, out_dir, embedder, settings, progress)
+
+
+def rebuild_index(
+    corpus_dir: Path, out_dir: Path, embedder: Embedder, *, progress: Progress | None = None
+) -> BuildResult | None:
+    """Replace an index that cannot be opened with ``embedder`` (damaged, or made by another model or
+    format version) by a fresh build of corpus_dir with the default settings.
+
+    Whatever out_dir holds is discarded, so this is only for a folder that is the caller's to throw
+    away, such as a cache entry. It runs under the index's write lock (IndexLocked while another process
+    writes), and builds nothing, returning None, when out_dir holds a sound index by the time the lock is
+    taken: another process rebuilt it meanwhile. Readers see the old folder or the new one, never a gap.
+    """
+    corpus_dir, out_dir = Path(corpus_dir), Path(out_dir)
+    with write_lock(out_dir):
+        try:
+            open_index(out_dir, embedder).close()
+            return None
+        except (IndexCorrupt, IndexMismatch, IndexNotFound):
+            pass
+        if out_dir.is_symlink() or out_dir.is_file():
+            out_dir.unlink()
+        return _build_locked(CorpusSource(corpus_dir, LocalEngine(embedder)), out_dir, embedder, IndexSettings(),
+                             progress)  # fmt: skip
+
+
+def _build_locked(
+    source: CorpusSource, out_dir: Path, embedder: ModelInfo, settings: IndexSettings, progress: Progress | None
+) -> BuildResult:
+    """Build and swap in the index; the caller holds the write lock of out_dir."""
+    fingerprint = corpus_fingerprint(source.folder, follow_symlinks=source.follow_symlinks)
+    documents, chunked, failures = source.engine.read_and_chunk(
+        source.folder, Chunker(settings.passage_words), source.follow_symlinks, progress
+    )
+    if not documents:
+        raise empty_corpus_error(source.folder, failures)
+    texts = [passage_input(doc.title, p.text) for doc, c in zip(documents, chunked, strict=True) for p in c.passages]
+    vectors = source.engine.embed(texts, progress)
+    manifest = write_and_swap(out_dir, documents, chunked, vectors, embedder, settings, fingerprint, progress)
     return BuildResult(manifest=manifest, failures=tuple(failures))
 
 

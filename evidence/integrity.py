@@ -8,6 +8,7 @@ compares sizes always and hashes when the file is small enough to hash in a frac
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 from pathlib import Path
 
@@ -30,6 +31,16 @@ def file_digest(path: Path) -> tuple[int, str]:
             digest.update(block)
             size += len(block)
     return size, digest.hexdigest()
+
+
+def check_readable(path: Path) -> None:
+    """Raise IndexCorrupt, naming the reason (a permission, an I/O error), when ``path`` cannot be opened."""
+    try:
+        os.close(os.open(path, os.O_RDONLY))
+    except OSError as exc:
+        raise IndexCorrupt(
+            f"cannot read {path} ({exc.strerror or exc}): give this user read access to it, or {REBUILD_HINT}"
+        ) from None
 
 
 def check_files(index_dir: Path, manifest: IndexManifest, *, full: bool = False) -> None:
@@ -60,12 +71,14 @@ def check_files(index_dir: Path, manifest: IndexManifest, *, full: bool = False)
 def check_database(index_dir: Path) -> None:
     """Raise IndexCorrupt unless SQLite finds the whole store consistent (reads every page)."""
     path = Path(index_dir) / store.STORE_FILE
-    conn = store.open_readonly(path)
+    conn = None
     try:
+        conn = store.open_readonly(path)
         problems = [row[0] for row in conn.execute("PRAGMA integrity_check").fetchall()]
     except sqlite3.DatabaseError as exc:
         problems = [str(exc)]
     finally:
-        conn.close()
+        if conn is not None:
+            conn.close()
     if problems != ["ok"]:
         raise IndexCorrupt(f"{path} is damaged ({problems[0]}): {REBUILD_HINT}")

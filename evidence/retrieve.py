@@ -269,27 +269,45 @@ def sentence_input(title: str, sentence: str) -> str:
     return behind_title(title, sentence, EMBEDDER)
 
 
-def check_data_files(index_dir: Path, manifest: IndexManifest) -> None:
-    """Both data files are there, with the sizes (and, when small, the checksums) the manifest recorded."""
+def check_data_files(index_dir: Path, manifest: IndexManifest, *, full: bool = False) -> None:
+    """Both data files are there and readable, with the sizes (and, when small or ``full``, the checksums)
+    the manifest recorded."""
     for name in (store.STORE_FILE, faiss_index.VECTORS_FILE):
         if not (index_dir / name).is_file():
             raise IndexCorrupt(f"index {index_dir} lacks {name}: {REBUILD_HINT}")
-    integrity.check_files(index_dir, manifest)
+        integrity.check_readable(index_dir / name)
+    integrity.check_files(index_dir, manifest, full=full)
 
 
-def load(index_dir: Path, *, mmap: bool | None = None) -> tuple[IndexManifest, sqlite3.Connection, Any]:
-    """Read and cross-check manifest, store and vectors, without any model."""
+def _open_store(store_path: Path) -> tuple[sqlite3.Connection, tuple[int, int, int, int]]:
+    """A read-only connection to the store and its counts (documents, passages, sentences, fts rows)."""
+    conn = None
+    try:
+        conn = store.open_readonly(store_path)
+        return conn, store.counts(conn)
+    except sqlite3.Error as exc:
+        if conn is not None:
+            conn.close()
+        raise IndexCorrupt(f"{store_path} is damaged ({exc}): {REBUILD_HINT}") from None
+
+
+def load(
+    index_dir: Path, *, mmap: bool | None = None, full: bool = False
+) -> tuple[IndexManifest, sqlite3.Connection, Any]:
+    """Read and cross-check manifest, store and vectors, without any model.
+
+    ``full`` reads every byte first: both checksums whatever the files' size, and SQLite's own
+    consistency check. Anything that copies the index's contents into a new one needs it, or damage
+    that the quick check misses would be copied and sealed under fresh checksums.
+    """
     index_dir = Path(index_dir)
     manifest = manifest_io.read(index_dir)
     store_path = index_dir / store.STORE_FILE
     vectors_path = index_dir / faiss_index.VECTORS_FILE
-    check_data_files(index_dir, manifest)
-    conn = store.open_readonly(store_path)
-    try:
-        documents, passages, sentences, fts_rows = store.counts(conn)
-    except sqlite3.Error as exc:
-        conn.close()
-        raise IndexCorrupt(f"{store_path} is damaged ({exc}): {REBUILD_HINT}") from None
+    check_data_files(index_dir, manifest, full=full)
+    if full:
+        integrity.check_database(index_dir)
+    conn, (documents, passages, sentences, fts_rows) = _open_store(store_path)
     expected = (manifest.documents, manifest.passages, manifest.passages)
     if (documents, passages, fts_rows) != expected or (manifest.sentences and sentences != manifest.sentences):
         conn.close()
@@ -321,14 +339,7 @@ def load(index_dir: Path, *, mmap: bool | None = None) -> tuple[IndexManifest, s
 def verify_index(index_dir: Path) -> IndexManifest:
     """Check everything an index holds, reading every byte: manifest, checksums of both data files,
     SQLite's own consistency check, counts and the faiss file. Raises IndexCorrupt naming the first problem."""
-    index_dir = Path(index_dir)
-    manifest = manifest_io.read(index_dir)
-    for name in (store.STORE_FILE, faiss_index.VECTORS_FILE):
-        if not (index_dir / name).is_file():
-            raise IndexCorrupt(f"index {index_dir} lacks {name}: {REBUILD_HINT}")
-    integrity.check_files(index_dir, manifest, full=True)
-    integrity.check_database(index_dir)
-    manifest, conn, _ = load(index_dir, mmap=True)
+    manifest, conn, _ = load(index_dir, mmap=True, full=True)
     conn.close()
     return manifest
 

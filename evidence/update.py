@@ -8,6 +8,7 @@ exactly like a fresh build of the same documents: same order, same passage ids, 
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,7 @@ from evidence import store
 from evidence.build import IndexSettings, Progress, embed_in_batches, empty_corpus_error, passage_input, write_and_swap
 from evidence.chunk import ChunkedDocument, ChunkedPassage, Chunker
 from evidence.embed import Embedder
-from evidence.errors import CorpusError, EmptyCorpus
+from evidence.errors import REBUILD_HINT, CorpusError, EmptyCorpus, IndexCorrupt
 from evidence.lock import write_lock
 from evidence.readers import corpus_fingerprint, document_order, entry_problem, read_corpus, read_file
 from evidence.retrieve import load
@@ -48,11 +49,14 @@ class _OldIndex:
 
 
 def _load_old(index_dir: Path) -> _OldIndex:
-    manifest, conn, vectors = load(index_dir)
+    """The index as it is, read in full and checked byte for byte: its contents go into the new one."""
+    manifest, conn, vectors = load(index_dir, full=True)
     try:
         documents = {doc.id: doc for doc in store.all_documents(conn)}
         passages = store.document_passages(conn)
         sentences = store.document_sentences(conn)
+    except sqlite3.DatabaseError as exc:
+        raise IndexCorrupt(f"{index_dir / store.STORE_FILE} is damaged ({exc}): {REBUILD_HINT}") from None
     finally:
         conn.close()
     chunked = {

@@ -217,9 +217,8 @@ def _open_cached(
     corpus_dir: Path, embedder: Embedder, settings: Settings, progress: Progress | None
 ) -> EvidenceIndex:
     import hashlib
-    import shutil
 
-    from evidence import build_index, corpus_fingerprint, open_index, update_index
+    from evidence import build_index, corpus_fingerprint, open_index, rebuild_index, update_index
     from evidence.errors import IndexCorrupt, IndexMismatch, IndexNotFound
 
     key = hashlib.sha256(str(corpus_dir.resolve()).encode("utf-8")).hexdigest()[:20]
@@ -231,10 +230,10 @@ def _open_cached(
         build_index(corpus_dir, target, embedder, progress=progress)
         return open_index(target, embedder)
     except (IndexCorrupt, IndexMismatch):
-        # A cache entry is ours to replace: rebuild it rather than asking the user.
-        shutil.rmtree(target, ignore_errors=True)
-        build_index(corpus_dir, target, embedder, progress=progress)
-        return open_index(target, embedder)
+        # A cache entry is ours to replace: rebuild it rather than asking the user (under its write lock,
+        # as another process may be reading, updating or rebuilding it too).
+        rebuild_index(corpus_dir, target, embedder, progress=progress)
+        index = open_index(target, embedder)
     if index.manifest.corpus_fingerprint == fingerprint:
         return index
     index.close()

@@ -69,7 +69,7 @@ class FactcheckGroup(TyperGroup):
             sys.exit(0)
         except clicks.ClickException as exc:
             _fail(usage_line(exc), exc.exit_code)
-        except clicks.Abort:
+        except typer.Abort:
             _fail("factcheck: aborted", 1)
         sys.exit(result if isinstance(result, int) else 0)
 

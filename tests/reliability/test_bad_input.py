@@ -23,6 +23,7 @@ from typer.testing import CliRunner
 from evidence import build_index
 from factcheck.cli import app
 from factcheck.demo import DEMO_ARTICLE, DEMO_CORPUS
+from tests.permissions import obey_file_permissions
 
 pytestmark = pytest.mark.reliability
 
@@ -199,15 +200,9 @@ def test_an_unreadable_file_in_the_corpus_is_skipped(tmp_path: Path) -> None:
     secret.write_text("# Secret\n\nNot for you.\n")
     secret.chmod(0o000)
     command = [sys.executable, "-m", "factcheck.cli", "index", "build", str(corpus), "--out", str(tmp_path / "idx")]
-    if os.geteuid() == 0:
-        # Root reads any file whatever its mode; without the capabilities that allow it, it cannot.
-        setpriv = shutil.which("setpriv")
-        if setpriv is None:
-            pytest.skip("running as root without setpriv: a mode-000 file is readable to root")
-        drop = "-dac_override,-dac_read_search"
-        command = [setpriv, "--bounding-set", drop, "--inh-caps", drop, *command]
     env = {**os.environ, "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1"}
-    run = subprocess.run(command, capture_output=True, text=True, env=env, timeout=HANG_GUARD_S)
+    run = subprocess.run(command, capture_output=True, text=True, env=env, timeout=HANG_GUARD_S,
+                         preexec_fn=obey_file_permissions)  # fmt: skip
     assert run.returncode == 0, run.stderr
     assert "factcheck: skipped secret.md: cannot read the file (Permission denied)" in run.stderr
 
