@@ -18,7 +18,7 @@ from claims.kind import claim_kind
 from claims.markup import Markup, parse_markup
 from claims.nlp import SPACY_MODEL, claims_tokenizer, load_pipeline, package_of
 from claims.segment import Sentence, sentences
-from claims.types import Claim
+from claims.types import Claim, ClaimKind
 from claims.unresolved import needs_context
 
 if TYPE_CHECKING:
@@ -101,16 +101,20 @@ class ClaimExtractor:
         memory = Memory(person_pronouns=persons, thing_pronouns=things)
         parsed = _parse(nlp, tokenizer, [u.text for u, _ in todo])
         for (unit, productive), doc in zip(todo, parsed, strict=True):
+            speaker = ""  # who spoke last in this paragraph: a quotation that follows without a verb is theirs
             for sentence in sentences(unit, doc):
                 replacements = memory.resolve(sentence.span, sentence.quoted)
                 if productive and sentence_reason(sentence.span, sentence.quoted) is None:
                     names = [r.text for r in replacements.values()]
                     allowed = vocabulary(sentence.span, names)
-                    found.extend(
-                        (sentence, d)
+                    drafts = [
+                        d
                         for d in decompose(sentence.span, sentence.quoted, replacements)
                         if not foreign_words(d.text, allowed | words_of(d.attributed_to))
-                    )
+                    ]
+                    drafts = [_continued_quote(d, speaker) for d in drafts]
+                    speaker = next((d.attributed_to for d in drafts if d.kind is ClaimKind.QUOTE), "")
+                    found.extend((sentence, d) for d in drafts)
                 memory.observe(sentence.span, sentence.quoted, replacements, heading=not productive)
         return self._claims(text, doc_id, markup, found)
 
@@ -169,6 +173,13 @@ class ClaimExtractor:
                 )
             )
         return tuple(claims)
+
+
+def _continued_quote(draft: Draft, speaker: str) -> Draft:
+    """"..., " Okafor said. "Tonight they were heard.": a quotation with no speech verb goes on the last one's."""
+    if draft.kind is not ClaimKind.QUOTE or draft.attributed_to or not speaker:
+        return draft
+    return Draft(draft.text, draft.tokens, draft.kind, speaker)
 
 
 def _skeleton(key: str) -> tuple[str, ...]:

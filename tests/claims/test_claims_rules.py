@@ -27,7 +27,8 @@ def shown(extractor: ClaimExtractor, text: str) -> list[str]:
     rendered = []
     for claim in extractor.extract(text):
         if claim.kind is ClaimKind.QUOTE:
-            rendered.append(f"(quote) {claim.text}")
+            speaker = f"[{claim.attributed_to}] " if claim.attributed_to else ""
+            rendered.append(f"(quote) {speaker}{claim.text}")
         elif claim.attributed_to:
             rendered.append(f"[{claim.attributed_to}] {claim.text}")
         else:
