@@ -22,6 +22,7 @@ from claims.lexicon import (
     LOOSE_ORG_HEADS,
     ORG_HEADS,
     ORG_NAME_WORDS,
+    OTHER_WORDS,
     PARTITIVES,
     PERSON_NOUN_ENDINGS,
     PERSON_NOUNS,
@@ -31,6 +32,7 @@ from claims.lexicon import (
     SPEECH_HINTS,
     SUBORDINATORS,
     THEN_PREPOSITIONS,
+    THING_NOUNS,
     TITLE_WORDS,
 )
 from claims.render import Replacement, render
@@ -606,6 +608,8 @@ class Memory:
             if token.i in inside:
                 continue
             named = next((c for c in token.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
+            if token.pos_ == "NOUN" and named is not None and _another(token):
+                continue  # "his previous novel, Dombey and Son": not what a later "the novel" means
             if token.pos_ == "NOUN" and named is not None:
                 # "The planet, WASP-39b, ...": later "the planet" is WASP-39b
                 self._name_for(token.lemma_.lower(), noun_phrase(named, sent, reps))
@@ -646,7 +650,9 @@ class Memory:
         # "Edda Marn is a Canadian criminal. She ...": a person all the same; "an airliner" ends like
         # "a footballer", so a noun of that ending takes an article that says "it" more than "he" or "she"
         person_like = attrs[0].lemma_.lower().endswith(PERSON_NOUN_ENDINGS)
-        if self.person_pronouns > self.thing_pronouns or (person_like and self.person_pronouns == self.thing_pronouns):
+        surely_thing = attrs[0].lemma_.lower() in THING_NOUNS
+        outnumbered = self.person_pronouns > self.thing_pronouns
+        if not surely_thing and (outnumbered or (person_like and self.person_pronouns == self.thing_pronouns)):
             return
         name = noun_phrase(subject, sent, reps)
         if not 1 <= len(name.split()) <= 6 or any(ch in name for ch in '()[]:;"') or name in self.surnames.values():
@@ -742,6 +748,14 @@ def _role(head: Token) -> bool:
     if head.dep_ == "appos" or head.dep_ == "compound":
         return head.head.lemma_ in ROLE_NOUNS
     return head.dep_ == "dobj" and head.head.lemma_ in ROLE_VERBS
+
+
+def _another(noun: Token) -> bool:
+    """"his previous novel", "another film", "her first book": one of several, set apart from the one in view."""
+    return any(
+        (c.dep_ == "poss" and c.pos_ == "PRON") or (c.dep_ in ("amod", "det") and c.lower_ in OTHER_WORDS)
+        for c in noun.children
+    )
 
 
 def _org_name(head: Token) -> bool:

@@ -93,6 +93,19 @@ KIND_NAME_WORDS["team"] = KIND_NAME_WORDS["side"] = KIND_NAME_WORDS["club"]
 ROLE_VERBS = words("play portray star appear voice cast depict")
 ROLE_NOUNS = words("role part character portrayal voice")
 
+# What an encyclopedic first sentence may call its subject that is never a person, however often the article
+# says "he" (of a novel's author, a film's director): "David Copperfield is a novel by Charles Dickens".
+THING_NOUNS = words(
+    """
+    novel book film movie album song single series show play opera poem painting sculpture game documentary
+    magazine newspaper company studio river mountain city town village country island lake building bridge
+    airport station ship aircraft airliner species disease virus treaty war battle festival draft tournament
+    """
+)
+
+# "his previous novel, X", "another film, Y": a name for one of several, not what a later "the novel" means.
+OTHER_WORDS = words("previous other another earlier later next first second last former new")
+
 GPE_HEADS = frozenset({"country", "nation", "kingdom", "republic"})
 
 # Temporal and causal subordinators: "X did A after it did B" names two actors more often than one.
