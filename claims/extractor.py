@@ -13,7 +13,7 @@ from claims.context import Memory, pronoun_counts
 from claims.decompose import decompose
 from claims.drafts import Draft
 from claims.errors import ModelNotFound
-from claims.faithful import foreign_words, vocabulary, words_of
+from claims.faithful import content_words, foreign_words, vocabulary, words_of
 from claims.kind import claim_kind
 from claims.markup import Markup, parse_markup
 from claims.nlp import SPACY_MODEL, claims_tokenizer, load_pipeline, package_of
@@ -172,7 +172,24 @@ class ClaimExtractor:
                     needs_context=needs_context(draft.text, draft.attributed_to),
                 )
             )
-        return tuple(claims)
+        return tuple(_without_conjunctions(claims))
+
+
+def _without_conjunctions(claims: list[Claim]) -> list[Claim]:
+    """A claim that says no more than two or more claims taken from inside its own span is their conjunction:
+    it is not checked separately (its parts are, each with its own verdict)."""
+    words = [content_words(c.text) for c in claims]
+    kept = []
+    for k, claim in enumerate(claims):
+        parts = [
+            words[j]
+            for j, other in enumerate(claims)
+            if j != k and claim.start <= other.start and other.end <= claim.end and words[j] < words[k]
+        ]
+        if len(parts) >= 2 and words[k] <= set().union(*parts):
+            continue
+        kept.append(claim)
+    return kept
 
 
 def _continued_quote(draft: Draft, speaker: str) -> Draft:

@@ -40,3 +40,8 @@ def vocabulary(sentence: Span, names: Iterable[str]) -> set[str]:
 def foreign_words(claim: str, allowed: set[str]) -> list[str]:
     """Words of ``claim`` that are neither in ``allowed`` nor a form of one (empty for a faithful claim)."""
     return [w for w in _WORD.findall(claim) if w.lower() not in allowed]
+
+
+def content_words(text: str) -> frozenset[str]:
+    """The words of ``text`` that carry its meaning: lower case, without the rules' own function words."""
+    return frozenset(words_of(text) - RULE_WORDS - {"and", "or", "but", "to", "for", "with", "by", "from", "as"})

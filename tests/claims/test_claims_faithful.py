@@ -270,3 +270,27 @@ def test_a_claim_word_from_outside_the_article_drops_the_claim(
     sentence = extractor._pipeline()(text)[:]
     assert foreign_words("Johnny Depp was found dead.", vocabulary(sentence, [])) == ["Johnny", "Depp"]
     assert foreign_words("Heath Ledger was found dead.", vocabulary(sentence, [])) == []
+
+
+def test_a_claim_that_is_the_conjunction_of_others_is_not_kept(
+    extractor: ClaimExtractor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One claim per fact: a draft that only joins two others of its sentence is not checked separately."""
+    import claims.extractor as extractor_module
+    from claims.drafts import Draft
+
+    text = "NATO suspended cooperation with Russia in 2014 but has kept channels open for talks."
+    real = extractor_module.decompose
+
+    def with_the_whole(span, quoted, replacements):  # type: ignore[no-untyped-def]
+        drafts = real(span, quoted, replacements)
+        whole = Draft(
+            "NATO suspended cooperation with Russia in 2014 and has kept channels open for talks.",
+            tuple(t.i for t in span),
+            drafts[0].kind,
+        )
+        return [whole, *drafts]
+
+    monkeypatch.setattr(extractor_module, "decompose", with_the_whole)
+    texts = [claim.text for claim in extractor.extract(text)]
+    assert texts == ["NATO suspended cooperation with Russia in 2014.", "NATO has kept channels open for talks."]
