@@ -14,10 +14,10 @@ from claims.decompose import decompose
 from claims.drafts import Draft
 from claims.errors import ModelNotFound
 from claims.kind import claim_kind
-from claims.markup import Markup, parse_markup
 from claims.nlp import SPACY_MODEL, claims_tokenizer, load_pipeline, package_of
 from claims.segment import Sentence, sentences
 from claims.types import Claim
+from documents.markdown import Markup, parse_markup
 
 if TYPE_CHECKING:
     from spacy.language import Language
