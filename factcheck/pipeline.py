@@ -219,7 +219,7 @@ def _open_cached(
     import hashlib
     import shutil
 
-    from evidence import build_index, corpus_fingerprint, open_index, update_index
+    from evidence import BuildOptions, build_index, corpus_fingerprint, open_index, update_index
     from evidence.errors import IndexCorrupt, IndexMismatch, IndexNotFound
 
     key = hashlib.sha256(str(corpus_dir.resolve()).encode("utf-8")).hexdigest()[:20]
@@ -228,12 +228,12 @@ def _open_cached(
     try:
         index = open_index(target, embedder)
     except IndexNotFound:
-        build_index(corpus_dir, target, embedder, progress=progress)
+        build_index(corpus_dir, target, embedder, BuildOptions(progress=progress))
         return open_index(target, embedder)
     except (IndexCorrupt, IndexMismatch):
         # A cache entry is ours to replace: rebuild it rather than asking the user.
         shutil.rmtree(target, ignore_errors=True)
-        build_index(corpus_dir, target, embedder, progress=progress)
+        build_index(corpus_dir, target, embedder, BuildOptions(progress=progress))
         return open_index(target, embedder)
     if index.manifest.corpus_fingerprint == fingerprint:
         return index
