@@ -36,7 +36,7 @@ REPO = Path(__file__).resolve().parent.parent
 PUBLIC_DATA = Path(os.environ.get("PUBLIC_DATA", REPO.parent / "shared" / "data"))
 sys.path.insert(0, str(REPO))
 
-from evidence import Embedder, FusionConfig, build_index, make_embedder, open_index  # noqa: E402
+from evidence import BuildOptions, Embedder, FusionConfig, build_index, make_embedder, open_index  # noqa: E402
 from evidence.chunk import Chunker  # noqa: E402
 from evidence.readers import read_corpus  # noqa: E402
 from evidence.retrieve import EvidenceIndex, fuse  # noqa: E402
@@ -112,7 +112,7 @@ def cached_index(name: str, corpus: Path, embedder: Embedder, rebuild: bool) -> 
             print(f"  {name}: embedded {done}/{total} passages", file=sys.stderr, flush=True)
 
     start = time.perf_counter()
-    result = build_index(corpus, out, embedder, progress=progress, follow_symlinks=True)
+    result = build_index(corpus, out, embedder, BuildOptions(follow_symlinks=True, progress=progress))
     seconds = time.perf_counter() - start
     stats = {
         "documents": result.manifest.documents,

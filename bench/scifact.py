@@ -452,7 +452,7 @@ def open_or_build(
     corpus_file: Path, index_dir: Path, embedder: Embedder
 ) -> tuple[EvidenceIndex, BuildFigures]:
     """The cached index of corpus_file, built first when missing or built from another file."""
-    from evidence import build_index, corpus_fingerprint, open_index, update_index
+    from evidence import BuildOptions, build_index, corpus_fingerprint, open_index, update_index
     from evidence.errors import IndexCorrupt, IndexMismatch, IndexNotFound
 
     stats_file = index_dir.with_name(index_dir.name + ".build.json")
@@ -486,7 +486,7 @@ def open_or_build(
                 print(f"  indexing: embedded {done}/{total} passages", file=sys.stderr, flush=True)
 
         start = time.perf_counter()
-        result = build_index(folder, index_dir, embedder, progress=progress, follow_symlinks=True)
+        result = build_index(folder, index_dir, embedder, BuildOptions(follow_symlinks=True, progress=progress))
         seconds = time.perf_counter() - start
     m = result.manifest
     stats_file.write_text(json.dumps({"index_id": m.index_id, "seconds": round(seconds, 1)}))

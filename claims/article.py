@@ -13,9 +13,9 @@ from claims.errors import (
     BinaryArticle,
     EmptyArticle,
 )
-from claims.html import html_to_text
 from claims.types import Article
 from documents import BadEncoding, NotText, decode
+from documents.html import html_to_text
 
 FORMATS = {
     "": "text",
@@ -70,7 +70,8 @@ def read_article(path: pathlib.Path, *, max_bytes: int = 5_000_000) -> Article:
     text = _decode(name, data)
     fmt = article_format(path)
     if fmt == "html":
-        text = html_to_text(text)
+        text = html_to_text(text)[1]
+        text += "\n" if text else ""
     if not text.strip():
         raise EmptyArticle(name)
     return Article(path=name, text=text, format=fmt)

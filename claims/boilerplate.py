@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from claims.lexicon import EVALUATIVE, FIRST_PERSON, SPEECH
-from claims.markup import Unit
+from documents.markdown import Unit
 
 if TYPE_CHECKING:
     from spacy.tokens import Span

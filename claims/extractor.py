@@ -15,11 +15,11 @@ from claims.drafts import Draft
 from claims.errors import ModelNotFound
 from claims.faithful import content_words, foreign_words, vocabulary, words_of
 from claims.kind import claim_kind
-from claims.markup import Markup, parse_markup
 from claims.nlp import SPACY_MODEL, claims_tokenizer, load_pipeline, package_of
 from claims.segment import Sentence, sentences
 from claims.types import Claim, ClaimKind
 from claims.unresolved import needs_context
+from documents.markdown import Markup, parse_markup
 
 if TYPE_CHECKING:
     from spacy.language import Language

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from claims.boilerplate import quoted_mask
-from claims.markup import Unit
+from documents.markdown import Unit
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token

@@ -6,7 +6,7 @@ opened or searched.
 
 from __future__ import annotations
 
-from evidence.build import build_index, rebuild_index
+from evidence.build import BuildOptions, IndexSettings, build_index, rebuild_index
 from evidence.embed import Embedder, OnnxEmbedder, SentenceTransformerEmbedder, make_embedder
 from evidence.errors import (
     BadIgnoreFile,
@@ -38,6 +38,7 @@ from evidence.update import add_documents, remove_documents, update_index
 
 __all__ = [
     "BadIgnoreFile",
+    "BuildOptions",
     "BuildResult",
     "CorpusError",
     "CorpusNotFound",
@@ -54,6 +55,7 @@ __all__ = [
     "IndexManifest",
     "IndexMismatch",
     "IndexNotFound",
+    "IndexSettings",
     "IndexStoreError",
     "ModelNotFound",
     "OnnxEmbedder",

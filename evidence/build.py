@@ -112,16 +112,34 @@ def index_id(model_hash: str, passage_words: int, kind: str, documents: Sequence
     return digest.hexdigest()[:16]
 
 
-def write_index(
-    work_dir: Path,
-    documents: Sequence[Document],
-    chunked: Sequence[ChunkedDocument],
-    vectors: np.ndarray,
-    embedder: ModelInfo,
-    settings: IndexSettings,
-    fingerprint: str,
-) -> IndexManifest:
+@dataclass(frozen=True, slots=True)
+class IndexContent:
+    """What an index is written from: documents in index order with their chunks, one vector per
+    passage in the same order, the model that made the vectors, the layout and the corpus fingerprint."""
+
+    documents: Sequence[Document]
+    chunked: Sequence[ChunkedDocument]
+    vectors: np.ndarray
+    model: ModelInfo
+    settings: IndexSettings
+    fingerprint: str
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    """How ``build_index`` runs: the index layout, whether symlinks out of the corpus folder are read,
+    a progress callback, and the engine that reads, chunks and embeds (default: this process)."""
+
+    settings: IndexSettings = IndexSettings()
+    follow_symlinks: bool = False
+    progress: Progress | None = None
+    engine: BuildEngine | None = None
+
+
+def write_index(work_dir: Path, content: IndexContent) -> IndexManifest:
     """Write store, vectors and manifest (last) for documents already in index order."""
+    documents, chunked, vectors = content.documents, content.chunked, content.vectors
+    embedder, settings = content.model, content.settings
     passages = sum(len(c.passages) for c in chunked)
     if vectors.shape != (passages, embedder.dimension):
         raise ValueError(f"expected {passages} vectors of dimension {embedder.dimension}, got {vectors.shape}")
@@ -159,7 +177,7 @@ def write_index(
         sentences=sentences,
         index_params=tuple(sorted(params.items())),
         passage_words=settings.passage_words,
-        corpus_fingerprint=fingerprint,
+        corpus_fingerprint=content.fingerprint,
         store_bytes=store_bytes,
         store_sha256=store_sha256,
         vectors_bytes=vectors_bytes,
@@ -210,28 +228,20 @@ class CorpusSource:
 
 
 def build_index(
-    corpus_dir: Path,
-    out_dir: Path,
-    embedder: Embedder,
-    *,
-    progress: Progress | None = None,
-    passage_words: int = 120,
-    index_kind: str = "auto",
-    index_params: dict[str, int] | None = None,
-    follow_symlinks: bool = False,
-    engine: BuildEngine | None = None,
+    corpus_dir: Path, out_dir: Path, embedder: Embedder, options: BuildOptions | None = None
 ) -> BuildResult:
     """Read, chunk, embed and store a corpus as an index directory at out_dir.
 
-    ``follow_symlinks`` also reads files that symlinks inside the corpus point to outside it.
-    ``engine`` does the reading, chunking and embedding (default: this process, with ``embedder``);
-    ``embedder`` names the model in the manifest either way.
+    ``options.follow_symlinks`` also reads files that symlinks inside the corpus point to outside it.
+    ``options.engine`` does the reading, chunking and embedding (default: this process, with
+    ``embedder``); ``embedder`` names the model in the manifest either way.
     """
     corpus_dir, out_dir = Path(corpus_dir), Path(out_dir)
-    settings = IndexSettings(passage_words, index_kind, tuple(sorted((index_params or {}).items())))
-    faiss_index.choose_kind(index_kind, 0)  # reject an unknown kind before any work
+    options = options or BuildOptions()
+    settings, progress = options.settings, options.progress
+    faiss_index.choose_kind(settings.index_kind, 0)  # reject an unknown kind before any work
     check_target(out_dir)
-    source = CorpusSource(corpus_dir, engine or LocalEngine(embedder), follow_symlinks)
+    source = CorpusSource(corpus_dir, options.engine or LocalEngine(embedder), options.follow_symlinks)
     with write_lock(out_dir):
         return _build_locked(source, out_dir, embedder, settings, progress)
 
@@ -272,26 +282,18 @@ def _build_locked(
         raise empty_corpus_error(source.folder, failures)
     texts = [passage_input(doc.title, p.text) for doc, c in zip(documents, chunked, strict=True) for p in c.passages]
     vectors = source.engine.embed(texts, progress)
-    manifest = write_and_swap(out_dir, documents, chunked, vectors, embedder, settings, fingerprint, progress)
+    content = IndexContent(documents, chunked, vectors, embedder, settings, fingerprint)
+    manifest = write_and_swap(out_dir, content, progress)
     return BuildResult(manifest=manifest, failures=tuple(failures))
 
 
-def write_and_swap(
-    out_dir: Path,
-    documents: Sequence[Document],
-    chunked: Sequence[ChunkedDocument],
-    vectors: np.ndarray,
-    embedder: ModelInfo,
-    settings: IndexSettings,
-    fingerprint: str,
-    progress: Progress | None = None,
-) -> IndexManifest:
+def write_and_swap(out_dir: Path, content: IndexContent, progress: Progress | None = None) -> IndexManifest:
     """write_index into a work folder, then swap it in; the caller holds the write lock."""
     work_dir = new_work_dir(out_dir)
     try:
         if progress is not None:
             progress("write", 0, 1)
-        manifest = write_index(work_dir, documents, chunked, vectors, embedder, settings, fingerprint)
+        manifest = write_index(work_dir, content)
         replace_dir(work_dir, out_dir)
         if progress is not None:
             progress("write", 1, 1)

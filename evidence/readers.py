@@ -16,9 +16,8 @@ import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from documents import BadEncoding, NotText, bom_encoding, decode
+from documents import BadEncoding, NotText, bom_encoding, decode, html_to_text, markdown_to_text
 from evidence.errors import BadIgnoreFile, CorpusNotFound
-from evidence.markup import html_to_text, markdown_to_text
 from evidence.types import CorpusReadResult, Document, ReadFailure
 
 SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".jsonl", ".pdf"})

@@ -197,6 +197,7 @@ class EvidenceIndex:
             }
         )
         sentence_vecs = dict(zip(sentence_inputs, self.embedder.encode_documents(sentence_inputs), strict=True))
+        batch = _Batch(passages, texts, meta, spans, sentence_vecs, sentences)
 
         results: list[tuple[Evidence, ...]] = []
         for query, qvec, top, lexical in zip(queries, qvecs, chosen, lexical_lists, strict=True):
@@ -207,53 +208,62 @@ class EvidenceIndex:
             evidence = []
             for rank, (pid, fused) in enumerate(top, start=1):
                 scores = (fused, float(np.dot(qvec, stored[pid])), lexical_of.get(pid, 0.0))
-                evidence.extend(
-                    self._evidence(
-                        rank, pid, scores, qvec, passages[pid], texts, meta, spans[pid], sentence_vecs, sentences
-                    )
-                )
+                evidence.extend(_evidence(batch, qvec, rank, pid, scores))
             results.append(tuple(evidence))
         return tuple(results)
 
-    @staticmethod
-    def _evidence(
-        rank: int, pid: int, scores: tuple[float, float, float], qvec: np.ndarray,
-        passage: store.StoredPassage, texts: dict[str, str], meta: dict[str, tuple[str, str]],
-        spans: list[tuple[int, int]], sentence_vecs: dict[str, np.ndarray], sentences: int = 1,
-    ) -> list[Evidence]:  # fmt: skip
-        """``scores`` is (fused, dense, lexical) for the passage; its ``sentences`` best sentences, each
-        with the sentence before it in the passage."""
-        import numpy as np
 
-        text = texts[passage.doc_id]
-        title, path = meta[passage.doc_id]
-        # A heading that only repeats the title says nothing; it is evidence only when nothing else is.
-        body = [(a, b) for a, b in spans if plain(text[a:b]) != plain(title)] or spans
-        scored = [
-            (float(np.dot(qvec, sentence_vecs[sentence_input(title, text[a:b])])), a, b) for a, b in body
-        ] or [(-2.0, passage.start, passage.end)]
-        # Best first; among equal scores the earlier sentence, so the choice never depends on set order.
-        scored.sort(key=lambda item: (-item[0], item[1]))
-        previous = {b[0]: a for a, b in itertools.pairwise(spans)}
-        return [
-            Evidence(
-                doc_id=passage.doc_id,
-                doc_title=title,
-                doc_path=path,
-                passage_id=pid,
-                passage_text=passage.text,
-                sentence=text[start:end],
-                sentence_start=start,
-                sentence_end=end,
-                score=scores[0],
-                dense_score=scores[1],
-                lexical_score=scores[2],
-                sentence_score=score,
-                rank=rank,
-                context=_context(text, previous.get(start), title),
-            )
-            for score, start, end in scored[:sentences]
-        ]
+@dataclass(frozen=True, slots=True)
+class _Batch:
+    """What the queries of one search share: the chosen passages, their documents' texts and
+    (title, path), the sentence spans of each passage, every sentence's vector, and how many
+    sentences each passage gives."""
+
+    passages: dict[int, store.StoredPassage]
+    texts: dict[str, str]
+    meta: dict[str, tuple[str, str]]
+    spans: dict[int, list[store.Span]]
+    sentence_vecs: dict[str, np.ndarray]
+    sentences: int
+
+
+def _evidence(
+    batch: _Batch, qvec: np.ndarray, rank: int, pid: int, scores: tuple[float, float, float]
+) -> list[Evidence]:
+    """``scores`` is (fused, dense, lexical) for passage ``pid``; its ``batch.sentences`` best sentences,
+    each with the sentence before it in the passage."""
+    import numpy as np
+
+    passage, spans = batch.passages[pid], batch.spans[pid]
+    text = batch.texts[passage.doc_id]
+    title, path = batch.meta[passage.doc_id]
+    # A heading that only repeats the title says nothing; it is evidence only when nothing else is.
+    body = [(a, b) for a, b in spans if plain(text[a:b]) != plain(title)] or spans
+    scored = [
+        (float(np.dot(qvec, batch.sentence_vecs[sentence_input(title, text[a:b])])), a, b) for a, b in body
+    ] or [(-2.0, passage.start, passage.end)]
+    # Best first; among equal scores the earlier sentence, so the choice never depends on set order.
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    previous = {b[0]: a for a, b in itertools.pairwise(spans)}
+    return [
+        Evidence(
+            doc_id=passage.doc_id,
+            doc_title=title,
+            doc_path=path,
+            passage_id=pid,
+            passage_text=passage.text,
+            sentence=text[start:end],
+            sentence_start=start,
+            sentence_end=end,
+            score=scores[0],
+            dense_score=scores[1],
+            lexical_score=scores[2],
+            sentence_score=score,
+            rank=rank,
+            context=_context(text, previous.get(start), title),
+        )
+        for score, start, end in scored[: batch.sentences]
+    ]
 
 
 def _context(text: str, span: tuple[int, int] | None, title: str) -> str:

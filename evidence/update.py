@@ -17,7 +17,15 @@ from typing import TYPE_CHECKING
 from evidence import index as faiss_index
 from evidence import manifest as manifest_io
 from evidence import store
-from evidence.build import IndexSettings, Progress, embed_in_batches, empty_corpus_error, passage_input, write_and_swap
+from evidence.build import (
+    IndexContent,
+    IndexSettings,
+    Progress,
+    embed_in_batches,
+    empty_corpus_error,
+    passage_input,
+    write_and_swap,
+)
 from evidence.chunk import ChunkedDocument, ChunkedPassage, Chunker
 from evidence.embed import Embedder
 from evidence.errors import REBUILD_HINT, CorpusError, EmptyCorpus, IndexCorrupt
@@ -131,7 +139,8 @@ def _rewrite(
         row += count
 
     model = _StoredModel(old.manifest.model_id, old.manifest.model_hash, old.manifest.dimension)
-    manifest = write_and_swap(index_dir, documents, chunked, vectors, model, settings, fingerprint, progress)
+    content = IndexContent(documents, chunked, vectors, model, settings, fingerprint)
+    manifest = write_and_swap(index_dir, content, progress)
     new_ids = {doc.id for doc in documents}
     return UpdateResult(
         manifest=manifest,

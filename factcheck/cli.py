@@ -177,7 +177,7 @@ def index_build(
     Example: factcheck index build docs/corpus --out .factcheck-index
     """
     with _errors(), _progress(True) as progress:
-        from evidence import build_index
+        from evidence import BuildOptions, IndexSettings, build_index
 
         if engine is Engine.local:
             embedder = _embedder()
@@ -186,15 +186,8 @@ def index_build(
 
             embedder = SentenceTransformerEmbedder()  # Ray's actors load the torch model by its path
         with _build_engine(engine, address, workers, embedder) as build_engine:
-            result = build_index(
-                corpus,
-                out,
-                embedder,
-                progress=progress,
-                follow_symlinks=follow_symlinks,
-                index_kind=index_type.value,
-                engine=build_engine,
-            )
+            options = BuildOptions(IndexSettings(index_kind=index_type.value), follow_symlinks, progress, build_engine)
+            result = build_index(corpus, out, embedder, options)
         for failure in result.failures:
             typer.echo(f"factcheck: skipped {failure.path}: {failure.reason}", err=True)
         m = result.manifest

@@ -218,7 +218,7 @@ def _open_cached(
 ) -> EvidenceIndex:
     import hashlib
 
-    from evidence import build_index, corpus_fingerprint, open_index, rebuild_index, update_index
+    from evidence import BuildOptions, build_index, corpus_fingerprint, open_index, rebuild_index, update_index
     from evidence.errors import IndexCorrupt, IndexMismatch, IndexNotFound
 
     key = hashlib.sha256(str(corpus_dir.resolve()).encode("utf-8")).hexdigest()[:20]
@@ -227,7 +227,7 @@ def _open_cached(
     try:
         index = open_index(target, embedder)
     except IndexNotFound:
-        build_index(corpus_dir, target, embedder, progress=progress)
+        build_index(corpus_dir, target, embedder, BuildOptions(progress=progress))
         return open_index(target, embedder)
     except (IndexCorrupt, IndexMismatch):
         # A cache entry is ours to replace: rebuild it rather than asking the user (under its write lock,

@@ -23,6 +23,7 @@ from factcheck.training.loop import HyperParameters, Log, Stage, encode, fit, la
 from factcheck.training.lora import LoraSettings, add_lora, save_adapter
 from factcheck.training.recipe import RECIPES, load_step
 from factcheck.training.train import (
+    UnderTest,
     _second_stage_pairs,
     benchmark_metrics,
     calibrate,
@@ -152,9 +153,10 @@ def train_base_verifier(data: Path, out: Path, run: BaseRun, log: Log = print) -
         }
         save_adapter(model, staging, spec)
         labels = tuple(str(model.config.id2label[i]) for i in range(model.config.num_labels))
-        calibration, metrics = calibrate(model, tokenizer, training.held_out, labels, hp, pad_id, recipe.seed)
+        tested = UnderTest(model, tokenizer, labels, hp, pad_id)
+        calibration, metrics = calibrate(tested, training.held_out, recipe.seed)
         if run.evaluate:
-            metrics.update(benchmark_metrics(model, tokenizer, data, labels, hp, pad_id, calibration["temperature"]))
+            metrics.update(benchmark_metrics(tested, data, calibration["temperature"]))
         record = {
             "model_id": recipe.model_id,
             "labels": list(labels),

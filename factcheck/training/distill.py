@@ -99,6 +99,7 @@ def distill(
     from factcheck.training.sources import read_user_pairs
     from factcheck.training.text import claim_key
     from factcheck.training.train import (
+        UnderTest,
         benchmark_metrics,
         calibrate,
         environment,
@@ -164,11 +165,10 @@ def distill(
     try:
         save_model(student, tokenizer, staging, hp.max_length)
         labels = tuple(str(student.config.id2label[i]) for i in range(student.config.num_labels))
-        calibration, metrics = calibrate(student, tokenizer, training.held_out, labels, hp, pad_id, seed)
+        tested = UnderTest(student, tokenizer, labels, hp, pad_id)
+        calibration, metrics = calibrate(tested, training.held_out, seed)
         if settings.evaluate:
-            metrics.update(
-                benchmark_metrics(student, tokenizer, data, labels, hp, pad_id, calibration["temperature"])
-            )
+            metrics.update(benchmark_metrics(tested, data, calibration["temperature"]))
         used = TrainingSet(tuple(pairs), training.held_out, seed, training.excluded)
         record = {
             "model_id": settings.model_id or f"{teacher_record['model_id']}-{len(layers)}layer",

@@ -83,7 +83,7 @@ def soup(
     from factcheck.training.combine import fit_combiner
     from factcheck.training.dataset import held_out_by, held_out_pairs, titles_of
     from factcheck.training.modelcard import write_model_card
-    from factcheck.training.train import benchmark_metrics, calibrate, replace_folder, staging_for
+    from factcheck.training.train import UnderTest, benchmark_metrics, calibrate, replace_folder, staging_for
 
     alpha, seed, made_by = settings.alpha, settings.seed, settings.made_by
     started = time.monotonic()
@@ -106,8 +106,9 @@ def soup(
     try:
         save_model(model, tokenizer, staging, hp.max_length)
         held = held_out_pairs(data, seed=seed, held_out_by=held_out_by(base), scifact_titles=titles_of(base))
-        calibration, metrics = calibrate(model, tokenizer, held, labels, hp, pad_id, seed)
-        metrics.update(benchmark_metrics(model, tokenizer, data, labels, hp, pad_id, calibration["temperature"]))
+        tested = UnderTest(model, tokenizer, labels, hp, pad_id)
+        calibration, metrics = calibrate(tested, held, seed)
+        metrics.update(benchmark_metrics(tested, data, calibration["temperature"]))
         tuned_records = [json.loads((folder / "training.json").read_text(encoding="utf-8")) for folder in tuned]
         tuned_record = tuned_records[0]
         record = {

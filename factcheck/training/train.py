@@ -8,6 +8,7 @@ import platform
 import random
 import shutil
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -132,11 +133,10 @@ def train_verifier(data: Path, out: Path, settings: TrainSettings | None = None,
         # Weights left as they were (--epochs 0): the starting model's temperature still holds, and the
         # combiner refitted on the user's pairs is what adapts the confidences to their corpus.
         kept = None if standard or "stage1" in stages else CrossEncoderModel(init).temperature
-        calibration, metrics = calibrate(model, tokenizer, training.held_out, labels, hp, pad_id, seed, kept)
+        tested = UnderTest(model, tokenizer, labels, hp, pad_id)
+        calibration, metrics = calibrate(tested, training.held_out, seed, kept)
         if standard and settings.evaluate:
-            metrics.update(
-                benchmark_metrics(model, tokenizer, data, labels, hp, pad_id, calibration["temperature"])
-            )
+            metrics.update(benchmark_metrics(tested, data, calibration["temperature"]))
         wall = round(time.monotonic() - started, 1)
         model_id = f"factcheck-verifier-minilm-{MODEL_VERSION}" + ("" if standard else "-finetuned")
         record = {
@@ -216,12 +216,30 @@ def _second_stage_pairs(training: TrainingSet, hp: HyperParameters, seed: int) -
     return tuple(scifact + replay)
 
 
+@dataclass(frozen=True, slots=True)
+class UnderTest:
+    """A model being calibrated or benchmarked, with what scoring pairs through it takes: its tokenizer,
+    its label order (from its config), the hyperparameters (``max_length``) and the pad token id."""
+
+    model: Any
+    tokenizer: Any
+    labels: tuple[str, ...]
+    hp: HyperParameters
+    pad_id: int
+
+    def label_ids(self) -> dict[str, int]:
+        return {label: i for i, label in enumerate(self.labels)}
+
+    def logits(self, pairs: Sequence[Pair]) -> np.ndarray:
+        encoded = encode(self.tokenizer, pairs, self.hp.max_length, self.label_ids())
+        return predict_logits(self.model, encoded, self.pad_id)
+
+
 def calibrate(
-    model: Any, tokenizer: Any, held_out: tuple[Pair, ...], labels: tuple[str, ...],
-    hp: HyperParameters, pad_id: int, seed: int, kept_temperature: float | None = None,
-) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:  # fmt: skip
-    ids = {label: i for i, label in enumerate(labels)}
-    logits = predict_logits(model, encode(tokenizer, held_out, hp.max_length, ids), pad_id)
+    tested: UnderTest, held_out: tuple[Pair, ...], seed: int, kept_temperature: float | None = None
+) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    labels, ids = tested.labels, tested.label_ids()
+    logits = tested.logits(held_out)
     gold = np.array([ids[p.label] for p in held_out])
     temperature = fit_temperature(logits, gold) if kept_temperature is None else kept_temperature
     after = round(expected_calibration_error(softmax(logits, temperature), gold), 4)
@@ -249,18 +267,15 @@ def calibrate(
     return calibration, metrics
 
 
-def benchmark_metrics(
-    model: Any, tokenizer: Any, data: Path, labels: tuple[str, ...], hp: HyperParameters,
-    pad_id: int, temperature: float,
-) -> dict[str, dict[str, Any]]:  # fmt: skip
+def benchmark_metrics(tested: UnderTest, data: Path, temperature: float) -> dict[str, dict[str, Any]]:
     """SciFact dev (oracle evidence) and FEVER Symmetric: evaluation only, never trained on."""
-    ids = {label: i for i, label in enumerate(labels)}
+    labels, ids = tested.labels, tested.label_ids()
     sets = {"scifact_dev_oracle": oracle_pairs(data, "dev", SciFactCorpus(data))}
     for name, pairs in read_fever_symmetric(data).items():
         sets[f"fever_symmetric/{name.split('/')[-1].removesuffix('.jsonl')}"] = pairs
     results = {}
     for name, pairs in sets.items():
-        logits = predict_logits(model, encode(tokenizer, pairs, hp.max_length, ids), pad_id)
+        logits = tested.logits(pairs)
         gold = np.array([ids[p.label] for p in pairs])
         report = classification_report(
             [p.label for p in pairs], [labels[i] for i in logits.argmax(1)], labels

@@ -17,7 +17,6 @@ from claims import (
     EmptyArticle,
     read_article,
 )
-from claims.html import html_to_text
 
 TEXT = "NATO was founded in 1949.\n\nIt has 32 members.\n"
 
@@ -154,15 +153,3 @@ def test_html_keeps_readable_text_and_drops_furniture(tmp_path: Path) -> None:
     )
     for junk in ("tracking", "alert", "Politics", "Share this", "Related", "©", "color", "Site title", "AP"):
         assert junk not in article.text
-
-
-def test_html_prefers_the_article_element() -> None:
-    html = (
-        "<body><div>Cookie banner text.</div><article><p>The treaty was signed in 1949.</p></article>"
-        "<div>Unrelated promo.</div></body>"
-    )
-    assert html_to_text(html) == "The treaty was signed in 1949.\n"
-
-
-def test_html_entities_and_unclosed_paragraphs() -> None:
-    assert html_to_text("<p>Fish &amp; chips<p>Caf&eacute; &#8212; open") == "Fish & chips\n\nCafé — open\n"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from claims.boilerplate import caption_keys, is_credit, normalise, unit_reason
-from claims.markup import parse_markup
+from documents import parse_markup
 
 
 @pytest.mark.parametrize(

@@ -13,11 +13,13 @@ import pytest
 from evidence_corpora import ARTICLES, NOTES, write_corpus
 
 from evidence import (
+    BuildOptions,
     CorpusNotFound,
     EmptyCorpus,
     IndexCorrupt,
     IndexMismatch,
     IndexNotFound,
+    IndexSettings,
     IndexStoreError,
     build_index,
     open_index,
@@ -199,7 +201,7 @@ def test_rebuild_replaces_an_existing_index(tmp_path: Path, embedder) -> None:
     build_index(corpus, out, embedder)
     (corpus / "b.txt").write_text("Bananas are yellow.")
     progress: list[tuple[str, int, int]] = []
-    result = build_index(corpus, out, embedder, progress=lambda *event: progress.append(event))
+    result = build_index(corpus, out, embedder, BuildOptions(progress=lambda *event: progress.append(event)))
     assert result.manifest.documents == 2
     assert ("read", 2, 2) in progress and ("embed", 2, 2) in progress
     with open_index(out, embedder) as index:
@@ -214,7 +216,7 @@ def test_approximate_index_kinds_record_their_parameters_and_search_alike(
     corpus_dir: Path, built_index: Path, tmp_path: Path, embedder, kind: str, faiss_name: str, param: str
 ) -> None:
     out = tmp_path / kind
-    manifest = build_index(corpus_dir, out, embedder, index_kind=kind).manifest
+    manifest = build_index(corpus_dir, out, embedder, BuildOptions(IndexSettings(index_kind=kind))).manifest
     assert manifest.faiss_index == faiss_name and param in manifest.params
     assert json.loads((out / "manifest.json").read_text())["index_params"] == manifest.params
     queries = ["Eiffel Tower height", "Brazil coffee", "invoice 90871"]
@@ -226,5 +228,5 @@ def test_approximate_index_kinds_record_their_parameters_and_search_alike(
 
 def test_unknown_index_kind_is_rejected_before_any_work(corpus_dir: Path, tmp_path: Path, embedder) -> None:
     with pytest.raises(ValueError, match="unknown index kind"):
-        build_index(corpus_dir, tmp_path / "x", embedder, index_kind="lsh")
+        build_index(corpus_dir, tmp_path / "x", embedder, BuildOptions(IndexSettings(index_kind="lsh")))
     assert not (tmp_path / "x").exists()

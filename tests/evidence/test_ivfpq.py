@@ -9,7 +9,16 @@ import numpy as np
 import pytest
 from evidence_corpora import ARTICLES, NOTES, write_corpus
 
-from evidence import IndexStoreError, add_documents, build_index, ivf, open_index, remove_documents
+from evidence import (
+    BuildOptions,
+    IndexSettings,
+    IndexStoreError,
+    add_documents,
+    build_index,
+    ivf,
+    open_index,
+    remove_documents,
+)
 from evidence import index as faiss_index
 
 # Small enough to train on the 15 passages of the test corpus: 2 cells, 8 PQ centroids per sub-quantizer.
@@ -65,7 +74,7 @@ def test_default_parameters_scale_with_the_corpus() -> None:
 def test_too_small_a_corpus_for_ivfpq_is_refused_with_a_way_out(tmp_path: Path, embedder) -> None:
     corpus = write_corpus(tmp_path / "corpus", ARTICLES)
     with pytest.raises(IndexStoreError, match="use --index-type flat or ivf"):
-        build_index(corpus, tmp_path / "index", embedder, index_kind="ivfpq")
+        build_index(corpus, tmp_path / "index", embedder, BuildOptions(IndexSettings(index_kind="ivfpq")))
     assert not (tmp_path / "index").exists()
 
 
@@ -77,7 +86,8 @@ def top_hits(index_dir: Path, embedder) -> list[list[str]]:
 def test_ivfpq_index_keeps_its_parameters_through_add_and_remove(tmp_path: Path, embedder) -> None:
     corpus = write_corpus(tmp_path / "corpus", {**NOTES, **ARTICLES})
     out, flat = tmp_path / "index", tmp_path / "flat"
-    built = build_index(corpus, out, embedder, index_kind="ivfpq", index_params=TINY).manifest
+    tiny = IndexSettings(index_kind="ivfpq", index_params=tuple(sorted(TINY.items())))
+    built = build_index(corpus, out, embedder, BuildOptions(tiny)).manifest
     build_index(corpus, flat, embedder)
     stored = json.loads((out / "manifest.json").read_text())
     assert stored["faiss_index"] == "IndexRefine"

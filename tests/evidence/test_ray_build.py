@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 from evidence_corpora import ARTICLES, NOTES, write_corpus
 
-from evidence import build_index, open_index
+from evidence import BuildOptions, build_index, open_index
 from evidence import index as faiss_index
 from evidence.embed import SentenceTransformerEmbedder
 from evidence.engines import ClusterSettings
@@ -74,7 +74,7 @@ def ray_build(corpus: Path, out: Path, embedder, address: str, workers: int = 2)
 
     make = partial(SentenceTransformerEmbedder, str(embedder.model_path))
     with ray_engine(ClusterSettings(address, workers), make, embedder.dimension) as engine:
-        return build_index(corpus, out, embedder, engine=engine)
+        return build_index(corpus, out, embedder, BuildOptions(engine=engine))
 
 
 def test_ray_build_gives_the_local_index(ray_cluster: str, embedder, tmp_path: Path) -> None:

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from evidence import BadIgnoreFile, CorpusNotFound, corpus_fingerprint, read_corpus
-from evidence.markup import html_to_text, markdown_to_text
 from evidence.readers import is_ignored
 
 
@@ -115,57 +114,6 @@ def test_jsonl_tolerates_scifact_fields_and_reports_bad_lines(tmp_path: Path) ->
     assert "ambiguous id" in reasons["c.jsonl:3"] and "ambiguous text" in reasons["c.jsonl:4"]
     assert "no id" in reasons["c.jsonl:5"] and "no text" in reasons["c.jsonl:6"]
     assert "duplicate" in reasons["c.jsonl:7"] and "invalid JSON" in reasons["c.jsonl:9"]
-
-
-def test_html_keeps_main_text_only() -> None:
-    page = (
-        "<html><head><title> Shop  news </title><script>alert(1)</script><style>b{}</style></head><body>"
-        "<header>Site header</header><nav><a href='/'>Home</a></nav>"
-        "<article><h1>Prices rose</h1><p>Prices rose by 3% in May.</p><aside>Ad</aside>"
-        "<p>Analysts expected 2%.<br>They were wrong.</p></article>"
-        "<footer>Footer text</footer><div>Comment section</div></body></html>"
-    )
-    title, text = html_to_text(page)
-    assert title == "Shop news"
-    assert text == "Prices rose\n\nPrices rose by 3% in May.\n\nAnalysts expected 2%.\n\nThey were wrong."
-
-
-def test_html_without_main_keeps_body_blocks_but_not_boilerplate() -> None:
-    _, text = html_to_text("<body><nav>Menu</nav><h2>Title</h2><p>One.</p><footer>Bye</footer></body>")
-    assert text == "Title\n\nOne."
-
-
-def test_markdown_noise_is_dropped() -> None:
-    source = (
-        "---\nlayout: post\n---\n# Title\n\nText with `code`, ![img](a.png) and [ref][1] and <b>html</b>.\n\n"
-        "```python\nprint('no')\n```\n\n> Quoted line\n\n1. First item\n2. Second item\n\n"
-        "| a | b |\n|---|---|\n| 1 | 2 |\n\n[1]: http://example.com\n"
-    )
-    title, text = markdown_to_text(source)
-    assert title == "Title"
-    assert text.split("\n\n") == [
-        "Title",
-        "Text with code, and ref and html.",
-        "Quoted line",
-        "First item",
-        "Second item",
-        "a; b",
-        "1; 2",
-    ]
-
-
-def test_wikipedia_dump_residue_is_removed() -> None:
-    source = (
-        "border |image_size = 125px |caption = Flag |headquarters = Brussels }}\n\n"
-        "The NORTH ATLANTIC TREATY ORGANIZATION (NATO ; ; __), is an alliance.[2][3] It was founded "
-        "in 1949.[9]\n\njoined in 1955.|alt=A long room.]] The Warsaw Pact followed.\n\n"
-        "[1] Some reference note.\n\n[2]\n\nCategory:Military alliances Category:Organisations\n"
-    )
-    _, text = markdown_to_text(source)
-    assert text == (
-        "The NORTH ATLANTIC TREATY ORGANIZATION (NATO), is an alliance. It was founded in 1949.\n\n"
-        "The Warsaw Pact followed."
-    )
 
 
 @pytest.mark.data

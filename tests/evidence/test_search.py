@@ -165,7 +165,7 @@ def test_several_sentences_per_passage_come_best_first_with_the_passage_rank(bui
 
 
 def test_each_sentence_comes_with_the_sentence_before_it_in_its_passage(tmp_path: Path, embedder) -> None:
-    from evidence import build_index
+    from evidence import BuildOptions, IndexSettings, build_index
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -175,7 +175,7 @@ def test_each_sentence_comes_with_the_sentence_before_it_in_its_passage(tmp_path
         "Millions of people visit it every year. Radio antennas were added to its top later.",
         encoding="utf-8",
     )
-    build_index(corpus, tmp_path / "index", embedder, passage_words=25)
+    build_index(corpus, tmp_path / "index", embedder, BuildOptions(IndexSettings(passage_words=25)))
     with open_index(tmp_path / "index", embedder) as index:
         (found,) = index.search(["How tall is the Eiffel Tower?"], k=10, sentences=10)
         conn = index.connection

@@ -12,10 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from claims import ClaimsError, read_article, read_claims_file
-from claims.html import html_to_text as article_html
+from documents import html_to_text, markdown_to_text, parse_markup
 from evidence import read_corpus
-from evidence.markup import html_to_text as corpus_html
-from evidence.markup import markdown_to_text
 from factcheck.config import load_settings, valid_keys
 from factcheck.errors import ConfigError
 
@@ -81,9 +79,9 @@ def test_any_corpus_file_is_read_or_skipped_with_a_reason(records: list[str], su
 @FIXED
 @given(source=TEXT)
 def test_markup_converters_never_fail(source: str) -> None:
-    article_html(source)
-    corpus_html(source)
+    html_to_text(source)
     markdown_to_text(source)
+    parse_markup(source)
 
 
 def _toml(value: object) -> str:

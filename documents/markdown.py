@@ -1,4 +1,4 @@
-"""Raw article text to analysable units, Markdown-aware, keeping every offset.
+"""Markdown (and plain text) to clean text, keeping every offset: the one Markdown reader.
 
 A *unit* is a run of text that sentences never cross: a paragraph, a list item, a heading or
 a line that stands alone (a credit such as "AP" under a caption). Markdown syntax (heading
@@ -8,12 +8,19 @@ sentence found in the clean text maps back onto the raw article exactly.
 
 Plain text is treated as Markdown: it rarely holds Markdown syntax by accident, and the rules
 below only fire on well-formed markup (paired emphasis, complete links).
+
+Left out of the units: YAML front matter, code fences, rules, link definitions, reference notes
+(a paragraph that opens with "[12]") and tables. Table rows are kept apart, as cells, for readers
+that want them as text (``markdown_to_text``); claims are never drawn from them.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from documents.inline import strip_inline
+from documents.residue import clean_paragraph, keep_wide_spaces
 
 # spaCy's own limit is 1,000,000 characters; paragraphs longer than this are cut at a space.
 MAX_UNIT_CHARS = 100_000
@@ -24,22 +31,15 @@ _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _QUOTE_MARK = re.compile(r" {0,3}>[ \t]?")
-_BULLET = re.compile(r" {0,3}(?:[-*+]|\d{1,9}[.)])[ \t]+")
-_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$|^\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?\s*$")
+# Any indentation: a deeper bullet is a nested list. Three digits at most: a hard-wrapped line that
+# starts with a year ("1949. The treaty ...") is not a list item.
+_BULLET = re.compile(r"[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+")
+_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+# The rules between table rows, pipe or grid style ("|---|:--:|", "+====+====+").
+_TABLE_RULE = re.compile(r"^\s*[|+]?\s*:?[-=]{3,}:?\s*(?:[|+]\s*:?[-=]{3,}:?\s*)*[|+]?\s*$")
+_NOTE = re.compile(r"\[\d+\]")
+_FRONT_MATTER = "---"
 _LINK_DEF = re.compile(r"^ {0,3}\[[^\]]+\]:\s*\S+")
-
-_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
-_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
-# Wikipedia-style reference marks copied with the text: "[12]", "[citation needed]".
-_CITATION = re.compile(r"\[(?:\d{1,4}|[a-z]|citation needed|note \d+)\](?!\()", re.IGNORECASE)
-_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
-_LINK = re.compile(r"\[([^\]\n]+)\](\([^)\s]*(?:[ \t]+\"[^\"\n]*\")?\)|\[[^\]\n]*\])")
-_AUTOLINK = re.compile(r"<(?:https?|ftp|mailto):[^>\s]*>")
-_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|<!--.*?-->")
-_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
-_EM_STAR = re.compile(r"(?<![\w*\\])\*(?=[^\s*])(.+?)(?<=[^\s*\\])\*(?![\w*])")
-_EM_UNDER = re.compile(r"(?<![\w\\])_(?=[^\s_])(.+?)(?<=[^\s_\\])_(?!\w)")
-_STRIKE = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")
 
 _TERMINAL = frozenset(".!?:;\"”’')»")
 
@@ -65,6 +65,7 @@ class Markup:
 
     units: tuple[Unit, ...]
     inline_markup: frozenset[int]
+    table_rows: tuple[tuple[int, tuple[str, ...]], ...] = ()  # (block, cells), in document order
 
 
 @dataclass(slots=True)
@@ -73,50 +74,7 @@ class _Line:
     content: str  # without the line break
     list_item: bool
     heading: bool
-
-
-def _inline(content: str, base: int, dropped: set[int]) -> list[tuple[str, int]]:
-    """Remove inline Markdown from one line; returns (char, raw offset) pairs."""
-    n = len(content)
-    drop = bytearray(n)
-    keep = bytearray(n)  # protected: code span contents and escaped characters
-
-    def mark(a: int, b: int) -> None:
-        for i in range(a, b):
-            if not keep[i]:
-                drop[i] = 1
-
-    for m in _CODE_SPAN.finditer(content):
-        mark(m.start(), m.start(2))
-        mark(m.end(2), m.end())
-        for i in range(m.start(2), m.end(2)):
-            keep[i] = 1
-    for m in _ESCAPE.finditer(content):
-        if not keep[m.start()]:
-            mark(m.start(), m.start() + 1)
-            keep[m.start() + 1] = 1
-    for pattern in (_CITATION, _IMAGE, _AUTOLINK, _HTML_TAG):
-        for m in pattern.finditer(content):
-            if not keep[m.start()]:
-                mark(m.start(), m.end())
-    for m in _LINK.finditer(content):
-        if not keep[m.start()] and not drop[m.start()]:
-            mark(m.start(), m.start() + 1)
-            mark(m.end(1), m.end())
-    for pattern in (_STRONG, _STRIKE, _EM_STAR, _EM_UNDER):
-        for m in pattern.finditer(content):
-            inner_start, inner_end = m.start(m.lastindex or 1), m.end(m.lastindex or 1)
-            if keep[m.start()] or keep[m.end() - 1] or drop[m.start()]:
-                continue
-            mark(m.start(), inner_start)
-            mark(inner_end, m.end())
-    out: list[tuple[str, int]] = []
-    for i, ch in enumerate(content):
-        if drop[i]:
-            dropped.add(base + i)
-        else:
-            out.append((ch, base + i))
-    return out
+    row: bool = False
 
 
 def _split_lines(raw: str) -> list[tuple[int, str]]:
@@ -143,11 +101,28 @@ def _strip_prefix(offset: int, line: str) -> tuple[int, str, bool]:
     return offset + pos, line[pos:], list_item
 
 
+def _front_matter(lines: list[tuple[int, str]]) -> int:
+    """How many lines YAML front matter takes at the top: "---", lines without a blank one, "---"."""
+    if len(lines) < 3 or lines[0][1] != _FRONT_MATTER:
+        return 0
+    for i in range(1, len(lines)):
+        if lines[i][1] == _FRONT_MATTER:
+            return i + 1 if i > 1 else 0
+        if not lines[i][1].strip():
+            return 0
+    return 0
+
+
 def _classify(raw: str) -> list[list[_Line]]:
-    """Group raw lines into blocks (split at blank lines), dropping code, rules and tables."""
+    """Group raw lines into blocks (split at blank lines), dropping code, rules, notes and front matter.
+
+    A table row is a block of its own, marked ``row``.
+    """
     blocks: list[list[_Line]] = [[]]
     fence: str | None = None
-    for offset, line in _split_lines(raw):
+    note = False  # inside a reference note: its lines are dropped up to the paragraph's end
+    lines = _split_lines(raw)
+    for offset, line in lines[_front_matter(lines) :]:
         if fence is not None:
             if line.strip().startswith(fence):
                 fence = None
@@ -159,14 +134,18 @@ def _classify(raw: str) -> list[list[_Line]]:
         start, content, list_item = _strip_prefix(offset, line)
         if not content.strip():
             blocks.append([])
+            note = False
             continue
         current = blocks[-1]
         if current and _SETEXT.match(line) and not current[-1].list_item and len(current) == 1:
             current[-1].heading = True
             blocks.append([])
             continue
-        if _RULE.match(line) or _TABLE_ROW.match(line) or _LINK_DEF.match(line):
+        if _RULE.match(line) or _TABLE_RULE.match(line) or _LINK_DEF.match(line) or _TABLE_ROW.match(line):
+            if _TABLE_ROW.match(line) and not _TABLE_RULE.match(line):
+                blocks.append([_Line(offset, line, False, False, row=True)])
             blocks.append([])
+            note = False
             continue
         if m := _HEADING.match(content):
             body = content[m.end() :]
@@ -175,8 +154,12 @@ def _classify(raw: str) -> list[list[_Line]]:
                 body = body[: tail.start()]
             blocks.append([_Line(start + m.end(), body, False, True)])
             blocks.append([])
+            note = False
             continue
-        current.append(_Line(start, content, list_item, False))
+        if not (current or note) or list_item:
+            note = bool(_NOTE.match(content.lstrip()))
+        if not note:
+            current.append(_Line(start, content, list_item, False))
     return [b for b in blocks if b]
 
 
@@ -210,7 +193,7 @@ def _units_of_block(lines: list[_Line], block: int, dropped: set[int]) -> list[U
             if chars:
                 # the line break becomes a space, mapped onto the raw "\n" just before this line
                 chars.append((" ", line.start - 1))
-            chars.extend(_inline(line.content, line.start, dropped))
+            chars.extend(strip_inline(line.content, line.start, dropped))
         units.extend(_make_units(chars, group[0].heading, block, group[0].list_item))
     return units
 
@@ -250,6 +233,43 @@ def parse_markup(raw: str) -> Markup:
     """Split a raw article into units (see the module docstring)."""
     dropped: set[int] = set()
     units: list[Unit] = []
+    rows: list[tuple[int, tuple[str, ...]]] = []
     for block, lines in enumerate(_classify(raw)):
-        units.extend(_units_of_block(lines, block, dropped))
-    return Markup(tuple(units), frozenset(dropped))
+        if lines[0].row:
+            cells = tuple(cell.strip() for cell in lines[0].content.strip().strip("|").split("|"))
+            if not _NOTE.match("".join(cells)):  # a row that opens with a reference mark is a note too
+                rows.append((block, cells))
+        else:
+            units.extend(_units_of_block(lines, block, dropped))
+    return Markup(tuple(units), frozenset(dropped), tuple(rows))
+
+
+def markdown_to_text(raw: str) -> tuple[str, str]:
+    """(title, text) of a Markdown document, for readers that need no offsets.
+
+    Paragraphs, list items, headings and table rows (cells joined by "; ") are separated by a blank
+    line, so that a sentence splitter never runs a sentence across two of them; what a wiki dump
+    leaves in its text is cleaned away (``documents.residue``). The title is a heading that opens
+    the document, or "".
+    """
+    markup = parse_markup(raw)
+    pieces: list[tuple[int, bool, list[str]]] = []  # (block, heading, texts of its units)
+    for unit in markup.units:
+        text = keep_wide_spaces(raw, unit.text, unit.offsets)
+        if pieces and pieces[-1][0] == unit.block and not unit.list_item:
+            pieces[-1][2].append(text)
+        else:
+            pieces.append((unit.block, unit.heading, [text]))
+    for block, cells in markup.table_rows:
+        texts = ("".join(ch for ch, _ in strip_inline(cell, 0, set())).strip() for cell in cells)
+        pieces.append((block, False, ["; ".join(text for text in texts if text)]))
+    pieces.sort(key=lambda piece: piece[0])
+    title, kept = "", []
+    for _, heading, texts in pieces:
+        text = clean_paragraph(" ".join(texts))
+        if not any(ch.isalnum() for ch in text):
+            continue
+        if heading and not kept:
+            title = text
+        kept.append(text)
+    return title, "\n\n".join(kept)

@@ -1,8 +1,8 @@
-"""Markdown-aware units: markup leaves the text, every character keeps its raw offset."""
+"""documents.markdown: units whose characters keep their raw offsets (claims), and plain text (corpus files)."""
 
 from __future__ import annotations
 
-from claims.markup import parse_markup
+from documents import markdown_to_text, parse_markup
 
 
 def _check_offsets(raw: str) -> None:
@@ -71,3 +71,62 @@ def test_intraword_underscores_and_lone_stars_stay() -> None:
     raw = "The file snake_case_name has 5 * 3 = 15 rows."
     (unit,) = parse_markup(raw).units
     assert unit.text == raw
+
+
+def test_markdown_noise_is_dropped() -> None:
+    source = (
+        "---\nlayout: post\n---\n# Title\n\nText with `code`, ![img](a.png) and [ref][1] and <b>html</b>.\n\n"
+        "```python\nprint('no')\n```\n\n> Quoted line\n\n1. First item\n2. Second item\n\n"
+        "| a | b |\n|---|---|\n| 1 | 2 |\n\n[1]: http://example.com\n"
+    )
+    title, text = markdown_to_text(source)
+    assert title == "Title"
+    assert text.split("\n\n") == [
+        "Title",
+        "Text with code, and ref and html.",
+        "Quoted line",
+        "First item",
+        "Second item",
+        "a; b",
+        "1; 2",
+    ]
+
+
+def test_wikipedia_dump_residue_is_removed() -> None:
+    source = (
+        "border |image_size = 125px |caption = Flag |headquarters = Brussels }}\n\n"
+        "The NORTH ATLANTIC TREATY ORGANIZATION (NATO ; ; __), is an alliance.[2][3] It was founded "
+        "in 1949.[9]\n\njoined in 1955.|alt=A long room.]] The Warsaw Pact followed.\n\n"
+        "[1] Some reference note.\n\n[2]\n\nCategory:Military alliances Category:Organisations\n"
+    )
+    _, text = markdown_to_text(source)
+    assert text == (
+        "The NORTH ATLANTIC TREATY ORGANIZATION (NATO), is an alliance. It was founded in 1949.\n\n"
+        "The Warsaw Pact followed."
+    )
+
+
+def test_text_and_units_come_from_one_reading() -> None:
+    raw = (
+        "---\ntitle: x\n---\n# Head\n\nOne line\nwrapped here. [H]istorians wrote 38.5\xa0million.\n\n"
+        "- item\n    - nested item\n1949. A year opens this line.\n\n[12] A reference note\nstill the note.\n\n"
+        "| cell **a** | b |\n|---|---|\n"
+    )
+    units = [u.text for u in parse_markup(raw).units]
+    assert units == [
+        "Head",
+        "One line wrapped here. [H]istorians wrote 38.5 million.",
+        "item",
+        "nested item",
+        "1949. A year opens this line.",
+    ]
+    _check_offsets(raw)
+    title, text = markdown_to_text(raw)
+    assert title == "Head"
+    assert text.split("\n\n") == [
+        "Head",
+        "One line wrapped here. [H]istorians wrote 38.5\xa0million.",
+        "item",
+        "nested item 1949. A year opens this line.",
+        "cell a; b",
+    ]
