@@ -87,10 +87,13 @@ RAY_SKIP = "the ray tests need the optional extra: pip install -e '.[ray]'"
 @pytest.fixture(scope="session")
 def ray_cluster() -> str:
     """A real two-node Ray cluster on this machine: a head and a worker node, each a separate `ray start`
-    process with one CPU. Yields the head's address; every Ray process is stopped afterwards."""
+    process with one CPU. Yields the head's address; the cluster's processes are stopped afterwards, and only
+    they: another Ray cluster on the machine (a user's, another test run's) is left running."""
+    import shutil
     import socket
     import subprocess
     import sys
+    import tempfile
     import time
 
     pytest.importorskip("ray", reason=RAY_SKIP)
@@ -106,7 +109,9 @@ def ray_cluster() -> str:
     saved = {name: os.environ.get(name) for name in quiet}
     os.environ.update(quiet)
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    common = ["--num-cpus=1", "--disable-usage-stats"]
+    # A folder of its own, short enough for Ray's socket paths, names every process of this cluster.
+    temp_dir = tempfile.mkdtemp(prefix="fc-ray-", dir="/tmp")
+    common = ["--num-cpus=1", "--disable-usage-stats", f"--temp-dir={temp_dir}"]
     try:
         for command in (
             [ray_bin, "start", "--head", "--node-ip-address=127.0.0.1", f"--port={port}", "--include-dashboard=false"],
@@ -118,12 +123,40 @@ def ray_cluster() -> str:
             time.sleep(2)
         yield address
     finally:
-        subprocess.run([ray_bin, "stop", "--force"], env=env, capture_output=True, timeout=300)
+        _stop_cluster(temp_dir)
+        shutil.rmtree(temp_dir, ignore_errors=True)
         for name, value in saved.items():
             if value is None:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+
+
+def _stop_cluster(temp_dir: str) -> None:
+    """Stop the processes that name temp_dir (head, raylets, GCS, monitors); the actors and agents each raylet started
+    exit with it. `ray stop` is not used: it stops every Ray process on the machine."""
+    import contextlib
+    import signal
+    import time
+
+    def alive() -> list[int]:
+        found = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    if temp_dir.encode() in (entry / "cmdline").read_bytes():
+                        found.append(int(entry.name))
+                except OSError:
+                    continue
+        return found
+
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        for pid in alive():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, sig)
+        deadline = time.monotonic() + 15
+        while alive() and time.monotonic() < deadline:
+            time.sleep(0.2)
 
 
 def _ray_status(ray_bin: str, address: str, env: dict[str, str]) -> str:

@@ -2,7 +2,8 @@
 
 Only ``ray`` for now, in :mod:`evidence.engines.ray_build`. Ray is an optional extra: nothing here
 imports it until an engine runs, and a missing Ray is an :class:`EngineUnavailable` that names the
-extra to install.
+extra to install. Work the cluster gives up on is an :class:`EngineFailed`, raised before anything
+is written, so the previous index stays as it was.
 """
 
 from __future__ import annotations
@@ -19,6 +20,10 @@ RAY_EXTRA = "pip install 'factcheck-kit[ray]'"
 
 class EngineUnavailable(EvidenceError):
     """The engine's library is not installed, or its cluster cannot be reached."""
+
+
+class EngineFailed(EvidenceError):
+    """The cluster took the work but could not finish it (for example its workers kept failing)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from evidence.build import EMBED_BATCH, Progress
 from evidence.chunk import ChunkedDocument, Chunker
-from evidence.engines import ClusterSettings, connected, worker_count
+from evidence.engines import ClusterSettings, EngineFailed, connected, worker_count
 from evidence.readers import document_order, read_file, scan_corpus
 from evidence.types import Document, ReadFailure
 
@@ -69,6 +69,23 @@ class RayEngine:
         self._dimension = dimension
         self.workers = workers
 
+    def _batches(self, dataset: Any, stage: str) -> Iterator[dict[str, Any]]:
+        """The dataset's result batches; an EngineFailed, naming the stage, if the cluster gives up on it.
+
+        Ray retries what a lost worker was doing; what reaches here is a failure Ray would not or could not
+        retry (an error in the work itself, a node gone for good), and a traceback would bury its cause.
+        """
+        system_error = importlib.import_module("ray.data.exceptions").SystemException
+        try:
+            yield from dataset.iter_batches(batch_format="numpy", batch_size=None)
+        except (self._ray.exceptions.RayError, system_error) as exc:
+            reason = (str(exc).strip().splitlines() or [""])[-1].strip()[:300]
+            raise EngineFailed(
+                f"the Ray cluster failed while {stage} ({type(exc).__name__}: {reason}); nothing was written to "
+                "the index: see the worker logs (`ray logs`, or /tmp/ray/session_latest/logs on each node), "
+                "fix the cause and build again"
+            ) from None
+
     def read_and_chunk(
         self, corpus_dir: Path, chunker: Chunker, follow_symlinks: bool, progress: Progress | None
     ) -> tuple[Sequence[Document], Sequence[ChunkedDocument], Sequence[ReadFailure]]:
@@ -80,7 +97,7 @@ class RayEngine:
             _read_and_chunk, fn_kwargs={"passage_words": chunker.passage_words}, batch_size=FILES_PER_TASK
         )
         per_file: dict[int, tuple] = {}
-        for batch in dataset.iter_batches(batch_format="numpy", batch_size=None):
+        for batch in self._batches(dataset, "reading the corpus"):
             for order, payload in zip(batch["order"], batch["payload"], strict=True):
                 per_file[int(order)] = pickle.loads(payload)
             if progress is not None:
@@ -111,7 +128,7 @@ class RayEngine:
             num_cpus=1,
         )
         done = 0
-        for batch in dataset.iter_batches(batch_format="numpy", batch_size=None):
+        for batch in self._batches(dataset, "embedding the passages"):
             out[batch["row"]] = batch["vector"]
             done += len(batch["row"])
             if progress is not None:
