@@ -232,7 +232,7 @@ def test_a_build_the_cluster_cannot_finish_is_one_error_and_the_index_stays(
         ray_engine(ClusterSettings(ray_cluster, 2), make, embedder.dimension) as engine,
         pytest.raises(EngineFailed) as failed,
     ):
-        build_index(corpus, out, embedder, engine=engine)
+        build_index(corpus, out, embedder, BuildOptions(engine=engine))
     message = str(failed.value)
     print(message)
     assert "\n" not in message and message.startswith("the Ray cluster failed while embedding the passages ("), message
