@@ -179,13 +179,11 @@ def _without_conjunctions(claims: list[Claim]) -> list[Claim]:
     """A claim that says no more than two or more claims taken from inside its own span is their conjunction:
     it is not checked separately (its parts are, each with its own verdict)."""
     words = [content_words(c.text) for c in claims]
+    starts = [c.start for c in claims]  # claims come sorted by start: the ones inside a span are a run of them
     kept = []
     for k, claim in enumerate(claims):
-        parts = [
-            words[j]
-            for j, other in enumerate(claims)
-            if j != k and claim.start <= other.start and other.end <= claim.end and words[j] < words[k]
-        ]
+        first, last = bisect.bisect_left(starts, claim.start), bisect.bisect_right(starts, claim.end)
+        parts = [words[j] for j in range(first, last) if j != k and claims[j].end <= claim.end and words[j] < words[k]]
         if len(parts) >= 2 and words[k] <= set().union(*parts):
             continue
         kept.append(claim)
@@ -193,7 +191,7 @@ def _without_conjunctions(claims: list[Claim]) -> list[Claim]:
 
 
 def _continued_quote(draft: Draft, speaker: str) -> Draft:
-    """"..., " Okafor said. "Tonight they were heard.": a quotation with no speech verb goes on the last one's."""
+    """ "..., " Okafor said. "Tonight they were heard.": a quotation with no speech verb goes on the last one's."""
     if draft.kind is not ClaimKind.QUOTE or draft.attributed_to or not speaker:
         return draft
     return Draft(draft.text, draft.tokens, draft.kind, speaker)
