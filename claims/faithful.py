@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from claims.inflect import past, present
-from claims.lexicon import RULE_WORDS
+from claims.lexicon import JOINING_WORDS, RULE_WORDS
 
 if TYPE_CHECKING:
     from spacy.tokens import Span
@@ -44,4 +44,4 @@ def foreign_words(claim: str, allowed: set[str]) -> list[str]:
 
 def content_words(text: str) -> frozenset[str]:
     """The words of ``text`` that carry its meaning: lower case, without the rules' own function words."""
-    return frozenset(words_of(text) - RULE_WORDS - {"and", "or", "but", "to", "for", "with", "by", "from", "as"})
+    return frozenset(words_of(text) - RULE_WORDS - JOINING_WORDS)

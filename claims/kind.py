@@ -16,30 +16,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from claims.lexicon import words
+from claims.lexicon import (
+    FUTURE_MODALS,
+    HEDGE_ADVERBS,
+    HEDGE_PREDICATES,
+    INTERPRETING,
+    JUDGING_WORDS,
+    NORMATIVE_MODALS,
+)
 from claims.types import ClaimKind
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
-
-# Modals of what may or will happen. "can" states an ability, a fact; "would" is the future of
-# reported speech ("said Russia would end the mission") and is a prediction only in the article's voice.
-_FUTURE_MODALS = words("will 'll shall could might may")
-_NORMATIVE_MODALS = words("should must ought")
-# Hedges that turn a statement into an expectation ("probably", "is likely to", "is expected to").
-_HEDGE_ADVERBS = words("probably possibly perhaps likely")
-_HEDGE_PREDICATES = words("likely unlikely expected set poised bound")
-# Verbs that interpret an event rather than report it, when what they name is a judgement.
-_INTERPRETING = words("mark signal underscore underline highlight symbolise symbolize herald epitomise epitomize")
-_EVALUATIVE = words(
-    """
-    deterioration escalation setback blow milestone turning low nadir success failure triumph disaster
-    crisis breakthrough victory defeat embarrassment humiliation rebuke snub provocation
-    important significant crucial vital dangerous unacceptable provocative worrying alarming
-    disappointing regrettable welcome remarkable historic unprecedented outrageous absurd
-    good bad best worst great terrible shameful reckless
-    """
-)
 
 
 def claim_kind(tokens: Sequence[Token], kind: ClaimKind = ClaimKind.FACT, *, reported: bool = False) -> ClaimKind:
@@ -55,16 +43,16 @@ def claim_kind(tokens: Sequence[Token], kind: ClaimKind = ClaimKind.FACT, *, rep
     for token in tokens:
         lower = token.lower_
         if token.tag_ == "MD" and token.head.i in own:
-            if lower in _NORMATIVE_MODALS:
+            if lower in NORMATIVE_MODALS:
                 return ClaimKind.OPINION
-            if lower in _FUTURE_MODALS or (lower == "would" and not reported):
+            if lower in FUTURE_MODALS or (lower == "would" and not reported):
                 return ClaimKind.PREDICTION
-        if lower in _HEDGE_ADVERBS and token.dep_ == "advmod":
+        if lower in HEDGE_ADVERBS and token.dep_ == "advmod":
             return ClaimKind.PREDICTION
-        if lower in _HEDGE_PREDICATES and token.dep_ in ("acomp", "ROOT", "xcomp") and _before_to(token):
+        if lower in HEDGE_PREDICATES and token.dep_ in ("acomp", "ROOT", "xcomp") and _before_to(token):
             return ClaimKind.PREDICTION
     for token in tokens:
-        if token.pos_ == "VERB" and token.lemma_.lower() in _INTERPRETING and _judges(token, own):
+        if token.pos_ == "VERB" and token.lemma_.lower() in INTERPRETING and _judges(token, own):
             return ClaimKind.OPINION
         if token.lemma_.lower() == "be" and token.dep_ == "ROOT" and _judges(token, own):
             return ClaimKind.OPINION
@@ -84,6 +72,6 @@ def _judges(verb: Token, own: set[int]) -> bool:
     for child in verb.children:
         if child.dep_ in ("dobj", "attr", "acomp", "oprd") and child.i in own:
             phrase = [t for t in child.subtree if t.i in own]
-            if any(t.lemma_.lower() in _EVALUATIVE or t.lower_ in _EVALUATIVE for t in phrase):
+            if any(t.lemma_.lower() in JUDGING_WORDS or t.lower_ in JUDGING_WORDS for t in phrase):
                 return True
     return False

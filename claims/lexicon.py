@@ -237,3 +237,25 @@ RELATIVE_TIMES = (
 
 # Words the claim rules write themselves (``claims.faithful``): copulas, "was born in", articles, possessives.
 RULE_WORDS = words("is are was were be been the a an in on at of born died s that said has have had it its")
+# ... and the words that only join a claim's parts, which say nothing of their own (``claims.faithful.content_words``).
+JOINING_WORDS = words("and or but to for with by from as")
+
+# -- kind: predictions and opinions (``claims.kind``) ---------------------------------------------------
+# Modals of what may or will happen. "can" states an ability, a fact; "would" is the future of
+# reported speech ("said Russia would end the mission") and is a prediction only in the article's voice.
+FUTURE_MODALS = words("will 'll shall could might may")
+NORMATIVE_MODALS = words("should must ought")
+# Hedges that turn a statement into an expectation ("probably", "is likely to", "is expected to").
+HEDGE_ADVERBS = words("probably possibly perhaps likely")
+HEDGE_PREDICATES = words("likely unlikely expected set poised bound")
+# Verbs that interpret an event rather than report it, when what they name is a judgement (JUDGING_WORDS).
+INTERPRETING = words("mark signal underscore underline highlight symbolise symbolize herald epitomise epitomize")
+JUDGING_WORDS = words(
+    """
+    deterioration escalation setback blow milestone turning low nadir success failure triumph disaster
+    crisis breakthrough victory defeat embarrassment humiliation rebuke snub provocation
+    important significant crucial vital dangerous unacceptable provocative worrying alarming
+    disappointing regrettable welcome remarkable historic unprecedented outrageous absurd
+    good bad best worst great terrible shameful reckless
+    """
+)
