@@ -496,9 +496,6 @@ class Memory:
                 and not loose
             ):
                 add(Replacement(start, end, ref.text))
-            elif not plural and lemma in self.named_heads and lemma in self.fuller:
-                # "the Aldermoor city council ... The council owns 30%": the one council the article named
-                add(Replacement(start, end, self._fuller(lemma)))
             return
         if plural:
             return
