@@ -87,6 +87,54 @@ def noun_phrase(head: Token, sentence: Span, replacements: dict[int, Replacement
     return text
 
 
+def _introduced(head: Token, sentence: Span, replacements: dict[int, Replacement]) -> str | None:
+    """ "a packaging plant in Millbrook" as what a later "the plant" stands for: "the packaging plant in
+    Millbrook", when a name or a place among its words says which one (None otherwise)."""
+
+    def names(token: Token) -> bool:
+        return any(t.pos_ == "PROPN" and t.ent_type_ not in ("NORP", "DATE") for t in token.subtree)
+
+    described = head
+    while described.dep_ == "conj":
+        described = described.head
+    if described.dep_ in ("attr", "appos", "oprd", "npadvmod"):
+        return None  # "Harbin Ridge is an observatory in Canada" describes a thing named already
+    drop: set[int] = set()
+    for child in head.children:
+        after = child.i > head.i
+        clause = child.dep_ in ("relcl", "acl", "appos", "cc", "conj", "punct", "advmod")
+        if after and (clause or (child.dep_ == "prep" and not names(child))):
+            drop.update(t.i for t in child.subtree)
+    tokens = [t for t in head.subtree if t.i not in drop and sentence.start <= t.i < sentence.end]
+    if not any(t.pos_ == "PROPN" and t.ent_type_ not in ("NORP", "DATE") for t in tokens) or len(tokens) > 8:
+        return None
+    if tokens[0].lower_ not in ("a", "an") or any(t.is_punct for t in tokens):
+        return None
+    return "the " + render(head.doc, [t.i for t in tokens[1:]], replacements, finish=False)
+
+
+def _whole_name(head: Token, sentence: Span, replacements: dict[int, Replacement]) -> str:
+    """The name ending in ``head``; "the Dunmore Folk and Roots Festival" is one name although the parser
+    coordinates "Folk" and "Festival" (the entity that holds both says so)."""
+    if head.dep_ == "conj" and head.head.pos_ == "PROPN":
+        for ent in ents_in(sentence):
+            if ent.start <= head.head.i and head.i < ent.end:
+                text = ent.text
+                return "the " + text[4:] if text.startswith("The ") else text
+    return noun_phrase(head, sentence, replacements)
+
+
+def _aside(child: Token) -> bool:
+    """A non-restrictive clause or apposition after its noun, set off by a comma."""
+    before = child.left_edge.i - 1
+    return (
+        child.dep_ in ("relcl", "acl", "appos")
+        and child.i > child.head.i
+        and before >= 0
+        and child.doc[before].text == ","
+    )
+
+
 def _partitive(head: Token) -> bool:
     """A part of a plural group: "half of the respondents", "most of the members"."""
     groups = (g for c in head.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children)
@@ -214,7 +262,8 @@ class Memory:
                 add(Replacement(token.i, token.i + 1, self.surnames[token.text]))
                 self._pointed[token.i] = self.surnames[token.text]
             elif token.pos_ == "PRON" and low in _PERSON_PRONOUNS:
-                self._person_pronoun(token, sent, add)
+                outside = {t.i for t, q in zip(sent, quoted, strict=True) if not q}
+                self._person_pronoun(token, sent, outside, add)
             elif token.pos_ == "PRON" and low in _IT:
                 self._it(token, sent, reps, local_orgs, local_gpes, add)
             elif token.pos_ == "PRON" and low in _THEY:
@@ -229,7 +278,7 @@ class Memory:
                     add(Replacement(token.i, token.i + 1, self.last_year))
         return reps
 
-    def _person_pronoun(self, token: Token, sent: Span, add) -> None:  # type: ignore[no-untyped-def]
+    def _person_pronoun(self, token: Token, sent: Span, outside: set[int], add) -> None:  # type: ignore[no-untyped-def]
         """ "he" or "she" as the person it certainly stands for; left as written when in doubt.
 
         Without gender, certainty means one candidate: the one person named (or pointed at) earlier in
@@ -256,9 +305,12 @@ class Memory:
         name: str | None = None
         antecedent: int | None = None
         if not earlier and any(
-            t.dep_ in SUBJECTS and t.pos_ == "NOUN" and t.i < token.i and t.ent_type_ == "" for t in sent
+            t.dep_ in SUBJECTS and t.pos_ == "NOUN" and t.i < token.i and t.ent_type_ == "" and t.i in outside
+            for t in sent
         ):
-            return  # "One retired teacher said she ...": she is the teacher, whom no name fits
+            # "One retired teacher said she ...": she is the teacher, whom no name fits. The subjects of a
+            # quotation ('"The system was coming," she said') are the speaker's words, never the speaker.
+            return
         if len(earlier) == 1:
             name, antecedent = next(iter(earlier.items()))
         elif not earlier and self.previous_subject_unknown:
@@ -402,7 +454,7 @@ class Memory:
         return name
 
     def _named_kind(self, head: str, orgs: Counter[str]) -> str | None:
-        """"the court" after "Harwick Crown Court"; "the company" after "Velmora Foods": the one organisation
+        """ "the court" after "Harwick Crown Court"; "the company" after "Velmora Foods": the one organisation
         whose name says it is of that kind, or of several the clearly most named."""
         kind_words = KIND_NAME_WORDS.get(head, frozenset()) | {head}
         named = [(n, c) for n, c in orgs.items() if any(w.lower().strip(".,") in kind_words for w in n.split()[1:])]
@@ -445,7 +497,8 @@ class Memory:
             add(Replacement(token.i, token.i + 1, _possessive(ref.text) if possessive else ref.text))
 
     def _definite(self, token, sent, reps, orgs, gpes, add) -> None:  # type: ignore[no-untyped-def]
-        children = list(token.children)
+        # "The plant, which is owned by X, ...": a clause set off by a comma says more, not which plant
+        children = [c for c in token.children if not _aside(c)]
         det = next((c for c in children if c.dep_ == "det" and c.i < token.i), None)
         if det is None or det.lower_ != "the" or token.ent_type_:
             return
@@ -461,7 +514,7 @@ class Memory:
                 return
         if any(c.dep_ in ("prep", "relcl", "acl", "compound", "nmod") for c in children):
             return
-        if any(c.dep_ == "appos" and c.pos_ == "PROPN" for c in children):
+        if any(c.dep_ == "appos" and c.pos_ == "PROPN" for c in token.children):
             return  # "the alliance, NATO,": already named
         if any(c.dep_ == "amod" and c.tag_ not in ("JJ", "VBN") for c in children):
             return  # "the sending organisation" is a role, not a name for the one above
@@ -500,8 +553,11 @@ class Memory:
         if plural:
             return
         only_det = all(c.dep_ in ("det", "case", "appos", "punct") for c in children)
-        if only_det and lemma in self.fuller:
-            add(Replacement(start, end, self._fuller(lemma)))
+        name = self._fuller(lemma) if only_det and lemma in self.fuller else None
+        if name is not None and any(c.dep_ == "case" for c in children) and not name.lower().endswith(token.lower_):
+            return  # "the island's parliament" never becomes "the island in the Irish Sea's parliament"
+        if name is not None:
+            add(Replacement(start, end, name))
 
     # -- taking note ------------------------------------------------------------------------------
     def observe(self, sent: Span, quoted: Sequence[bool], reps: dict[int, Replacement], heading: bool = False) -> None:
@@ -619,7 +675,7 @@ class Memory:
                     for c in token.children
                 )
                 if (parts or of_name) and token.text[:1].isupper():
-                    self._name_for(token.lower_, noun_phrase(token, sent, reps))
+                    self._name_for(token.lower_, _whole_name(token, sent, reps))
                     if token.lower_ in self.fuller:
                         self.named_heads.add(token.lower_)
                 continue
@@ -634,6 +690,12 @@ class Memory:
                 ):
                     # "the Aldermoor city council" names one council; "the English club", "her company" do not
                     self.named_heads.add(token.lemma_.lower())
+            elif mods and det is not None and det.lower_ in ("a", "an") and det.i == token.left_edge.i:
+                # "A fire gutted a packaging plant in Millbrook. The plant ...": a place or a name introduces
+                # the one plant the article then calls "the plant"
+                phrase = _introduced(token, sent, reps)
+                if phrase is not None:
+                    self._name_for(token.lemma_.lower(), phrase)
 
     def _thing_topic(self, root: Token, subject: Token, sent: Span, reps: dict[int, Replacement]) -> None:
         """ "Kestrel Works is a Japanese animation film studio": the article is about Kestrel Works, a studio."""
@@ -748,7 +810,7 @@ def _role(head: Token) -> bool:
 
 
 def _another(noun: Token) -> bool:
-    """"his previous novel", "another film", "her first book": one of several, set apart from the one in view."""
+    """ "his previous novel", "another film", "her first book": one of several, set apart from the one in view."""
     return any(
         (c.dep_ == "poss" and c.pos_ == "PRON") or (c.dep_ in ("amod", "det") and c.lower_ in OTHER_WORDS)
         for c in noun.children
@@ -756,9 +818,11 @@ def _another(noun: Token) -> bool:
 
 
 def _org_name(head: Token) -> bool:
-    """"Velmora Foods", "Harwick Crown Court", "Redmarsh Rovers": a name whose last word makes it an organisation."""
-    return head.pos_ == "PROPN" and head.lower_ in ORG_NAME_WORDS and any(
-        c.dep_ == "compound" and c.pos_ == "PROPN" for c in head.children
+    """ "Velmora Foods", "Harwick Crown Court", "Redmarsh Rovers": a name whose last word makes it an organisation."""
+    return (
+        head.pos_ == "PROPN"
+        and head.lower_ in ORG_NAME_WORDS
+        and any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in head.children)
     )
 
 

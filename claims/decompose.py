@@ -38,7 +38,8 @@ from claims.lexicon import (
     SPLIT_MARKS,
 )
 from claims.modifiers import ModifierRules
-from claims.render import BRACKETS, Replacement, cut, render
+from claims.render import BRACKETS, Replacement, cut, mid_sentence_word, render
+from claims.repair import noun_predicate
 from claims.types import ClaimKind
 from claims.withheld import leaves_open, negated, open_question, withholds_comment
 
@@ -195,7 +196,7 @@ class _Decomposer(ModifierRules, CoordinationRules):
             return self.drafts
         roots = [t for t in self.sent if t.dep_ == "ROOT" or t.head.i not in self.inside]
         for root in roots:
-            verb = self.predicate_of_noun(root)
+            verb = noun_predicate(root)
             if verb is None:
                 self.clause(root, Lead(), "")
                 continue
@@ -203,23 +204,6 @@ class _Decomposer(ModifierRules, CoordinationRules):
             self.modifiers(rest, _is_past(verb), root.i)
             self.clause(verb, Lead(tuple(self.np_tokens(root)), root), "")
         return self.drafts
-
-    def predicate_of_noun(self, root: Token) -> Token | None:
-        """ "Finland, which ..., applied for membership": the parser made the name the root and
-        the real predicate a clause hanging on it."""
-        if root.pos_ not in ("NOUN", "PROPN"):
-            return None
-        return next(
-            (
-                c
-                for c in root.children
-                if c.dep_ in ("acl", "relcl")
-                and c.i > root.i
-                and c.tag_ in ("VBD", "VBZ", "VBP")
-                and _subject(c) is None
-            ),
-            None,
-        )
 
     def direct_speech(self) -> bool:
         """ "..." said X: a speech verb whose clausal complement is mostly inside quotation marks."""
@@ -294,8 +278,10 @@ class _Decomposer(ModifierRules, CoordinationRules):
         pending = self.coordinated_clauses(verb, subject, lead, selected)
         ccomps = [c for c in verb.children if c.dep_ == "ccomp" and c.i in self.inside and _clausal(c)]
         # "declined to comment", "said it was unclear whether": nothing about the world is stated
-        if withholds_comment(verb) or leaves_open(verb) or (
-            verb.lemma_ in SPEECH and ccomps and all(withholds_comment(c) or leaves_open(c) for c in ccomps)
+        if (
+            withholds_comment(verb)
+            or leaves_open(verb)
+            or (verb.lemma_ in SPEECH and ccomps and all(withholds_comment(c) or leaves_open(c) for c in ccomps))
         ):
             for clause, clause_lead, clause_local in pending:
                 self.clause(clause, clause_lead, attributed_to, {**(local or {}), **(clause_local or {})})
@@ -368,9 +354,7 @@ class _Decomposer(ModifierRules, CoordinationRules):
             if child.dep_ == "dobj" and child.i > end and before >= 0 and self.doc[before].text == ",":
                 cut(selected, [*self.subtree(child), before], self.doc)
 
-    def coordinated_clauses(
-        self, verb: Token, subject: Token | None, lead: Lead, selected: set[int]
-    ) -> list[_Pending]:
+    def coordinated_clauses(self, verb: Token, subject: Token | None, lead: Lead, selected: set[int]) -> list[_Pending]:
         """Cut "and"/"but" clauses out of ``selected``; they come back as clauses of their own."""
         ccs = [c for c in verb.children if c.dep_ in ("cc", "preconj")]
         alternatives = any(c.lower_ in ("or", "nor") for c in ccs)
@@ -380,12 +364,18 @@ class _Decomposer(ModifierRules, CoordinationRules):
             if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") and c.i in self.inside and not alternatives
         ]
         pending: list[_Pending] = []
-        complements = ("dobj", "attr", "acomp", "ccomp", "xcomp", "prep", "dative", "oprd", "prt")
+        complements = ("dobj", "attr", "acomp", "ccomp", "xcomp", "prep", "dative", "oprd", "prt", "agent")
+        passive = any(c.dep_ == "auxpass" for c in verb.children)  # "is owned by X and employs Y": owns no Y
         for conj in conjs:
             cut(selected, self.subtree(conj), self.doc)
             pending.append((conj, self.conj_lead(verb, conj, subject, lead), None))
             obj = next((c for c in conj.children if c.dep_ == "dobj"), None)
-            if conj is conjs[0] and obj is not None and not any(c.dep_ in complements for c in verb.children):
+            if (
+                conj is conjs[0]
+                and obj is not None
+                and not passive
+                and not any(c.dep_ in complements for c in verb.children)
+            ):
                 # "She directed and created many works for X": the first verb shares what follows the second
                 for child in conj.children:
                     if child.i >= obj.i and child.dep_ in ("dobj", "prep", "advmod", "npadvmod"):
@@ -395,9 +385,7 @@ class _Decomposer(ModifierRules, CoordinationRules):
                 cut(selected, [cc.i], self.doc)
         return pending
 
-    def subordinate_clauses(
-        self, verb: Token, subject: Token | None, lead: Lead, selected: set[int]
-    ) -> list[_Pending]:
+    def subordinate_clauses(self, verb: Token, subject: Token | None, lead: Lead, selected: set[int]) -> list[_Pending]:
         """Temporal or causal clauses and participle clauses, restated on their own.
 
         They leave the main clause only when enough of it remains to say something ("The
@@ -470,7 +458,7 @@ class _Decomposer(ModifierRules, CoordinationRules):
             return None
         plural = subject.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in subject.children)
         if adv.tag_ == "VBN":
-            return f"{copula(_is_past(verb), plural)} {adv.text}"
+            return f"{copula(_is_past(verb), plural)} {mid_sentence_word(adv)}"
         if verb.tag_ == "VBD":
             return past(adv.lemma_)
         if verb.tag_ in ("VBZ", "VBP"):

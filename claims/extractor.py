@@ -16,6 +16,7 @@ from claims.errors import ModelNotFound
 from claims.faithful import content_words, foreign_words, vocabulary, words_of
 from claims.kind import claim_kind
 from claims.nlp import SPACY_MODEL, claims_tokenizer, load_pipeline, package_of
+from claims.repair import mend
 from claims.segment import Sentence, sentences
 from claims.types import Claim, ClaimKind
 from claims.unresolved import needs_context
@@ -103,6 +104,7 @@ class ClaimExtractor:
         for (unit, productive), doc in zip(todo, parsed, strict=True):
             speaker = ""  # who spoke last in this paragraph: a quotation that follows without a verb is theirs
             for sentence in sentences(unit, doc):
+                mend(sentence.span)
                 replacements = memory.resolve(sentence.span, sentence.quoted)
                 if productive and sentence_reason(sentence.span, sentence.quoted) is None:
                     names = [r.text for r in replacements.values()]

@@ -19,9 +19,7 @@ class ClaimsFileError(ArticleError):
     """A claims file line is not a JSON object with a claim."""
 
     def __init__(self, path: str, line: int, problem: str) -> None:
-        super().__init__(
-            path, f"{path}:{line}: {problem}; each line must be a JSON object like {{\"claim\": \"...\"}}"
-        )
+        super().__init__(path, f'{path}:{line}: {problem}; each line must be a JSON object like {{"claim": "..."}}')
         self.line = line
 
 

@@ -123,7 +123,9 @@ TITLE_WORDS = words(
     minister president secretary general chancellor ambassador spokesman spokeswoman spokesperson chief
     director head leader governor mayor senator premier king queen envoy commander ceo chairman
     chairwoman chair deputy judge professor prosecutor attorney representative congressman congresswoman
-    prince princess emperor pope bishop coach founder editor
+    prince princess emperor pope bishop coach founder editor marshal commissioner inspector superintendent
+    sergeant lieutenant colonel admiral councillor councilor alderman sheriff detective constable
+    rector treasurer manager officer trustee
     """
 )
 

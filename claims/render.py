@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
 
 # Punctuation that brackets an insertion; it goes when what it brackets is cut out.
 BRACKETS = frozenset({",", "—", "–", "-", "--", "(", ")", ";", "[", "]"})
@@ -99,6 +99,27 @@ def tidy(text: str) -> str:
     return text
 
 
+# Words that begin a sentence and are capitalised for that alone ("Known for her films, she ...", "Local president
+# Janine Ortiz"): mid-claim they are written small. Names, nationalities and acronyms keep their capitals.
+_LOWERED_TAGS = frozenset(
+    {"DT", "IN", "RB", "RBR", "RBS", "CC", "TO", "RP", "JJ", "JJR", "JJS", "VBN", "VBG", "NN", "NNS"}
+)
+
+
+def mid_sentence_word(token: Token) -> str:
+    """``token`` as written inside a sentence: a capital it has only for starting its own goes."""
+    word = token.text
+    if (
+        token.is_sent_start
+        and token.tag_ in _LOWERED_TAGS
+        and not token.ent_type_
+        and word[:1].isupper()
+        and not any(ch.isupper() for ch in word[1:])
+    ):
+        return word[:1].lower() + word[1:]
+    return word
+
+
 def _straight_quotes(text: str) -> str:
     """Straight double quotes alternate opening and closing: no space inside either."""
     parts = text.split('"')
@@ -148,10 +169,9 @@ def render(
             swallowed.update(range(rep.start + 1, rep.end))
             last_token = rep.end - 1
             continue
-        word = token.text
         mid_sentence = out and "".join(out).rstrip()[-1:] not in (".", "!", "?", '"', "”")
-        if mid_sentence and token.is_sent_start and token.pos_ in ("DET", "ADP", "ADV", "SCONJ", "CCONJ", "PART"):
-            word = word[:1].lower() + word[1:]  # "An exhibition" restated mid-claim: "... is an exhibition"
+        # "An exhibition" restated mid-claim: "... is an exhibition"
+        word = mid_sentence_word(token) if mid_sentence else token.text
         out.append(word + token.whitespace_)
         last_token = piece
     text = "".join(out)

@@ -80,8 +80,7 @@ def leaves_open(verb: Token) -> bool:
     if lemma == "know":
         subject_nobody = any(c.dep_ == "nsubj" and c.lower_ in NOBODY for c in verb.children)
         no_one = any(
-            c.dep_ == "nsubj" and c.lower_ == "one" and any(d.lower_ == "no" for d in c.children)
-            for c in verb.children
+            c.dep_ == "nsubj" and c.lower_ == "one" and any(d.lower_ == "no" for d in c.children) for c in verb.children
         )
         return negated(verb) or subject_nobody or no_one
     return False
