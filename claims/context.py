@@ -20,6 +20,7 @@ from claims.lexicon import (
     GPE_HEADS,
     KIND_NAME_WORDS,
     LOOSE_ORG_HEADS,
+    NOT_A_REFERENT,
     ORG_HEADS,
     ORG_NAME_WORDS,
     OTHER_WORDS,
@@ -35,7 +36,7 @@ from claims.lexicon import (
     THING_NOUNS,
     TITLE_WORDS,
 )
-from claims.render import Replacement, render
+from claims.render import Replacement, mid_sentence_word, render
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -80,7 +81,10 @@ def noun_phrase(head: Token, sentence: Span, replacements: dict[int, Replacement
     drop |= dateline(sentence)
     tokens = [t.i for t in head.subtree if t.i not in drop and sentence.start <= t.i < sentence.end]
     text = render(head.doc, tokens, replacements, finish=False)
-    if text[:4] in ("The ", "This", "That") and head.i != sentence.start:
+    first = head.doc[tokens[0]] if tokens else None
+    if first is not None and first.i not in replacements and mid_sentence_word(first) != first.text:
+        text = text[:1].lower() + text[1:]  # "Local politicians" named inside a claim: "local politicians"
+    elif text[:4] in ("The ", "This", "That") and head.i != sentence.start:
         text = text[0].lower() + text[1:]
     elif text.startswith("The "):
         text = "the " + text[4:]
@@ -493,7 +497,9 @@ class Memory:
                 add(Replacement(token.i, token.i + 1, _possessive(text) if possessive else text, antecedent=other.i))
                 return
         ref = self.last_subject
-        if ref is not None and ref.plural:
+        if ref is not None and ref.plural and token.dep_ != "dobj":
+            # "Politicians seized on the findings. X called them ...": an object "them" is as often what the
+            # last sentence's subject did or found as the subject itself
             add(Replacement(token.i, token.i + 1, _possessive(ref.text) if possessive else ref.text))
 
     def _definite(self, token, sent, reps, orgs, gpes, add) -> None:  # type: ignore[no-untyped-def]
@@ -554,6 +560,8 @@ class Memory:
             return
         only_det = all(c.dep_ in ("det", "case", "appos", "punct") for c in children)
         name = self._fuller(lemma) if only_det and lemma in self.fuller else None
+        if name is not None and not any(w[:1].isupper() for w in name.removeprefix("the ").split()):
+            return  # "the county elections office" names no one office: "the office" may be the mayor's
         if name is not None and any(c.dep_ == "case" for c in children) and not name.lower().endswith(token.lower_):
             return  # "the island's parliament" never becomes "the island in the Irish Sea's parliament"
         if name is not None:
@@ -621,7 +629,10 @@ class Memory:
                 subject_person = self._full(as_person.name)
             elif is_person and rep is not None:
                 subject_person = rep.text
-            if subject.pos_ in ("NOUN", "PROPN") or rep is not None:
+            quantified = any(c.dep_ == "det" and c.lower_ in NOT_A_REFERENT for c in subject.children)
+            if quantified:
+                self.last_subject = None  # "Neither bank would say ...": no bank for a later "its"
+            elif subject.pos_ in ("NOUN", "PROPN") or rep is not None:
                 kind = subject.ent_type_ if rep is None and subject.ent_type_ in ("ORG", "GPE") else ""
                 self.last_subject = _Referent(text, _is_plural(subject), is_person, kind)
         if subject_person is None and subject is not None and subject.i in self._pointed:
@@ -761,6 +772,8 @@ def titled_name(head: Token) -> tuple[list[int], list[int]] | None:
         name.insert(0, left.pop())
     if not left or not any(doc[t].lower_ in TITLE_WORDS for t in left):
         return None
+    if not all(doc[t].text[:1].isupper() for t in name):
+        return None  # "the health minister visit Castleford": a verb is no one's first name
     if len(name) == 1 and doc[name[0]].ent_type_ != "PERSON":
         return None  # "the Queen Mother", "Prime Minister Office": one word no model calls a person is no name
     return left, name

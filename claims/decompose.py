@@ -33,6 +33,7 @@ from claims.lexicon import (
     DISCOURSE,
     FINITE_WORDS,
     JOINERS,
+    NOT_A_REFERENT,
     NOT_PARTICIPLES,
     SPEECH,
     SPLIT_MARKS,
@@ -174,8 +175,8 @@ class _Decomposer(ModifierRules, CoordinationRules):
 
     def speaker(self, verb: Token, lead: Lead) -> str:
         subject = _subject(verb) or lead.subject
-        if subject is None:
-            return ""
+        if subject is None or any(c.dep_ == "det" and c.lower_ in NOT_A_REFERENT for c in subject.children):
+            return ""  # "Neither bank would say ...": nobody said it
         rep = self.reps.get(subject.i)
         if rep is not None:
             return rep.text

@@ -185,6 +185,8 @@ LOCATIVE = frozenset({"in", "at", "near", "outside", "inside"})
 
 # Determiners of a noun that is no one thing: "any deal that delayed ..." states no deal did.
 NOT_ONE_THING = frozenset({"any", "no", "every", "each", "all"})
+# A subject with these names no one thing that a later "its" or "the bank" could point back to.
+NOT_A_REFERENT = NOT_ONE_THING | frozenset({"neither", "either", "none"})
 
 # -- withheld -----------------------------------------------------------------------------------------
 # "declined to comment", "refused to say whether": a refusal verb with one of these as its complement

@@ -102,8 +102,13 @@ def tidy(text: str) -> str:
 # Words that begin a sentence and are capitalised for that alone ("Known for her films, she ...", "Local president
 # Janine Ortiz"): mid-claim they are written small. Names, nationalities and acronyms keep their capitals.
 _LOWERED_TAGS = frozenset(
-    {"DT", "IN", "RB", "RBR", "RBS", "CC", "TO", "RP", "JJ", "JJR", "JJS", "VBN", "VBG", "NN", "NNS"}
+    {"DT", "PRP$", "IN", "RB", "RBR", "RBS", "CC", "TO", "RP", "JJ", "JJR", "JJS", "VBN", "VBG", "NN", "NNS"}
 )
+
+
+# Tags a name at the start of a sentence can get from the small tagger ("Rønning said"): such a word is written
+# small only when the article writes it small somewhere else.
+_NAME_LIKE_TAGS = frozenset({"NN", "NNS", "JJ"})
 
 
 def mid_sentence_word(token: Token) -> str:
@@ -115,9 +120,19 @@ def mid_sentence_word(token: Token) -> str:
         and not token.ent_type_
         and word[:1].isupper()
         and not any(ch.isupper() for ch in word[1:])
+        and (token.tag_ not in _NAME_LIKE_TAGS or word.lower() in _written_small(token.doc))
     ):
         return word[:1].lower() + word[1:]
     return word
+
+
+def _written_small(doc: Doc) -> frozenset[str]:
+    """The words ``doc`` writes in lower case somewhere (computed once per parsed text)."""
+    known = doc.user_data.get("claims.small")
+    if known is None:
+        known = frozenset(t.text for t in doc if t.text.islower())
+        doc.user_data["claims.small"] = known
+    return known
 
 
 def _straight_quotes(text: str) -> str:
