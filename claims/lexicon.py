@@ -134,6 +134,8 @@ TITLE_WORDS = words(
 NO_SPLIT_PREPS = frozenset(
     {"between", "among", "amongst", "amid", "amidst", "versus", "vs", "like", "as", "including", "from"}
 )
+# Prepositions that introduce examples: what follows them is a list, whatever commas the parser made asides of.
+EXAMPLE_PREPS = frozenset({"like", "as", "including"})
 
 # -- decompose ----------------------------------------------------------------------------------------
 # Subordinate clauses the article asserts, so they can stand alone. "before", "until", "once", "if" and

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from claims.context import subject_of
 from claims.inflect import copula, past, present
-from claims.lexicon import LOCATIVE, NOT_ONE_THING
+from claims.lexicon import EXAMPLE_PREPS, LOCATIVE, NOT_ONE_THING
 from claims.render import BRACKETS, Replacement, cut, render
 from claims.types import ClaimKind
 
@@ -232,6 +232,9 @@ class ModifierRules:
             return  # "Sweeney Todd, Alice in Wonderland and Dark Shadows": a list the parser read as an aside
         if appos.ent_type_ in ("DATE", "TIME", "CARDINAL", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"):
             return
+        verbless = noun.dep_ == "ROOT" and not any(t.pos_ in ("VERB", "AUX") for t in self.sent)
+        if verbless or (noun.dep_ == "pobj" and noun.head.lower_ in EXAMPLE_PREPS):
+            return  # "including My Beautiful Boy, A Rainy Day in New York": examples listed, not one thing
         region = self.subtree(appos)
         opener = min(region) - 1
         if opener < 0 or self.doc[opener].text not in BRACKETS:
