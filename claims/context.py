@@ -345,6 +345,13 @@ class Memory:
             add(Replacement(token.i, token.i + 1, _possessive(name) if possessive else name))
         self._pointed[token.i] = name
 
+    def _short_org_name(self, subject: Token) -> bool:
+        """ "Brennick cut its forecast" after "Brennick Home Systems": a company's short name that the recogniser
+        took for a person."""
+        return len(list(subject.subtree)) == 1 and any(
+            name.split()[0] == subject.text and len(name.split()) > 1 for name in self.orgs
+        )
+
     def _thing_name(self, token: Token) -> bool:
         """A proper noun "it" can stand for: an organisation or place, or a one-word name no person has."""
         if token.pos_ != "PROPN":
@@ -367,6 +374,7 @@ class Memory:
             dummy = any(c.dep_ in ("ccomp", "xcomp", "acomp") for c in head.children)
             if token.dep_ == "nsubj" and dummy and head.lemma_ not in SPEECH:
                 return  # "it is likely that ...", "it could take days": no referent; "it said that" has one
+        object_it = not possessive and token.dep_ in ("dobj", "pobj", "dative")
         clause = _clause_of(token)
         # "NATO suspended cooperation with Russia after it annexed Crimea": the subordinate
         # clause's subject is the other actor of the main clause when there is exactly one.
@@ -410,9 +418,11 @@ class Memory:
                 and subject.i < token.i
                 and token.i not in {t.i for t in subject.subtree}
                 and not _is_plural(subject)
-                and subject.ent_type_ != "PERSON"
+                and (subject.ent_type_ != "PERSON" or self._short_org_name(subject))
             )
-            if usable and subject is not None and subject.pos_ in ("NOUN", "PROPN"):
+            # "she seemed to prefer it", "Russia had violated it": an object "it" is never the subject of a clause
+            # it sits in, and rarely of one beyond (that would be "itself", or a situation)
+            if usable and subject is not None and subject.pos_ in ("NOUN", "PROPN") and not object_it:
                 text = noun_phrase(subject, sent, reps)
                 add(Replacement(token.i, token.i + 1, _possessive(text) if possessive else text, antecedent=subject.i))
                 return
@@ -795,6 +805,10 @@ def persons_in(sent: Span) -> list[PersonMention]:
         if titled is not None:
             name = " ".join(token.doc[i].text for i in titled[1])
             found[token.i] = PersonMention(token, name, 3)
+        elif _name_like_any(token) and any(_person_description(c) for c in token.children if c.dep_ == "appos"):
+            # "Marcus Feld, a lawyer at the Housing Law Project,": a person, whatever the entity recogniser says
+            chain = [t for t in token.subtree if t.dep_ == "compound" and t.pos_ == "PROPN" and t.i < token.i]
+            found[token.i] = PersonMention(token, " ".join(t.text for t in [*chain, token]), 2)
         elif token.lemma_ in SPEECH_HINTS:
             subject = _subject(token)
             if (
@@ -809,6 +823,29 @@ def persons_in(sent: Span) -> list[PersonMention]:
                 name = " ".join(t.text for t in [*chain, subject])
                 found[subject.i] = PersonMention(subject, name, 2)
     return sorted(found.values(), key=lambda p: p.head.i)
+
+
+def _name_like_any(token: Token) -> bool:
+    """Two to four capitalised proper-noun words ending in ``token``, whatever entity type they got."""
+    parts = [t for t in token.subtree if t.i <= token.i and t.pos_ == "PROPN"]
+    return (
+        token.pos_ == "PROPN"
+        and token.dep_ != "compound"
+        and 2 <= len(parts) <= 4
+        and all(t.text[:1].isupper() and t.text[1:].islower() and t.text.isalpha() for t in parts)
+    )
+
+
+def _person_description(noun: Token) -> bool:
+    """ "a lawyer at ...", "a retired teacher", "its general counsel": a noun that only a person can be."""
+    lemma = noun.lemma_.lower()
+    if noun.pos_ != "NOUN":
+        return False
+    if lemma in PERSON_NOUNS or lemma in TITLE_WORDS or lemma.endswith(("ist", "ian", "yer", "woman", "person")):
+        return True
+    # "-er" and "-or" end as many things as people ("a tower", "a sector"): a person works at or for somewhere
+    placed = any(c.dep_ == "prep" and c.lower_ in ("at", "for", "with") for c in noun.children)
+    return lemma.endswith(("er", "or")) and placed
 
 
 def _role(head: Token) -> bool:
