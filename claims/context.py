@@ -315,6 +315,19 @@ class Memory:
             # "One retired teacher said she ...": she is the teacher, whom no name fits. The subjects of a
             # quotation ('"The system was coming," she said') are the speaker's words, never the speaker.
             return
+        unnamed = [
+            t
+            for t in sent
+            if t.dep_ in SUBJECTS
+            and t.pos_ == "PROPN"
+            and t.i < token.i
+            and t.i in outside
+            and t.ent_type_ not in ("ORG", "GPE", "LOC", "NORP", "FAC", "PRODUCT", "WORK_OF_ART")
+            and t.i not in {p.head.i for p in persons_in(sent)}
+            and t.i not in self._pointed
+        ]
+        if len(earlier) == 1 and unnamed:
+            return  # "Price, the Rovers captain, sent Lindqvist the wrong way, her 14th goal": Price is a person too
         if len(earlier) == 1:
             name, antecedent = next(iter(earlier.items()))
         elif not earlier and self.previous_subject_unknown:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from claims.context import ents_in, subject_of
-from claims.lexicon import NO_SPLIT_PREPS
+from claims.lexicon import NO_SPLIT_PREPS, TOGETHER_WORDS
 from claims.render import cut
 
 if TYPE_CHECKING:
@@ -122,6 +122,9 @@ class CoordinationRules:
                 return []
             members.append(nxt)
             node = nxt
+        after = members[-1].right_edge.i + 1
+        if len(members) > 1 and after < len(self.doc) and self.doc[after].lower_ in TOGETHER_WORDS:
+            return []  # "held for men and women alike": one statement about both, never one about each
         if len(members) > 1 and prepositional:
             words = {m.lower_ for m in members}
             names = {m.i for m in members}

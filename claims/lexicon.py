@@ -134,6 +134,8 @@ TITLE_WORDS = words(
 NO_SPLIT_PREPS = frozenset(
     {"between", "among", "amongst", "amid", "amidst", "versus", "vs", "like", "as", "including", "from"}
 )
+# Words after a list that make it one statement about all its members ("men and women alike").
+TOGETHER_WORDS = frozenset({"alike", "together", "jointly", "respectively", "combined"})
 # Prepositions that introduce examples: what follows them is a list, whatever commas the parser made asides of.
 EXAMPLE_PREPS = frozenset({"like", "as", "including"})
 

@@ -80,6 +80,18 @@ class ModifierRules:
             elif token.dep_ == "appos":
                 self.apposition(token, selected)
 
+    def about_the_clause(self, pronoun: Token, rel: Token) -> bool:
+        """A ", which ..." after a verb ("when they enrolled, which allowed"), or whose verb agrees with no noun
+        before it ("the reserves, which means that"): it stands for the clause before, not a noun."""
+        before = self.doc[pronoun.i - 1]
+        if before.text != "," or pronoun.i - 2 < self.sent.start:
+            return False
+        last = self.doc[pronoun.i - 2]
+        if last.pos_ in ("VERB", "AUX", "ADV") and last.dep_ not in ("npadvmod",):
+            return True
+        singular_verb = rel.tag_ == "VBZ" or any(c.tag_ == "VBZ" for c in rel.children if c.dep_ in ("aux", "auxpass"))
+        return singular_verb and last.tag_ == "NNS" and last.i == rel.head.i  # "Skyline Airways, which operates"
+
     def relative(self, rel: Token, selected: set[int], past_tense: bool) -> None:
         pronoun = next(
             (t for t in rel.subtree if t.tag_ in ("WDT", "WP", "WP$") and (t.head == rel or t.tag_ == "WP$")),
@@ -90,6 +102,8 @@ class ModifierRules:
             return
         if pronoun.tag_ != "WP$" and pronoun.dep_ not in ("nsubj", "nsubjpass"):
             return
+        if pronoun.lower_ == "which" and self.about_the_clause(pronoun, rel):
+            return  # "..., when they enrolled, which allowed the team to record": the whole clause did
         if any(c.dep_ == "det" and c.lower_ in NOT_ONE_THING for c in rel.head.children):
             return  # "any deal that delayed the closure": a condition on deals, not a deal that did
         before = pronoun.i - 1

@@ -1,9 +1,13 @@
-"""Mending a mistake of the small parser before any rule reads the tree.
+"""Mending two mistakes of the small parser before any rule reads the tree.
 
 "The plant, which is owned by Corrigan Packaging, opened in 2019": the parser hangs "opened" on the
 aside's last noun ("Packaging, opened in 2019") and leaves the sentence without a verb, so a rule
 would say that Corrigan Packaging was opened. The verb after the aside's closing comma is the
 predicate of the sentence's subject.
+
+"pointing out that several complaints posted on the database dated back to 2022": the parser makes
+"complaints" the whole that-clause and "dated" a participle of "database", so a rule would say the
+database was dated back to 2022. The last past-tense verb that closes the clause is its predicate.
 """
 
 from __future__ import annotations
@@ -20,7 +24,45 @@ _SUBJECT_OR_AUX = frozenset({"nsubj", "nsubjpass", "aux", "auxpass", "expl"})
 
 
 def mend(sent: Span) -> None:
-    """Reattach a predicate the parser hung inside a non-restrictive clause of the subject."""
+    """Reattach predicates the parser hung on a noun inside their own clause."""
+    _predicate_after_aside(sent)
+    for token in sent:
+        if token.dep_ == "ccomp" and token.pos_ in ("NOUN", "PROPN"):
+            _verbless_that_clause(token)
+
+
+def _verbless_that_clause(noun: Token) -> None:
+    mark = next((c for c in noun.children if c.dep_ == "mark" and c.lower_ == "that"), None)
+    if mark is None:
+        return
+    last = noun.right_edge
+    while last.is_punct and last.i > noun.i:
+        last = last.doc[last.i - 1]
+    verb = next(
+        (
+            t
+            for t in reversed(list(noun.subtree))
+            if t.dep_ == "acl"
+            and t.tag_ in ("VBD", "VBN")
+            and t.lower_ == past(t.lemma_)
+            and t.right_edge.i == last.i
+            and t.head.i != noun.i
+            and t.doc[t.i - 1].pos_ in ("NOUN", "PROPN", "NUM")
+            and not any(c.dep_ in _SUBJECT_OR_AUX for c in t.children)
+        ),
+        None,
+    )
+    if verb is None:
+        return
+    verb.head = noun.head
+    verb.dep_ = "ccomp"
+    verb.tag_ = "VBD"
+    noun.head = verb
+    noun.dep_ = "nsubj"
+    mark.head = verb
+
+
+def _predicate_after_aside(sent: Span) -> None:
     root = sent.root
     if root.pos_ not in ("NOUN", "PROPN") or noun_predicate(root) is not None:
         return
