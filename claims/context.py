@@ -432,6 +432,8 @@ class Memory:
                 and token.i not in {t.i for t in subject.subtree}
                 and not _is_plural(subject)
                 and (subject.ent_type_ != "PERSON" or self._short_org_name(subject))
+                and not _person_description(subject)  # "A spokesman for the company said it ...": not him
+                and not any(c.dep_ == "appos" and c.ent_type_ == "PERSON" for c in subject.children)
             )
             # "she seemed to prefer it", "Russia had violated it": an object "it" is never the subject of a clause
             # it sits in, and rarely of one beyond (that would be "itself", or a situation)
@@ -490,6 +492,8 @@ class Memory:
         named.sort(key=lambda nc: (nc[1], self._recency.get(nc[0], 0)), reverse=True)
         if len(named) > 1 and named[0][1] < 2 * named[1][1]:
             return None
+        if any(count > named[0][1] for count in orgs.values()):
+            return None  # "Lumora ... its adviser Sentinel Partners": "the company" is the one named most
         name = named[0][0]
         return "the " + name if " of " in name or name in self._said_with_the else name
 
@@ -695,6 +699,14 @@ class Memory:
             if token.i in inside:
                 continue
             named = next((c for c in token.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
+            if token.pos_ == "NOUN" and token.dep_ == "appos" and token.head.pos_ == "PROPN" and token.i > token.head.i:
+                # "Lumora, the fast-growing payments company, ...": a later "the company" is Lumora
+                definite = any(c.dep_ == "det" and c.lower_ == "the" for c in token.children)
+                if token.head.dep_ in ("nsubj", "nsubjpass") and definite and not _another(token):
+                    self._name_for(token.lemma_.lower(), _whole_name(token.head, sent, reps))
+                    if token.lemma_.lower() in self.fuller:
+                        self.named_heads.add(token.lemma_.lower())
+                    continue
             if token.pos_ == "NOUN" and named is not None and _another(token):
                 continue  # "his previous novel, Dombey and Son": not what a later "the novel" means
             if token.pos_ == "NOUN" and named is not None:

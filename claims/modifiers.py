@@ -89,7 +89,8 @@ class ModifierRules:
         last = self.doc[pronoun.i - 2]
         if last.pos_ in ("VERB", "AUX", "ADV") and last.dep_ not in ("npadvmod",):
             return True
-        singular_verb = rel.tag_ == "VBZ" or any(c.tag_ == "VBZ" for c in rel.children if c.dep_ in ("aux", "auxpass"))
+        singular_verb = rel.tag_ == "VBZ" or rel.lower_ == "was"
+        singular_verb |= any(c.tag_ == "VBZ" or c.lower_ == "was" for c in rel.children if c.dep_ in ("aux", "auxpass"))
         return singular_verb and last.tag_ == "NNS" and last.i == rel.head.i  # "Skyline Airways, which operates"
 
     def relative(self, rel: Token, selected: set[int], past_tense: bool) -> None:
@@ -246,6 +247,9 @@ class ModifierRules:
             return  # "Sweeney Todd, Alice in Wonderland and Dark Shadows": a list the parser read as an aside
         if appos.ent_type_ in ("DATE", "TIME", "CARDINAL", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"):
             return
+        root = self.sent.root
+        if noun.dep_ == "pobj" and appos.i < root.i and root.pos_ in ("VERB", "AUX") and subject_of(root) is None:
+            return  # "In a statement on its website, the chief executive, Daniel Okafor, apologised": the subject
         verbless = noun.dep_ == "ROOT" and not any(t.pos_ in ("VERB", "AUX") for t in self.sent)
         if verbless or (noun.dep_ == "pobj" and noun.head.lower_ in EXAMPLE_PREPS):
             return  # "including My Beautiful Boy, A Rainy Day in New York": examples listed, not one thing

@@ -31,6 +31,12 @@ def score(folder: Path) -> str:
     items = {json.loads(line)["id"]: json.loads(line) for line in (folder / "items.jsonl").open()}
     judged = [json.loads(line) for line in (folder / "judgements.jsonl").open()]
     lines = [f"{folder.name}: {len(judged)} claims judged of {len(items)} drawn"]
+    reread = folder / "judgements-speaker-rule.jsonl"
+    if reread.exists():
+        # claims with a speaker, read again by other judges once RUBRIC.md said how the speaker counts
+        again = {j["id"]: j for j in (json.loads(line) for line in reread.open())}
+        judged = [again.get(j["id"], j) for j in judged]
+        lines.append(f"  ({len(again)} claims with a speaker as re-read under the rubric's speaker rule)")
     for source in ("all", "propsegment", "news"):
         rows = [j for j in judged if source == "all" or items[j["id"]]["article"].startswith(f"articles/{source}")]
         if not rows:
