@@ -1,4 +1,4 @@
-"""Mending two mistakes of the small parser before any rule reads the tree.
+"""Mending mistakes of the small parser before any rule reads the tree.
 
 "The plant, which is owned by Corrigan Packaging, opened in 2019": the parser hangs "opened" on the
 aside's last noun ("Packaging, opened in 2019") and leaves the sentence without a verb, so a rule
@@ -8,6 +8,9 @@ predicate of the sentence's subject.
 "pointing out that several complaints posted on the database dated back to 2022": the parser makes
 "complaints" the whole that-clause and "dated" a participle of "database", so a rule would say the
 database was dated back to 2022. The last past-tense verb that closes the clause is its predicate.
+
+"had hired a firm to investigate and had informed the authority": the parser coordinates "informed" with
+the infinitive; its own "had" says it goes with "hired".
 """
 
 from __future__ import annotations
@@ -29,6 +32,20 @@ def mend(sent: Span) -> None:
     for token in sent:
         if token.dep_ == "ccomp" and token.pos_ in ("NOUN", "PROPN"):
             _verbless_that_clause(token)
+        elif token.dep_ == "conj" and token.pos_ == "VERB":
+            _finite_verb_under_infinitive(token)
+
+
+def _finite_verb_under_infinitive(verb: Token) -> None:
+    """ "had hired a firm to investigate and had informed the authority": a verb with its own finite auxiliary
+    is coordinated with the finite verb above the infinitive, not with the infinitive."""
+    infinitive = verb.head
+    finite_aux = any(c.dep_ in ("aux", "auxpass") and c.tag_ in ("VBD", "VBZ", "VBP", "MD") for c in verb.children)
+    to = any(c.dep_ == "aux" and c.lower_ == "to" for c in infinitive.children)
+    if finite_aux and to and infinitive.dep_ == "xcomp" and infinitive.head.pos_ in ("VERB", "AUX"):
+        verb.head = infinitive.head
+        for cc in [c for c in infinitive.children if c.dep_ == "cc" and c.i < verb.i]:
+            cc.head = infinitive.head
 
 
 def _verbless_that_clause(noun: Token) -> None:
