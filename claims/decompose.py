@@ -137,12 +137,26 @@ class _Decomposer(ModifierRules, CoordinationRules):
             return  # "The first film praising the performances.": a fragment states nothing checkable
         if words[-1].strip(".!?").lower() in BARE_AUXILIARIES:
             return  # "The Supreme Court did.": an ellipsis says nothing without the clause it echoes
+        if any(self._orphan_relative(i, used, reps) for i in used):
+            return  # "He for which he was nominated": the relative pronoun lost the noun it stands for
         for piece in list(used):
             rep = reps.get(piece)
             if rep is not None:
                 used.update(rep.source)
         tokens = tuple(sorted(used))
         self.drafts.append(Draft(text, tokens, kind, attributed_to))
+
+    def _orphan_relative(self, i: int, used: set[int], reps: dict[int, Replacement]) -> bool:
+        token = self.doc[i]
+        if token.tag_ not in ("WDT", "WP", "WP$") or i in reps:
+            return False
+        if token.dep_ == "pobj" and token.lower_ in ("which", "whom") and token.head.i - 1 not in used:
+            return True  # "for which he was nominated" with nothing before it that it could stand for
+        # the clause this pronoun opens: its verb, or the verb of its preposition ("for which he was nominated")
+        clause = token.head.head if token.head.dep_ == "prep" else token.head
+        if clause.dep_ != "relcl":
+            return False
+        return clause.head.i not in used and clause.head.i not in reps
 
     def np_tokens(self, head: Token) -> list[int]:
         """``head``'s noun phrase: no clauses, appositions, coordinated nouns, edge punctuation."""

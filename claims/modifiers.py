@@ -250,6 +250,8 @@ class ModifierRules:
         root = self.sent.root
         if noun.dep_ == "pobj" and appos.i < root.i and root.pos_ in ("VERB", "AUX") and subject_of(root) is None:
             return  # "In a statement on its website, the chief executive, Daniel Okafor, apologised": the subject
+        if noun.dep_ == "appos" and noun.pos_ == "NOUN" and not any(c.dep_ == "det" for c in noun.children):
+            return  # "the series My So-Called Life, Juliet in Romeo + Juliet, ...": a list read as asides
         verbless = noun.dep_ == "ROOT" and not any(t.pos_ in ("VERB", "AUX") for t in self.sent)
         if verbless or (noun.dep_ == "pobj" and noun.head.lower_ in EXAMPLE_PREPS):
             return  # "including My Beautiful Boy, A Rainy Day in New York": examples listed, not one thing

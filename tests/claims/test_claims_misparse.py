@@ -1,0 +1,118 @@
+"""Rules that guard against the small parser's mistakes, tested on the mistaken trees themselves.
+
+The trees are written out token by token (words, heads, labels, tags), as the parser produced them on text
+nobody tuned for, so the tests do not depend on the parser making the same mistake on a short sentence.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from claims.decompose import decompose
+from claims.nlp import load_pipeline
+
+POS = {"PRP": "PRON", "RB": "ADV", "VBD": "VERB", "VBN": "VERB", "NNP": "PROPN", "IN": "ADP", "DT": "DET"}
+POS |= {"JJ": "ADJ", "NN": "NOUN", "-LRB-": "PUNCT", "CD": "NUM", "-RRB-": "PUNCT", ",": "PUNCT", "WDT": "PRON"}
+POS |= {".": "PUNCT", "CC": "CCONJ", "PRP$": "PRON"}
+
+
+def parsed(rows: list[tuple[str, int, str, str]]) -> Doc:
+    """A doc from (word, head index, dependency label, tag) rows, with sentence start set."""
+    nlp = load_pipeline()
+    words = [r[0] for r in rows]
+    doc = Doc(
+        nlp.vocab,
+        words=words,
+        heads=[r[1] for r in rows],
+        deps=[r[2] for r in rows],
+        tags=[r[3] for r in rows],
+        pos=[POS[r[3]] for r in rows],
+        sent_starts=[True] + [False] * (len(rows) - 1),
+    )
+    for token in doc:
+        token.lemma_ = token.lower_
+    return doc
+
+
+def claims_of(doc: Doc) -> list[str]:
+    return [d.text for d in decompose(doc[:], [False] * len(doc), {})]
+
+
+def test_a_relative_pronoun_that_lost_its_noun_makes_no_claim() -> None:
+    # "He then played Tom Reyes in the drama Quiet Hours, for which he was nominated for an award.", parsed
+    # with "nominated" coordinated with "played" and "for which" hung on "was"
+    doc = parsed(
+        [
+            ("He", 2, "nsubj", "PRP"),
+            ("then", 2, "advmod", "RB"),
+            ("played", 2, "ROOT", "VBD"),
+            ("Tom", 4, "compound", "NNP"),
+            ("Reyes", 2, "dobj", "NNP"),
+            ("in", 2, "prep", "IN"),
+            ("the", 7, "det", "DT"),
+            ("drama", 5, "pobj", "NN"),
+            ("Quiet", 9, "compound", "NNP"),
+            ("Hours", 7, "appos", "NNP"),
+            (",", 2, "punct", ","),
+            ("for", 14, "prep", "IN"),
+            ("which", 11, "pobj", "WDT"),
+            ("he", 14, "nsubjpass", "PRP"),
+            ("was", 15, "auxpass", "VBD"),
+            ("nominated", 2, "conj", "VBN"),
+            ("for", 15, "prep", "IN"),
+            ("an", 18, "det", "DT"),
+            ("award", 16, "pobj", "NN"),
+            (".", 2, "punct", "."),
+        ]
+    )
+    found = claims_of(doc)
+    assert not any("for which" in claim and "drama" not in claim for claim in found), found
+
+
+def test_a_list_of_titles_read_as_a_chain_of_asides_is_no_identity() -> None:
+    # "... in the series My Quiet Life, Maud in Winterfold": "Life" an aside of "series", "Maud" an aside of "Life"
+    doc = parsed(
+        [
+            ("She", 1, "nsubj", "PRP"),
+            ("played", 1, "ROOT", "VBD"),
+            ("Nora", 1, "dobj", "NNP"),
+            ("in", 1, "prep", "IN"),
+            ("the", 5, "det", "DT"),
+            ("series", 3, "pobj", "NN"),
+            ("My", 8, "poss", "PRP$"),
+            ("Quiet", 8, "amod", "JJ"),
+            ("Life", 5, "appos", "NN"),
+            (",", 8, "punct", ","),
+            ("Maud", 8, "appos", "NNP"),
+            ("in", 10, "prep", "IN"),
+            ("Winterfold", 11, "pobj", "NNP"),
+            (".", 1, "punct", "."),
+        ]
+    )
+    found = claims_of(doc)
+    assert not any("is My Quiet Life" in claim for claim in found), found
+
+
+def test_titles_after_including_are_examples_not_one_another() -> None:
+    # "She starred in films, including Paper Moons, A Quiet Week in Lisbon": the second title an aside of the first
+    doc = parsed(
+        [
+            ("She", 1, "nsubj", "PRP"),
+            ("starred", 1, "ROOT", "VBD"),
+            ("in", 1, "prep", "IN"),
+            ("films", 2, "pobj", "NN"),
+            (",", 3, "punct", ","),
+            ("including", 3, "prep", "IN"),
+            ("Paper", 7, "compound", "NNP"),
+            ("Moons", 5, "pobj", "NNP"),
+            (",", 7, "punct", ","),
+            ("A", 11, "det", "DT"),
+            ("quiet", 11, "amod", "JJ"),
+            ("week", 7, "appos", "NN"),
+            ("in", 11, "prep", "IN"),
+            ("Lisbon", 12, "pobj", "NNP"),
+            (".", 1, "punct", "."),
+        ]
+    )
+    found = claims_of(doc)
+    assert not any("Paper Moons is" in claim for claim in found), found
