@@ -56,6 +56,7 @@ _Pending = tuple["Token", Lead, "dict[int, Replacement] | None"]
 
 
 _subject = subject_of
+_QUOTE_MARKS = frozenset({'"', "“", "”"})
 
 
 def _is_past(verb: Token) -> bool:
@@ -238,12 +239,35 @@ class _Decomposer(ModifierRules, CoordinationRules):
             if token.i not in self.quoted and token.lemma_ in SPEECH and _subject(token) is not None:
                 speaker = self.speaker(token, Lead())
                 break
-        pieces = [t.i for t in self.sent if not t.is_space]
-        self.emit(pieces, ClaimKind.QUOTE, speaker)
+        for part in self.quoted_sentences():
+            self.emit(part, ClaimKind.QUOTE, speaker)
         # "..., said Natalie Batalha, an astronomer at ...": the speaker's description is a fact
         for token in self.sent:
             if token.dep_ == "appos" and token.i not in self.quoted and token.head.i not in self.quoted:
                 self.apposition(token, set(self.subtree(token.head)))
+
+    def quoted_sentences(self) -> list[list[int | str]]:
+        """ "It's one goal. The fans are right to expect more," he said: one quote claim per sentence said, each
+        in its own quotation marks, so that a claim is one sentence."""
+        parts: list[list[int]] = [[]]
+        for token in self.sent:
+            if token.is_sent_start and parts[-1] and token.i != self.sent.start:
+                parts.append([])
+            if not token.is_space:
+                parts[-1].append(token.i)
+        pieces: list[list[int | str]] = []
+        for part in [p for p in parts if p]:
+            marks = sum(self.doc[i].text in _QUOTE_MARKS for i in part)
+            inside = all(i in self.quoted for i in part if not self.doc[i].is_punct)
+            if marks == 0 and inside and len(parts) > 1:
+                pieces.append(['"', *part, '"'])  # a sentence in the middle of the quotation
+            elif marks % 2 == 0 or len(parts) == 1:
+                pieces.append(list(part))
+            elif self.doc[part[0]].text in _QUOTE_MARKS:
+                pieces.append([*part, '"'])  # the quotation goes on into the next sentence
+            else:
+                pieces.append(['"', *part])  # it began in the sentence before
+        return pieces
 
     def titles(self) -> None:
         """ "NATO Secretary General Jens Stoltenberg" also says who holds which office."""
