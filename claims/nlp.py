@@ -27,7 +27,7 @@ def package_of(model: str) -> str:
     return model.replace("_", "-")
 
 
-def _import_spacy() -> Any:
+def import_spacy() -> Any:
     """spaCy, imported without torch and without its command line.
 
     spaCy's thinc imports torch whenever it is installed (seconds of start-up) although this pipeline
@@ -70,7 +70,7 @@ def _cli_stand_in() -> ModuleType:
 
 @lru_cache(maxsize=2)
 def _load(model: str) -> Language:
-    spacy = _import_spacy()
+    spacy = import_spacy()
     from thinc.api import get_current_ops, set_current_ops
 
     # The pipeline's layers keep the ops they were built with: built under these, their matrix products go
