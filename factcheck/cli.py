@@ -726,13 +726,8 @@ def _run_check(
             else:
                 extractor = ClaimExtractor()
                 fresh = cache is None or any(cache.claims(d.text, d.path, extractor.model_id) is None for d in docs)
-                if fresh:
-                    # New claims need both models: they load while spaCy loads and parses. spaCy is imported
-                    # first, as it hides torch from its own import.
-                    if settings.runtime != "onnx":
-                        from claims.nlp import import_spacy
-
-                        import_spacy()
+                if fresh and settings.runtime == "onnx":
+                    # New claims need both models: their sessions are built while spaCy parses.
                     preload(embedder, *filter(None, [getattr(verifier, "model", None)]))
                 sets = list(extract_claims(docs, extractor, only_lines=only_lines, progress=progress, cache=cache))
                 source = extractor.model_id
