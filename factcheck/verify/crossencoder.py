@@ -180,6 +180,11 @@ class CrossEncoderModel:
     def _load_now(self) -> None:
         offline()
         labels = self.labels
+        if self.runtime == "onnx" and not is_adapter_folder(self.path):
+            # transformers is not imported on this path: it takes about a second and is not used.
+            self._whole_files()
+            self._load_onnx()
+            return
         from transformers.utils import logging as hf_logging
 
         hf_logging.set_verbosity_error()
@@ -188,9 +193,6 @@ class CrossEncoderModel:
             model, tokenizer = self._load_adapted()
         else:
             self._whole_files()
-            if self.runtime == "onnx":
-                self._load_onnx()
-                return
             model, tokenizer = self._load_whole()
         if model.config.num_labels != len(labels):
             raise VerifierModelError(

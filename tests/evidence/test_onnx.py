@@ -83,7 +83,9 @@ def test_verifier_logits_match_torch(onnx_cache: Path) -> None:
     assert (ours.predict_proba(PAIRS).argmax(1) == torch_.predict_proba(PAIRS).argmax(1)).all()
 
 
-def test_an_onnx_check_never_imports_torch(tmp_path: Path, onnx_cache: Path, onnx_embedder: OnnxEmbedder) -> None:
+def test_an_onnx_check_never_imports_torch_or_transformers(
+    tmp_path: Path, onnx_cache: Path, onnx_embedder: OnnxEmbedder
+) -> None:
     index = tmp_path / "index"
     build_index(DEMO_CORPUS, index, onnx_embedder)
     CrossEncoderModel(runtime="onnx", cache_dir=onnx_cache).load()  # exported here, so the check only loads
@@ -91,12 +93,14 @@ def test_an_onnx_check_never_imports_torch(tmp_path: Path, onnx_cache: Path, onn
         "import sys\nfrom factcheck.cli import main\n"
         f"sys.argv = ['factcheck', 'check', {str(DEMO_ARTICLE)!r}, '--index', {str(index)!r}, '-f', 'json']\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "print('TORCH' if 'torch' in sys.modules else 'NO TORCH', file=sys.stderr)\n"
+        "heavy = sorted(m for m in ('torch', 'transformers', 'sentence_transformers') if m in sys.modules)\n"
+        "print(f'HEAVY {heavy}', file=sys.stderr)\n"
     )
     env = {**os.environ, "PYTHONPATH": str(REPO), "FACTCHECK_RUNTIME": "onnx", "FACTCHECK_CACHE_DIR": str(onnx_cache),
            "FACTCHECK_CACHE": "false"}
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=False)
-    assert done.stderr.strip().endswith("NO TORCH"), done.stderr
+    assert done.stderr.strip().endswith("HEAVY []"), done.stderr
+    assert "transformers" not in done.stderr.lower(), done.stderr  # no warning from a library it never needed
     report = json.loads(done.stdout)
     assert ["runtime", "onnx"] in report["manifest"]["settings"]
     assert {v["label"] for v in report["articles"][0]["verdicts"]} == {"SUPPORTED", "REFUTED", "NOT ENOUGH INFO"}
