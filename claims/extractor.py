@@ -138,13 +138,16 @@ class ClaimExtractor:
                 bucket.append(key)
             if key in merged:
                 entry = merged[key]
+                # spans come in reading order: one that starts past all earlier ones needs no comparing, so an
+                # article repeating a sentence thousands of times stays linear
                 spans = [(entry["start"], entry["end"]), *entry["extra"]]
-                if all(end <= s or start >= e for s, e in spans):
+                if start >= entry["reach"] or all(end <= s or start >= e for s, e in spans):
                     entry["extra"].append((start, end))
+                    entry["reach"] = max(entry["reach"], end)
                 continue
             tokens = [sentence.doc[i] for i in draft.tokens]
             kind = claim_kind(tokens, draft.kind, reported=bool(draft.attributed_to))
-            merged[key] = {"draft": draft, "start": start, "end": end, "extra": [], "kind": kind}
+            merged[key] = {"draft": draft, "start": start, "end": end, "extra": [], "kind": kind, "reach": end}
             order.append(key)
         entries = sorted((merged[k] for k in order), key=lambda e: e["start"])
         claims = []
