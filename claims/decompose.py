@@ -260,13 +260,14 @@ class _Decomposer(ModifierRules, CoordinationRules):
             marks = sum(self.doc[i].text in _QUOTE_MARKS for i in part)
             inside = all(i in self.quoted for i in part if not self.doc[i].is_punct)
             if marks == 0 and inside and len(parts) > 1:
-                pieces.append(['"', *part, '"'])  # a sentence in the middle of the quotation
+                pieces.append(['"', *part, '"'])  # a sentence in the middle of the quotation (marks of either style)
             elif marks % 2 == 0 or len(parts) == 1:
                 pieces.append(list(part))
             elif self.doc[part[0]].text in _QUOTE_MARKS:
-                pieces.append([*part, '"'])  # the quotation goes on into the next sentence
+                pieces.append([*part, "”" if self.doc[part[0]].text == "“" else '"'])  # it goes on after this sentence
             else:
-                pieces.append(['"', *part])  # it began in the sentence before
+                closing = next(self.doc[i].text for i in part if self.doc[i].text in _QUOTE_MARKS)
+                pieces.append(["“" if closing == "”" else '"', *part])  # it began in the sentence before
         return pieces
 
     def titles(self) -> None:

@@ -58,6 +58,8 @@ _FIXES = (
     (re.compile(r"([,;:—–])(?:\s*[,;:—–])+"), r"\1"),
     (re.compile(r"\s+(['’]s)\b"), r"\1"),
     (re.compile(r"\s+(['’])(?=\s|$)"), r"\1"),
+    (re.compile(r"“\s+"), "“"),
+    (re.compile(r"\s+”"), "”"),
     # a comma left hanging after a preposition or article by a cut: "implemented by, the treaty"
     (re.compile(r"\b(by|of|in|to|for|with|at|on|from|the|a|an|and),\s", re.IGNORECASE), r"\1 "),
     # a name put in for "the company's" ends in s: "Velmora Foods'", not "Velmora Foods's"
@@ -184,7 +186,7 @@ def render(
             swallowed.update(range(rep.start + 1, rep.end))
             last_token = rep.end - 1
             continue
-        mid_sentence = out and "".join(out).rstrip()[-1:] not in (".", "!", "?", '"', "”")
+        mid_sentence = out and "".join(out).rstrip()[-1:] not in (".", "!", "?", '"', "”", "“")
         # "An exhibition" restated mid-claim: "... is an exhibition"
         word = mid_sentence_word(token) if mid_sentence else token.text
         out.append(word + token.whitespace_)

@@ -107,12 +107,14 @@ def test_seed_references_are_resolved(seed_claims: tuple[str, tuple[Claim, ...]]
 
 
 @pytest.mark.data
-def test_seed_direct_quotes_stay_whole(seed_claims: tuple[str, tuple[Claim, ...]]) -> None:
+def test_seed_direct_quotes_are_one_claim_per_sentence_said(seed_claims: tuple[str, tuple[Claim, ...]]) -> None:
     _, claims = seed_claims
     quotes = [c for c in claims if c.kind is ClaimKind.QUOTE]
-    assert len(quotes) == 2
+    # two quotations, the second of two sentences: three quote claims, each in its own marks, all Lavrov's
+    assert len(quotes) == 3
     assert all(q.attributed_to == "Sergey Lavrov" for q in quotes)
-    assert any("Or it may take several more days" in q.text for q in quotes)
+    assert any(q.text.startswith("“Or it may take several more days,”") for q in quotes)
+    assert all(q.text.count("“") == q.text.count("”") and q.text.count('"') % 2 == 0 for q in quotes)
 
 
 def test_empty_and_blank_text(extractor: ClaimExtractor) -> None:
