@@ -173,13 +173,33 @@ _subject = subject_of
 _ENTS_KEY = "claims.ents"
 
 
+def _joined_possessive_names(ents: Sequence[Span]) -> tuple[Span, ...]:
+    """ "St Columba's" + "General Hospital" is one name, "St Columba's General Hospital", though the recogniser
+    splits it at the possessive; left split, "the hospital" would become "General Hospital"."""
+    joined: list[Span] = []
+    for ent in ents:
+        last = joined[-1] if joined else None
+        if (
+            last is not None
+            and last.end == ent.start
+            and last.label_ == ent.label_ == "ORG"
+            and ent.doc[last.end - 1].lower_ in ("'s", "’s")
+            and ent.doc[ent.start].pos_ == "PROPN"
+        ):
+            joined[-1] = ent.doc[last.start : ent.end]
+            joined[-1].label_ = ent.label_
+            continue
+        joined.append(ent)
+    return tuple(joined)
+
+
 def ents_in(span: Span) -> list[Span]:
     """``span.ents`` without its cost: spaCy rebuilds every entity of the whole Doc on each call,
     which made long paragraphs quadratic. The Doc's entities are listed once and bisected."""
     doc = span.doc
     cached = doc.user_data.get(_ENTS_KEY)
     if cached is None:
-        ents = tuple(doc.ents)
+        ents = _joined_possessive_names(doc.ents)
         cached = doc.user_data[_ENTS_KEY] = (ents, [e.start for e in ents])
     ents, starts = cached
     found = []
@@ -358,6 +378,21 @@ class Memory:
             add(Replacement(token.i, token.i + 1, _possessive(name) if possessive else name))
         self._pointed[token.i] = name
 
+    def _its_subject_follows(self, token: Token, clause: Token, add) -> bool:  # type: ignore[no-untyped-def]
+        """ "In its quarterly forecast, the bank trimmed ...": an "its" before its clause's subject is the subject's."""
+        verb = clause if clause.pos_ in ("VERB", "AUX") else clause.head
+        subject = _subject(verb)
+        if subject is None or subject.i < token.i or subject.pos_ not in ("NOUN", "PROPN") or _is_plural(subject):
+            return False
+        if token.i in {t.i for t in subject.subtree} or subject.ent_type_ == "PERSON" or _person_description(subject):
+            return False  # "Its body colour is ...": the subject's own "its" points back, not forward
+        opening = next((a for a in token.ancestors if a.dep_ == "prep" and a.left_edge.i == a.sent.start), None)
+        named = subject.ent_type_ == "ORG" or any(c.dep_ == "det" and c.lower_ == "the" for c in subject.children)
+        if opening is None or not named:
+            return False
+        add(Replacement(token.i, token.i + 1, "its", antecedent=subject.i))
+        return True
+
     def _short_org_name(self, subject: Token) -> bool:
         """ "Brennick cut its forecast" after "Brennick Home Systems": a company's short name that the recogniser
         took for a person."""
@@ -389,6 +424,8 @@ class Memory:
                 return  # "it is likely that ...", "it could take days": no referent; "it said that" has one
         object_it = not possessive and token.dep_ in ("dobj", "pobj", "dative")
         clause = _clause_of(token)
+        if possessive and self._its_subject_follows(token, clause, add):
+            return
         # "NATO suspended cooperation with Russia after it annexed Crimea": the subordinate
         # clause's subject is the other actor of the main clause when there is exactly one.
         verb = token.head
@@ -832,8 +869,7 @@ def persons_in(sent: Span) -> list[PersonMention]:
             found[token.i] = PersonMention(token, name, 3)
         elif _name_like_any(token) and any(_person_description(c) for c in token.children if c.dep_ == "appos"):
             # "Marcus Feld, a lawyer at the Housing Law Project,": a person, whatever the entity recogniser says
-            chain = [t for t in token.subtree if t.dep_ == "compound" and t.pos_ == "PROPN" and t.i < token.i]
-            found[token.i] = PersonMention(token, " ".join(t.text for t in [*chain, token]), 2)
+            found[token.i] = PersonMention(token, " ".join(t.text for t in [*_name_before(token), token]), 2)
         elif token.lemma_ in SPEECH_HINTS:
             subject = _subject(token)
             if (
@@ -844,10 +880,20 @@ def persons_in(sent: Span) -> list[PersonMention]:
                 and subject.ent_type_ in ("", "PERSON", "ORG")
                 and subject.i not in found
             ):
-                chain = [t for t in subject.subtree if t.dep_ == "compound" and t.pos_ == "PROPN"]
-                name = " ".join(t.text for t in [*chain, subject])
+                name = " ".join(t.text for t in [*_name_before(subject), subject])
                 found[subject.i] = PersonMention(subject, name, 2)
     return sorted(found.values(), key=lambda p: p.head.i)
+
+
+def _name_before(head: Token) -> list[Token]:
+    """The proper-noun words right before ``head`` that are part of its name ("Dr Helena" of "Marsh"); never the
+    words of an aside after it ("Marsh, the chief executive of the Vale Health Trust")."""
+    words: list[Token] = []
+    i = head.i - 1
+    while i >= 0 and head.doc[i].pos_ == "PROPN" and head.doc[i].dep_ == "compound" and head.doc[i].head.i >= i:
+        words.insert(0, head.doc[i])
+        i -= 1
+    return words
 
 
 def _name_like_any(token: Token) -> bool:

@@ -114,6 +114,8 @@ class ModifierRules:
         head = rel.head
         if candidate.pos_ in ("NOUN", "PROPN") and candidate.i in self.subtree(head):
             head = candidate
+        if head.pos_ == "PROPN" and head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.pos_ == "PROPN":
+            head = head.head.head  # "The Federation of Manufacturers, which represents": the whole name does
         head = self.outside_brackets(head, rel) or head
         if head.pos_ not in ("NOUN", "PROPN"):
             return
