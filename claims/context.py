@@ -378,7 +378,8 @@ class Memory:
             add(Replacement(token.i, token.i + 1, _possessive(name) if possessive else name))
         self._pointed[token.i] = name
 
-    def _its_subject_follows(self, token: Token, clause: Token, add) -> bool:  # type: ignore[no-untyped-def]
+    @staticmethod
+    def _its_subject_follows(token: Token, clause: Token) -> bool:
         """ "In its quarterly forecast, the bank trimmed ...": an "its" before its clause's subject is the subject's."""
         verb = clause if clause.pos_ in ("VERB", "AUX") else clause.head
         subject = _subject(verb)
@@ -388,10 +389,7 @@ class Memory:
             return False  # "Its body colour is ...": the subject's own "its" points back, not forward
         opening = next((a for a in token.ancestors if a.dep_ == "prep" and a.left_edge.i == a.sent.start), None)
         named = subject.ent_type_ == "ORG" or any(c.dep_ == "det" and c.lower_ == "the" for c in subject.children)
-        if opening is None or not named:
-            return False
-        add(Replacement(token.i, token.i + 1, "its", antecedent=subject.i))
-        return True
+        return opening is not None and named
 
     def _short_org_name(self, subject: Token) -> bool:
         """ "Brennick cut its forecast" after "Brennick Home Systems": a company's short name that the recogniser
@@ -424,8 +422,8 @@ class Memory:
                 return  # "it is likely that ...", "it could take days": no referent; "it said that" has one
         object_it = not possessive and token.dep_ in ("dobj", "pobj", "dative")
         clause = _clause_of(token)
-        if possessive and self._its_subject_follows(token, clause, add):
-            return
+        if possessive and self._its_subject_follows(token, clause):
+            return  # left as written: the subject it belongs to follows in the same claim
         # "NATO suspended cooperation with Russia after it annexed Crimea": the subordinate
         # clause's subject is the other actor of the main clause when there is exactly one.
         verb = token.head
