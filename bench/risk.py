@@ -23,6 +23,7 @@ import argparse
 import importlib.util
 import json
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -205,9 +206,11 @@ def news_claims(cache: Path) -> tuple[list[tuple[str, str, str]], Path]:
     folder = cache / "news-corpus"
     folder.mkdir(parents=True, exist_ok=True)
     for name in NEWS_FILES:
-        link = folder / name
-        if not link.exists():
-            link.symlink_to(NEWS_CORPUS / name)
+        # Copies, not links: a corpus reader follows no symlink out of its folder.
+        copy = folder / name
+        if not copy.is_file() or copy.is_symlink():
+            copy.unlink(missing_ok=True)
+            shutil.copyfile(NEWS_CORPUS / name, copy)
     return [(r["id"], r["claim"], GOLD_NAMES[r["label"]]) for r in records], folder
 
 

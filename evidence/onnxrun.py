@@ -12,9 +12,10 @@ Install with ``pip install 'factcheck-kit[onnx]'``.
 
 from __future__ import annotations
 
+import inspect
 import os
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,9 +37,12 @@ def require_onnxruntime() -> Any:
     return onnxruntime
 
 
-def exported(model_dir: Path, weights_hash: str, cache_dir: Path, *, head: bool) -> Path:
+def exported(
+    model_dir: Path, weights_hash: str, cache_dir: Path, *, head: bool, load: Callable[[], Any] | None = None
+) -> Path:
     """The ``.onnx`` file of ``model_dir``, exported on first use. ``head`` keeps the classifier (logits)
-    rather than the encoder's last hidden state."""
+    rather than the encoder's last hidden state. ``load`` builds the torch model when the folder is not a
+    plain transformers model (an adapter merged into its base); ``weights_hash`` must then cover both."""
     kind = "logits" if head else "hidden"
     path = cache_dir / "onnx" / f"{model_dir.name}-{weights_hash}-{kind}.onnx"
     if path.is_file():
@@ -46,14 +50,14 @@ def exported(model_dir: Path, weights_hash: str, cache_dir: Path, *, head: bool)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
     try:
-        _export(model_dir, partial, head=head)
+        _export(model_dir, partial, head=head, load=load)
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)
     return path
 
 
-def _export(model_dir: Path, out: Path, *, head: bool) -> None:
+def _export(model_dir: Path, out: Path, *, head: bool, load: Callable[[], Any] | None) -> None:
     offline()
     try:
         import onnx  # noqa: F401  (torch's exporter writes through it)
@@ -62,28 +66,37 @@ def _export(model_dir: Path, out: Path, *, head: bool) -> None:
     except ImportError:
         raise ModelNotFound(f"exporting a model to ONNX needs torch and onnx: {_INSTALL}") from None
 
-    loader = AutoModelForSequenceClassification if head else AutoModel
-    model = loader.from_pretrained(model_dir, dtype=torch.float32, local_files_only=True, attn_implementation="eager")
+    if load is None:
+        loader = AutoModelForSequenceClassification if head else AutoModel
+        model = loader.from_pretrained(
+            model_dir, dtype=torch.float32, local_files_only=True, attn_implementation="eager"
+        )
+    else:
+        model = load()
+        # Eager attention, as the plain folders are exported: it traces to plain ONNX operators.
+        model.set_attn_implementation("eager")
     model.eval()
+    # Models without segment embeddings (MPNet) take no token_type_ids: the graph then has two inputs.
+    names = [n for n in INPUTS if n in inspect.signature(model.forward).parameters]
 
     class Outputs(torch.nn.Module):
         def __init__(self) -> None:
             super().__init__()
             self.model = model
 
-        def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
-            result = self.model(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids)
+        def forward(self, *inputs: Any) -> Any:
+            result = self.model(**dict(zip(names, inputs, strict=True)))
             return result.logits if head else result.last_hidden_state
 
     sample = torch.ones((2, 8), dtype=torch.long)
+    samples = tuple(torch.zeros_like(sample) if n == "token_type_ids" else sample for n in names)
     axes = {0: "batch", 1: "tokens"}
     with warnings.catch_warnings(), torch.inference_mode():
         # The tracer warns about Python branches on shapes; they do not depend on the batch here.
         warnings.simplefilter("ignore")
         torch.onnx.export(
-            Outputs(), (sample, sample, torch.zeros_like(sample)), str(out), input_names=list(INPUTS),
-            output_names=["output"], dynamic_axes={name: axes for name in (*INPUTS, "output")},
-            opset_version=17, dynamo=False,
+            Outputs(), samples, str(out), input_names=names, output_names=["output"],
+            dynamic_axes={name: axes for name in (*names, "output")}, opset_version=17, dynamo=False,
         )
 
 
@@ -105,6 +118,18 @@ def tokenizer(model_dir: Path, max_length: int) -> Any:
     tok.no_padding()
     tok.enable_truncation(max_length, strategy="longest_first")
     return tok
+
+
+def pad_id(model_dir: Path, tok: Any) -> int:
+    """The id of the padding token named in the folder's ``tokenizer_config.json`` ("[PAD]" when it names none)."""
+    import json
+
+    config_path = model_dir / "tokenizer_config.json"
+    config = json.loads(config_path.read_text(encoding="utf-8")) if config_path.is_file() else {}
+    name = config.get("pad_token") or "[PAD]"
+    name = name.get("content", "[PAD]") if isinstance(name, dict) else str(name)
+    found = tok.token_to_id(name)
+    return int(found) if found is not None else 0
 
 
 def padded(encodings: Sequence[tuple[Sequence[int], Sequence[int]]], pad_id: int) -> dict[str, np.ndarray]:

@@ -26,7 +26,7 @@ from evidence.offline import offline
 from evidence.onnxrun import padded
 from factcheck.config import VERIFIER_FOLDERS
 from factcheck.errors import FactcheckError
-from factcheck.verify.adapter import ADAPTER_WEIGHTS, is_adapter_folder, load_adapted
+from factcheck.verify.adapter import ADAPTER_WEIGHTS, base_folder, is_adapter_folder, load_adapted, read_adapter_config
 
 SHIPPED_MODEL = VERIFIER_FOLDERS["model"]
 # A 3-layer student distilled from SHIPPED_MODEL (factcheck.training.distill): twice the pairs per second.
@@ -67,6 +67,7 @@ class CrossEncoderModel:
         self._model: Any = None
         self._tokenizer: Any = None
         self._pad_id = 0
+        self._inputs: set[str] = set()
         self._lock = threading.Lock()
 
     @cached_property
@@ -157,7 +158,7 @@ class CrossEncoderModel:
 
     def _run(self, feed: dict[str, np.ndarray]) -> np.ndarray:
         if self.runtime == "onnx":
-            return self._model.run(None, feed)[0]
+            return self._model.run(None, {name: array for name, array in feed.items() if name in self._inputs})[0]
         import torch
 
         with torch.inference_mode():
@@ -180,10 +181,14 @@ class CrossEncoderModel:
     def _load_now(self) -> None:
         offline()
         labels = self.labels
-        if self.runtime == "onnx" and not is_adapter_folder(self.path):
-            # transformers is not imported on this path: it takes about a second and is not used.
-            self._whole_files()
-            self._load_onnx()
+        if self.runtime == "onnx":
+            # transformers is not imported on this path (once an adapter's merged model is exported): it
+            # takes about a second and is not used.
+            if is_adapter_folder(self.path):
+                self._load_onnx_adapted()
+            else:
+                self._whole_files()
+                self._load_onnx()
             return
         from transformers.utils import logging as hf_logging
 
@@ -249,7 +254,27 @@ class CrossEncoderModel:
             self._model = onnxrun.session(path)
         except ModelNotFound as exc:
             raise VerifierModelError(str(exc)) from None
-        self._tokenizer, self._pad_id = tokenizer, int(tokenizer.token_to_id("[PAD]") or 0)
+        self._tokenizer, self._pad_id = tokenizer, onnxrun.pad_id(self.path, tokenizer)
+        self._inputs = {i.name for i in self._model.get_inputs()}
+
+    def _load_onnx_adapted(self) -> None:
+        """An adapter merged into its base, exported once; the tokenizer is the base encoder's."""
+        from evidence import onnxrun
+        from evidence.errors import ModelNotFound
+
+        self._file(ADAPTER_WEIGHTS)
+        spec = read_adapter_config(self.path)
+        base = base_folder(spec)
+        try:
+            path = onnxrun.exported(
+                self.path, self.model_hash, self.cache_dir, head=True, load=lambda: self._load_adapted()[0]
+            )
+            tokenizer = onnxrun.tokenizer(base, int(spec["max_length"]))
+            self._model = onnxrun.session(path)
+        except ModelNotFound as exc:
+            raise VerifierModelError(str(exc)) from None
+        self._tokenizer, self._pad_id = tokenizer, onnxrun.pad_id(base, tokenizer)
+        self._inputs = {i.name for i in self._model.get_inputs()}
 
     def _file(self, name: str) -> Path:
         if not self.path.is_dir():
