@@ -180,15 +180,16 @@ def lowered(settings: object) -> object:
     return replace(settings, verdict_threshold=low, supported_threshold=0.0, refuted_threshold=0.0)  # type: ignore[type-var]
 
 
-def scifact_claims(split: str) -> tuple[list[tuple[str, str, str]], Path]:
+def scifact_claims(split: str, verifier: str | None) -> tuple[list[tuple[str, str, str]], Path]:
     from factcheck.config import VERIFIER_FOLDERS
 
     scifact = _bench("scifact")
 
     gold = scifact.read_gold(scifact.DATA / f"claims_{split}.jsonl")
     if split == "train":
-        # Only the train claims the shipped verifier never trained on can tune its thresholds fairly.
-        gold = scifact.held_out_of_training(gold, VERIFIER_FOLDERS["model"])
+        # Only the train claims the verifier never trained on can tune its thresholds fairly.
+        folder = VERIFIER_FOLDERS.get(verifier or "model", Path(verifier or "model"))
+        gold = scifact.held_out_of_training(gold, folder, scifact.DATA)
     return [(str(c.id), c.text, GOLD_NAMES[c.label]) for c in gold.values()], scifact.DATA / scifact.CORPUS_FILE
 
 
@@ -237,7 +238,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.split == "test":
             parser.error("SciFact's test labels are not public: use --split dev or train")
         scifact = _bench("scifact")
-        claims, corpus_file = scifact_claims(args.split)
+        claims, corpus_file = scifact_claims(args.split, args.verifier)
         index, _ = scifact.open_or_build(corpus_file, args.cache / "scifact-index", SentenceTransformerEmbedder())
     else:
         if args.benchmark == "fm2" and args.split == "train":

@@ -190,7 +190,24 @@ def _joined_possessive_names(ents: Sequence[Span]) -> tuple[Span, ...]:
             joined[-1].label_ = ent.label_
             continue
         joined.append(ent)
-    return tuple(joined)
+    return tuple(_with_coordinated_front(ent) for ent in joined)
+
+
+def _with_coordinated_front(ent: Span) -> Span:
+    """ "the Harrowfield and Vale Health Trust" is one organisation, though the recogniser tags "Harrowfield"
+    as a place and only "Vale Health Trust" as the name: the parser hangs "Harrowfield and" on its head."""
+    if ent.label_ != "ORG":
+        return ent
+    front = [
+        c for c in ent.root.lefts
+        if c.pos_ == "PROPN" and c.dep_ in ("nmod", "compound") and c.i < ent.start
+        and any(g.dep_ == "cc" for g in c.children) and c.right_edge.i == ent.start - 1
+    ]  # fmt: skip
+    if not front:
+        return ent
+    whole = ent.doc[front[0].left_edge.i : ent.end]
+    whole.label_ = ent.label_
+    return whole
 
 
 def ents_in(span: Span) -> list[Span]:

@@ -10,17 +10,20 @@ import pytest
 from claims import ClaimExtractor, ClaimKind
 
 RULES = Path(__file__).resolve().parents[2] / "claims" / "RULES.md"
-# a rule's example block, never reaching past the next rule's heading (a rule tested elsewhere has no block)
-_BLOCK = re.compile(r"^## (?P<name>.+?)\n(?:(?!^## ).)*?```claims\n(?P<body>.*?)```", re.S | re.M)
+# a rule's section runs to the next heading; each of its example blocks is a test (a rule tested elsewhere has none)
+_SECTION = re.compile(r"^## (?P<name>.+?)\n(?P<section>(?:(?!^## ).)*)", re.S | re.M)
+_BLOCK = re.compile(r"^```claims\n(?P<body>.*?)```", re.S | re.M)
 
 
 def examples() -> list[tuple[str, str, list[str]]]:
     found = []
-    for match in _BLOCK.finditer(RULES.read_text(encoding="utf-8")):
-        lines = match["body"].rstrip("\n").split("\n")
-        text = "\n".join(line for line in lines if not line.startswith("→ "))
-        expected = [line[2:] for line in lines if line.startswith("→ ")]
-        found.append((match["name"], text, [] if expected == ["(none)"] else expected))
+    for section in _SECTION.finditer(RULES.read_text(encoding="utf-8")):
+        for k, match in enumerate(_BLOCK.finditer(section["section"])):
+            lines = match["body"].rstrip("\n").split("\n")
+            text = "\n".join(line for line in lines if not line.startswith("→ "))
+            expected = [line[2:] for line in lines if line.startswith("→ ")]
+            name = section["name"] + (f" ({k + 1})" if k else "")
+            found.append((name, text, [] if expected == ["(none)"] else expected))
     return found
 
 
