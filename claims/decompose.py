@@ -32,6 +32,7 @@ from claims.lexicon import (
     DANGLING,
     DISCOURSE,
     FINITE_WORDS,
+    INFERENCE,
     JOINERS,
     NOT_A_REFERENT,
     NOT_PARTICIPLES,
@@ -335,6 +336,11 @@ class _Decomposer(ModifierRules, CoordinationRules):
                 if len(commas) == 2:  # "The plan, however, was rejected": its commas go with it
                     selected.difference_update(commas)
 
+        if verb.lemma_ in INFERENCE and verb.tag_ == "VBG" and subject is None and ccomps:
+            # "the yield rose, suggesting that traders ...": an inference, not a report; the rise is the claim
+            for clause, clause_lead, clause_local in pending:
+                self.clause(clause, clause_lead, attributed_to, {**(local or {}), **(clause_local or {})})
+            return
         if verb.lemma_ in SPEECH and ccomps and (subject is not None or lead.subject is not None):
             speaker = self.speaker(verb, lead)
             complement = set().union(*(self.subtree(c) for c in ccomps)) & selected

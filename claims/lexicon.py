@@ -116,6 +116,10 @@ THEN_PREPOSITIONS = frozenset({"since", "until", "till", "by"})
 
 PARTITIVES = words("half majority most many some third quarter fifth percent all none few several minority share")
 
+# Speech verbs that, as a participle hung on a clause ("..., suggesting that traders had pushed back their
+# expectations"), give the writer's reading of what the clause says happened, which nobody said.
+INFERENCE = frozenset({"suggest", "indicate", "imply", "signal"})
+
 SPEECH_HINTS = frozenset({"say", "tell", "add", "state", "announce", "claim", "note", "warn", "write"})
 
 TITLE_WORDS = words(
