@@ -613,8 +613,9 @@ class Memory:
             ranked = sorted(counts.items(), key=lambda kv: (kv[1], self._recency.get(kv[0], 0)), reverse=True)
             best, count = ranked[0]
             runner_up = ranked[1][1] if len(ranked) > 1 else 0
-            # only a clearly dominant name: "the alliance" in an article about NATO
-            if count >= 2 and count >= 2 * runner_up:
+            # only a clearly dominant name: "the alliance" in an article about NATO; in an article about a
+            # thing, never another name than the thing's ("the nation" on the Isle of Man is not the UK)
+            if count >= 2 and count >= 2 * runner_up and self.thing_topic in (None, best):
                 add(Replacement(start, end, best))
                 return
         if kind:
