@@ -38,6 +38,7 @@ from claims.lexicon import (
     NOT_PARTICIPLES,
     SPEECH,
     SPLIT_MARKS,
+    TITLE_WORDS,
 )
 from claims.modifiers import ModifierRules
 from claims.render import BRACKETS, Replacement, cut, mid_sentence_word, render
@@ -278,6 +279,8 @@ class _Decomposer(ModifierRules, CoordinationRules):
             if titled is None or token.i in self.quoted:
                 continue
             title, name = titled
+            if all(self.doc[t].lower_ in TITLE_WORDS for t in title):
+                continue  # "Mayor Bridget Callan": "Bridget Callan is the Mayor" never says of what
             possessed = any(self.doc[t].dep_ == "case" for t in title)
             self.emit([*name, "is" if possessed else "is the", *title], ClaimKind.FACT, "")
 

@@ -147,6 +147,10 @@ def _straight_quotes(text: str) -> str:
     return '"'.join(parts)
 
 
+# Words that open a noun phrase and are capitalised only because the phrase opened a sentence.
+_PHRASE_OPENERS = frozenset({"The", "This", "That", "These", "Those", "Such", "A", "An", "Some", "Many", "Most"})
+
+
 def render(
     doc: Doc,
     pieces: Sequence[int | str],
@@ -182,7 +186,12 @@ def render(
             out.append(" ")
         rep = replacements.get(piece)
         if rep is not None and (rep.antecedent is None or rep.antecedent not in present):
-            out.append(rep.text + doc[rep.end - 1].whitespace_)
+            text = rep.text
+            first, _, rest = text.partition(" ")
+            if out and rest and first in _PHRASE_OPENERS:
+                # "Such objects reflect ... the sunlight that falls on them": "on such objects"
+                text = first.lower() + " " + rest
+            out.append(text + doc[rep.end - 1].whitespace_)
             swallowed.update(range(rep.start + 1, rep.end))
             last_token = rep.end - 1
             continue
