@@ -166,10 +166,22 @@ def subject_of(verb: Token) -> Token | None:
         between = [t.text for t in verb.doc[max(t.i for t in first.subtree) + 1 : min(t.i for t in second.subtree)]]
         if between == [","] and first.pos_ == "NOUN" and second.pos_ == "PROPN":
             return second
+        if not between and first.pos_ == "NOUN" and first.tag_ == "NN" and second.pos_ == "PROPN":
+            return second  # "The engineering group Brennwald said": a description the parser made a subject
     return subjects[0] if subjects else None
 
 
 _subject = subject_of
+
+
+def _described_as_org(name: Token) -> bool:
+    """ "The engineering group Brennwald said": the noun right before the name says it is an organisation,
+    whatever the recogniser made of the name."""
+    return any(
+        c.dep_ in SUBJECTS and c.pos_ == "NOUN" and c.right_edge.i == name.left_edge.i - 1
+        and c.lemma_.lower() in ORG_HEADS
+        for c in name.head.children
+    )  # fmt: skip
 _ENTS_KEY = "claims.ents"
 
 
@@ -483,7 +495,7 @@ class Memory:
                 and subject.i < token.i
                 and token.i not in {t.i for t in subject.subtree}
                 and not _is_plural(subject)
-                and (subject.ent_type_ != "PERSON" or self._short_org_name(subject))
+                and (subject.ent_type_ != "PERSON" or self._short_org_name(subject) or _described_as_org(subject))
                 and not _person_description(subject)  # "A spokesman for the company said it ...": not him
                 and not any(c.dep_ == "appos" and c.ent_type_ == "PERSON" for c in subject.children)
             )

@@ -157,6 +157,8 @@ class _Decomposer(ModifierRules, CoordinationRules):
             return True  # "for which he was nominated" with nothing before it that it could stand for
         # the clause this pronoun opens: its verb, or the verb of its preposition ("for which he was nominated")
         clause = token.head.head if token.head.dep_ == "prep" else token.head
+        while clause.dep_ == "conj" and clause.head.i != clause.i:
+            clause = clause.head  # "a decision that will cost jobs and which leaders described as ...": the second
         if clause.dep_ != "relcl":
             return False
         return clause.head.i not in used and clause.head.i not in reps
@@ -306,7 +308,8 @@ class _Decomposer(ModifierRules, CoordinationRules):
         prefix: list[int | str] = [] if subject is not None else list(lead.pieces)
         selected = self.subtree(verb)
         for other in (c for c in verb.children if c.dep_ in SUBJECTS and subject is not None and c != subject):
-            if other.pos_ == "NOUN" and subject.pos_ == "PROPN" and other.i < subject.i:
+            set_off = any(self.doc[i].text == "," for i in range(max(self.subtree(other)) + 1, subject.left_edge.i))
+            if other.pos_ == "NOUN" and subject.pos_ == "PROPN" and other.i < subject.i and set_off:
                 # "The planet, WASP-39b, orbits": two subjects where one was an apposition
                 cut(selected, self.subtree(other), self.doc)
                 for i in range(max(self.subtree(subject)) + 1, verb.i):
@@ -394,6 +397,20 @@ class _Decomposer(ModifierRules, CoordinationRules):
         """Cut "..., a move that would cost billions" after a clausal complement: the parser hangs the
         summarising noun on the verb as its object, which left claims ending "at the latest, a move.".
         Its relative clause is a claim of its own already."""
+        for child in verb.children:
+            before = child.left_edge.i - 1
+            if (
+                child.dep_ == "npadvmod"
+                and child.pos_ == "NOUN"
+                and child.i > verb.i
+                and before >= 0
+                and self.doc[before].text == ","
+                and any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in child.children)
+                and any(c.dep_ == "relcl" for c in child.children)
+            ):
+                # "... by the end of next year, a decision that will cost 1,150 jobs": the same summary, hung
+                # on the verb as an adverbial noun
+                cut(selected, [*self.subtree(child), before], self.doc)
         complements = [c for c in verb.children if c.dep_ == "ccomp"]
         if not complements:
             return
