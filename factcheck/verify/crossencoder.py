@@ -190,10 +190,7 @@ class CrossEncoderModel:
                 self._whole_files()
                 self._load_onnx()
             return
-        from transformers.utils import logging as hf_logging
-
-        hf_logging.set_verbosity_error()
-        hf_logging.disable_progress_bar()
+        _quiet_transformers()
         if is_adapter_folder(self.path):
             model, tokenizer = self._load_adapted()
         else:
@@ -218,6 +215,10 @@ class CrossEncoderModel:
         except (OSError, ValueError, RuntimeError, KeyError, SafetensorError) as exc:
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise VerifierModelError(f"cannot load the adapter in {self.path} ({reason}): retrain it") from exc
+
+    def _merged_for_export(self) -> Any:
+        _quiet_transformers()
+        return self._load_adapted()[0]
 
     def _whole_files(self) -> None:
         self._file("model.safetensors")
@@ -266,9 +267,7 @@ class CrossEncoderModel:
         spec = read_adapter_config(self.path)
         base = base_folder(spec)
         try:
-            path = onnxrun.exported(
-                self.path, self.model_hash, self.cache_dir, head=True, load=lambda: self._load_adapted()[0]
-            )
+            path = onnxrun.exported(self.path, self.model_hash, self.cache_dir, head=True, load=self._merged_for_export)
             tokenizer = onnxrun.tokenizer(base, int(spec["max_length"]))
             self._model = onnxrun.session(path)
         except ModelNotFound as exc:
@@ -302,6 +301,14 @@ class CrossEncoderModel:
         if not isinstance(data, dict):
             raise VerifierModelError(f"{path} is not a JSON object: the model folder is corrupt; retrain it")
         return data
+
+
+def _quiet_transformers() -> None:
+    """No loading report or progress bar from transformers: the head it calls newly initialised is ours."""
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
 
 
 def _quantize(model: Any) -> Any:
