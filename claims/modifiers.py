@@ -295,7 +295,25 @@ class ModifierRules:
                 self.emit([*other, cop, *own], ClaimKind.FACT, self.speaking)
             return
         cut(selected, region, self.doc)
+        # "Ingrid Solheim, the mission's flight director, who has worked on it since 2014": the "who" is the
+        # person's, and what it says is a claim of its own about them, not part of what the person is
+        people = [
+            c for c in appos.children
+            if c.dep_ == "relcl" and noun.pos_ == "PROPN" and appos.pos_ == "NOUN"
+            and any(t.dep_ == "nsubj" and t.lower_ == "who" for t in c.children)
+        ]  # fmt: skip
+        if people:
+            cut_out = set().union(*(self.subtree(c) for c in people))
+            other = [i for i in other if i not in cut_out]
+            while other and (self.doc[other[-1]].text in BRACKETS or self.doc[other[-1]].is_punct):
+                other.pop()
         self.emit([*own, cop, *other], ClaimKind.FACT, self.speaking, self.definite(own))
+        for clause in people:
+            pronoun = next(t.i for t in clause.children if t.dep_ == "nsubj" and t.lower_ == "who")
+            words = [i for i in sorted(self.subtree(clause)) if i != pronoun]
+            while words and self.doc[words[-1]].is_punct:
+                words.pop()
+            self.emit([*own, *words], ClaimKind.FACT, self.speaking)
 
     def brackets(self, selected: set[int]) -> None:
         """Cut what sits between brackets or a pair of dashes; restate it when it is a clause."""
