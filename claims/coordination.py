@@ -191,24 +191,23 @@ class CoordinationRules:
     def total_elsewhere(self, token: Token, members: list[Token]) -> bool:
         """A count outside the coordinated nouns is a total over them: "followed 19,114 people in Australia
         and the United States" is not 19,114 in each. A place hung on a relative clause is read with the
-        clause's noun too ("identified 27 victims, the oldest of whom is 94, across the town and villages")."""
+        clause's noun too, when that noun is the one counted ("identified 27 victims, the oldest of whom is 94,
+        across the town and villages")."""
         inside = set().union(*(self.subtree(m) for m in members))
-        verb = token
-        while True:
-            # up to the clause's verb, past participles that only modify a noun ("people aged 70 in ...")
-            while (verb.pos_ not in ("VERB", "AUX") or verb.dep_ in ("amod", "acl")) and verb.head.i != verb.i:
-                verb = verb.head
-            arguments = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "dobj", "attr")]
-            if any(
+
+        def counted(noun: Token) -> bool:
+            return any(
                 c.dep_ == "nummod" and c.like_num and c.ent_type_ not in ("DATE", "TIME", "ORDINAL")
                 and c.i not in inside
-                for argument in arguments
-                for c in argument.children
-            ):
-                return True
-            if verb.dep_ != "relcl" or verb.head.i == verb.i:
-                return False
+                for c in noun.children
+            )
+
+        verb = token
+        # up to the clause's verb, past participles that only modify a noun ("people aged 70 in ...")
+        while (verb.pos_ not in ("VERB", "AUX") or verb.dep_ in ("amod", "acl")) and verb.head.i != verb.i:
             verb = verb.head
+        arguments = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "dobj", "attr")]
+        return any(counted(argument) for argument in arguments) or (verb.dep_ == "relcl" and counted(verb.head))
 
     def variants(self, selected: set[int], groups: list[Group]) -> list[set[int]]:
         variants = [set(selected)]
