@@ -207,7 +207,8 @@ class CoordinationRules:
         while (verb.pos_ not in ("VERB", "AUX") or verb.dep_ in ("amod", "acl")) and verb.head.i != verb.i:
             verb = verb.head
         arguments = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "dobj", "attr")]
-        return any(counted(argument) for argument in arguments) or (verb.dep_ == "relcl" and counted(verb.head))
+        hung = token.dep_ == "pobj" and verb.dep_ == "relcl"  # a place, not what the clause is about
+        return any(counted(argument) for argument in arguments) or (hung and counted(verb.head))
 
     def variants(self, selected: set[int], groups: list[Group]) -> list[set[int]]:
         variants = [set(selected)]
