@@ -174,6 +174,14 @@ def subject_of(verb: Token) -> Token | None:
 _subject = subject_of
 
 
+def _written_whole(token: Token, name: str) -> bool:
+    """The words before ``token`` already make up the rest of the full ``name`` ("Spirited Away", whose
+    "Spirited" the tagger took for an adjective): the name is written whole, nothing to fill in."""
+    words = name.split()
+    start = token.i - (len(words) - 1)
+    return start >= 0 and [t.text for t in token.doc[start : token.i + 1]] == words
+
+
 def _described_as_org(name: Token) -> bool:
     """ "The engineering group Brennwald said": the noun right before the name says it is an organisation,
     whatever the recogniser made of the name."""
@@ -311,6 +319,7 @@ class Memory:
                 and token.text in self.surnames
                 and token.text not in self.shared_surnames
                 and not _in_name(token)
+                and not _written_whole(token, self.surnames[token.text])
             ):
                 add(Replacement(token.i, token.i + 1, self.surnames[token.text]))
                 self._pointed[token.i] = self.surnames[token.text]

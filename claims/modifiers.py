@@ -226,7 +226,7 @@ class ModifierRules:
             predicate -= self.subtree(conj)
         predicate -= {c.i for c in part.children if c.dep_ == "cc"}
         # "Helena Bonham Carter (born 26 May 1966)": the brackets around the participle are not the claim's
-        predicate -= {c.i for c in part.children if c.dep_ == "punct" and c.text in BRACKETS}
+        predicate -= {c.i for c in part.children if c.dep_ == "punct" and c.text in ("(", ")", "[", "]")}
         cut(selected, self.subtree(part), self.doc)
         for head, pred in [(part, predicate), *((c, self.subtree(c)) for c in conjs)]:
             self.modifiers(pred, past_tense, head.i)

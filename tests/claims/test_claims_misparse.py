@@ -116,3 +116,16 @@ def test_titles_after_including_are_examples_not_one_another() -> None:
     )
     found = claims_of(doc)
     assert not any("Paper Moons is" in claim for claim in found), found
+
+
+def test_a_name_written_whole_is_not_filled_in_again() -> None:
+    """ "with Spirited Away being number two": the tagger took "Spirited" for an adjective, so the name's last
+    word looked like a bare surname; filling in the full name gave "Spirited Spirited Away"."""
+    from claims.context import _written_whole
+
+    doc = parsed([
+        ("with", 0, "ROOT", "IN"), ("Spirited", 2, "amod", "JJ"), ("Away", 0, "pobj", "NNP"),
+    ])  # fmt: skip
+    assert _written_whole(doc[2], "Spirited Away")
+    assert not _written_whole(doc[2], "Jane Away")
+    assert not _written_whole(doc[1], "Spirited Away")
