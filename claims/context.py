@@ -60,9 +60,11 @@ class _Referent:
 
 
 def _possessive(text: str) -> str:
-    # "the Flames'" rather than "the Flames's"; "NATO's", "Russia's"
+    # "the Flames'" rather than "the Flames's"; "NATO's", "Russia's"; "the athletes'" but "the virus's"
     last = text.split()[-1] if text.split() else text
-    return text + "'" if last.endswith("s") and last[:1].isupper() and not last.isupper() else text + "'s"
+    name = last[:1].isupper() and not last.isupper()
+    plural = last[:1].islower() and last.endswith("s") and not last.endswith(("ss", "us", "is"))
+    return text + "'" if (last.endswith("s") and name) or plural else text + "'s"
 
 
 def noun_phrase(head: Token, sentence: Span, replacements: dict[int, Replacement]) -> str:
@@ -78,6 +80,12 @@ def noun_phrase(head: Token, sentence: Span, replacements: dict[int, Replacement
         detached = child.dep_ == "prep" and child.lower_ != "of"
         if (child.dep_ in ("relcl", "acl", "appos", "cc", "punct", "conj") or detached) and child.i > head.i:
             drop.update(t.i for t in child.subtree)
+    for token in head.subtree:
+        # "people familiar with the plans, who asked not to be named": an aside deeper in the phrase goes too
+        if token.dep_ == "relcl" and _aside(token) and token.i not in drop:
+            drop.update(t.i for t in token.subtree)
+            if token.doc[token.left_edge.i - 1].text == ",":
+                drop.add(token.left_edge.i - 1)
     drop |= dateline(sentence)
     tokens = [t.i for t in head.subtree if t.i not in drop and sentence.start <= t.i < sentence.end]
     text = render(head.doc, tokens, replacements, finish=False)

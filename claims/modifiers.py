@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from claims.context import subject_of
 from claims.inflect import copula, past, present
-from claims.lexicon import EXAMPLE_PREPS, LOCATIVE, NOT_ONE_THING
+from claims.lexicon import EXAMPLE_PREPS, LOCATIVE, NOT_ONE_THING, PERSON_NOUN_ENDINGS, PERSON_NOUNS
 from claims.render import BRACKETS, Replacement, cut, render
 from claims.types import ClaimKind
 
@@ -137,6 +137,11 @@ class ModifierRules:
             return  # "Spotlight by Thomas McCarthy, which earned him": a film earned it, not the person
         if pronoun.lower_ in ("who", "whom") and head.ent_type_ in ("ORG", "GPE", "LOC", "FAC", "DATE"):
             return
+        if pronoun.lower_ in ("who", "whom") and head.pos_ == "NOUN" and not _personal(head):
+            # "Two people familiar with the plans, who asked not to be named": the people asked, not the plans
+            owner = next((a for a in head.ancestors if a.pos_ in ("NOUN", "PROPN")), None)
+            if owner is not None and _personal(owner):
+                head = owner
         copular_subject = subject_of(head.head) if head.dep_ == "attr" else None
         restrictive = self.doc[pronoun.i - 1].text not in BRACKETS and pronoun.i > self.sent.start
         if copular_subject is not None and copular_subject.pos_ == "PROPN":
@@ -374,3 +379,19 @@ class ModifierRules:
         self.emit([*name, "was born", on, *born], ClaimKind.FACT, "")
         on = "on" if len(died) > 1 else "in"
         self.emit([*name, "died", on, *died], ClaimKind.FACT, "")
+
+
+# Nouns that name people without a telltale ending; "-er"/"-or"/"-ist" nouns are taken as people too.
+_PEOPLE = frozenset({"people", "person", "man", "woman", "men", "women", "child", "children", "resident", "staff"})
+
+
+def _personal(noun: Token) -> bool:
+    """A noun a "who" can stand for: a person's name, or a word for people ("people", "officials", "a lawyer")."""
+    lemma = noun.lemma_.lower()
+    return (
+        noun.ent_type_ in ("PERSON", "NORP")
+        or noun.lower_ in _PEOPLE
+        or lemma in _PEOPLE
+        or lemma in PERSON_NOUNS
+        or lemma.endswith(PERSON_NOUN_ENDINGS)
+    )
