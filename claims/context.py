@@ -169,6 +169,8 @@ def _clause_of(token: Token) -> Token:
 def subject_of(verb: Token) -> Token | None:
     """The subject of ``verb``; of two ("The planet, WASP-39b, orbits"), the name."""
     subjects = [c for c in verb.children if c.dep_ in SUBJECTS]
+    if len(subjects) == 2 and subjects[0].i in dateline(verb.sent):
+        return subjects[1]  # "HARBRIDGE, England, April 13 (Wire) - Adaeze Okonjo rose": not the dateline
     if len(subjects) == 2:
         first, second = subjects
         between = [t.text for t in verb.doc[max(t.i for t in first.subtree) + 1 : min(t.i for t in second.subtree)]]
@@ -600,7 +602,10 @@ class Memory:
                 break
             node = _clause_of(node.head)
         for other in reversed(sent[: token.i - sent.start]):
-            if other.tag_ == "NNS" and any(c.dep_ == "nummod" for c in other.children):
+            # a counted plural ("expelled eight diplomats, calling them spies"); but "their" after an object ("rose
+            # above two defenders to win their semi-final") is as often someone else's
+            counted = other.tag_ == "NNS" and any(c.dep_ == "nummod" for c in other.children)
+            if counted and (other.dep_ in SUBJECTS or not possessive):
                 text = noun_phrase(other, sent, reps)
                 add(Replacement(token.i, token.i + 1, _possessive(text) if possessive else text, antecedent=other.i))
                 return
@@ -1004,7 +1009,8 @@ def _clean_name(text: str) -> str:
 
 # "HARROWFIELD, March 4 (Wire) - ", "LONDON (Reuters) — ": where and when a wire story was filed, not a claim
 _DATELINE = re.compile(
-    r"[A-Z][A-Z .'/-]{1,60}(?:,? [A-Z][a-z]{2,8}\.? \d{1,2})?(?: \([A-Za-z .]{2,30}\))? ?[-–—]{1,2} "
+    r"[A-Z][A-Z .'/-]{1,60}(?:, [A-Z][a-z]+(?: [A-Z][a-z]+)?)?(?:,? [A-Z][a-z]{2,8}\.? \d{1,2})?"
+    r"(?: \([A-Za-z .]{2,30}\))? ?[-–—]{1,2} "
 )
 
 

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from claims.context import SUBJECTS, dateline, ents_in, noun_phrase, subject_of, titled_name
 from claims.coordination import CoordinationRules
 from claims.drafts import Draft, Lead
-from claims.inflect import copula, past, present
+from claims.inflect import copula, is_irregular_past, past, present
 from claims.lexicon import (
     BARE_AUXILIARIES,
     DANGLING,
@@ -89,7 +89,8 @@ def _has_finite_verb(doc: Doc, pieces: Sequence[int | str], reps: dict[int, Repl
         rep = reps.get(piece) if isinstance(piece, int) else None
         if isinstance(piece, str) or (rep is not None and doc[piece].pos_ in ("VERB", "AUX")):
             written = piece if isinstance(piece, str) else rep.text  # type: ignore[union-attr]
-            if any(w.lower() in FINITE_WORDS or w.lower().endswith(("ed", "s")) for w in written.split()):
+            words = [w.lower() for w in written.split()]
+            if any(w in FINITE_WORDS or w.endswith(("ed", "s")) or is_irregular_past(w) for w in words):
                 return True
         elif doc[piece].tag_ in _FINITE_TAGS:
             return True
@@ -203,7 +204,10 @@ class _Decomposer(ModifierRules, CoordinationRules):
         if titled is not None:
             return " ".join(self.doc[i].text for i in titled[1])
         for ent in ents_in(self.sent):
-            if ent.label_ == "PERSON" and ent.root.i in self.subtree(subject):
+            # the name that is the subject, not one inside its aside ("Velmora Foods, the maker of Crispin crisps")
+            aside = ent.root.dep_ == "appos" and ent.root.i in self.subtree(subject)
+            named = ent.start <= subject.i < ent.end or aside
+            if ent.label_ == "PERSON" and named:  # "a spokeswoman, Ingrid Solheim," names her
                 return ent.text
         return noun_phrase(subject, self.sent, self.reps)
 
@@ -308,7 +312,7 @@ class _Decomposer(ModifierRules, CoordinationRules):
         prefix: list[int | str] = [] if subject is not None else list(lead.pieces)
         selected = self.subtree(verb)
         for other in (c for c in verb.children if c.dep_ in SUBJECTS and subject is not None and c != subject):
-            set_off = any(self.doc[i].text == "," for i in range(max(self.subtree(other)) + 1, subject.left_edge.i))
+            set_off = any(self.doc[i].text == "," for i in range(other.right_edge.i + 1, subject.left_edge.i))
             if other.pos_ == "NOUN" and subject.pos_ == "PROPN" and other.i < subject.i and set_off:
                 # "The planet, WASP-39b, orbits": two subjects where one was an apposition
                 cut(selected, self.subtree(other), self.doc)

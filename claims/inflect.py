@@ -160,3 +160,11 @@ def copula(past_tense: bool, plural: bool) -> str:
     if past_tense:
         return "were" if plural else "was"
     return "are" if plural else "is"
+
+
+def is_irregular_past(word: str) -> bool:
+    """ "gave", "took", "ran": a past tense that ends in neither "-ed" nor "-s"."""
+    return word.lower() in _IRREGULAR_PAST_FORMS
+
+
+_IRREGULAR_PAST_FORMS = frozenset(_IRREGULAR_PAST.values())

@@ -149,8 +149,8 @@ def _straight_quotes(text: str) -> str:
 
 # Words that open a noun phrase and are capitalised only because the phrase opened a sentence.
 _PHRASE_OPENERS = frozenset(
-    {"The", "This", "That", "These", "Those", "Such", "A", "An", "Some", "Many", "Most", "Several", "Both", "All", "Few"}
-    | {"Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten", "Dozens", "Hundreds", "Thousands"}
+    {"The", "This", "That", "These", "Those", "Such", "A", "An", "Some", "Many", "Most", "Several", "Both", "All"}
+    | {"Few", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten", "Dozens", "Hundreds", "Thousands"}
 )
 
 
