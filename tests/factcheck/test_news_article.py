@@ -43,7 +43,7 @@ def test_a_claim_whose_subject_the_evidence_never_names_is_not_supported(report:
 
 
 def test_facts_the_corpus_never_mentions_are_not_enough_info(report: dict) -> None:
-    for text in ("Ilse Varnholt is the Mayor.", "The turbines would be inspected every three months."):
+    for text in ("The project had taken six years to finish.", "The turbines would be inspected every three months."):
         assert _verdict(report, text)["label"] == "NOT ENOUGH INFO", text
     summary = report["summary"]
     assert summary["claims"] == len([v for a in report["articles"] for v in a["verdicts"]]) >= 20
