@@ -192,6 +192,20 @@ def _written_whole(token: Token, name: str) -> bool:
     return start >= 0 and [t.text for t in token.doc[start : token.i + 1]] == words
 
 
+def _event_it(token: Token) -> bool:
+    """ "It was Benedetti's 11th goal", "It was the first defeat": an "It" that a possessive or a count
+    describes is the event just told, not the last sentence's subject."""
+    verb = token.head
+    if token.dep_ != "nsubj" or verb.lemma_ != "be":
+        return False
+    attrs = [c for c in verb.children if c.dep_ == "attr" and c.pos_ == "NOUN"]
+    return any(
+        c.dep_ == "poss" or c.tag_ == "CD" or c.ent_type_ == "ORDINAL" or c.lower_ in ("first", "last", "only")
+        for attr in attrs
+        for c in attr.children
+    )
+
+
 def _described_as_org(name: Token) -> bool:
     """ "The engineering group Brennwald said": the noun right before the name says it is an organisation,
     whatever the recogniser made of the name."""
@@ -541,7 +555,7 @@ class Memory:
         if topic is not None and (ref is None or ref.plural or ref.person or ref.text == topic):
             # an encyclopedic article's "It" is what it is about, unless another thing was just the subject
             add(Replacement(token.i, token.i + 1, _possessive(topic) if possessive else topic))
-        elif topic is None and ref is not None and not ref.plural and not ref.person:
+        elif topic is None and ref is not None and not ref.plural and not ref.person and not _event_it(token):
             add(Replacement(token.i, token.i + 1, _possessive(ref.text) if possessive else ref.text))
 
     def _topic_kind(self, token: Token, det: Token) -> bool:
