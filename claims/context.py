@@ -193,17 +193,13 @@ def _written_whole(token: Token, name: str) -> bool:
 
 
 def _event_it(token: Token) -> bool:
-    """ "It was Benedetti's 11th goal", "It was the first defeat": an "It" that a possessive or a count
-    describes is the event just told, not the last sentence's subject."""
+    """ "It was Benedetti's 11th goal": an "It" that someone's thing describes is the event just told, not the
+    last sentence's subject."""
     verb = token.head
     if token.dep_ != "nsubj" or verb.lemma_ != "be":
         return False
     attrs = [c for c in verb.children if c.dep_ == "attr" and c.pos_ == "NOUN"]
-    return any(
-        c.dep_ == "poss" or c.tag_ == "CD" or c.ent_type_ == "ORDINAL" or c.lower_ in ("first", "last", "only")
-        for attr in attrs
-        for c in attr.children
-    )
+    return any(c.dep_ == "poss" for attr in attrs for c in attr.children)
 
 
 def _described_as_org(name: Token) -> bool:
@@ -410,6 +406,10 @@ class Memory:
         ]
         if len(earlier) == 1 and unnamed:
             return  # "Price, the Rovers captain, sent Lindqvist the wrong way, her 14th goal": Price is a person too
+        if len(earlier) == 1 and any(
+            p.head.dep_ == "compound" and p.head.head.pos_ == "NOUN" for p in named if self._full(p.name) in earlier
+        ):
+            return  # "the Redhallow defence": a name that only says whose a thing is may be a team, not a person
         if len(earlier) == 1:
             name, antecedent = next(iter(earlier.items()))
         elif not earlier and self.previous_subject_unknown:
