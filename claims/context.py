@@ -753,6 +753,9 @@ class Memory:
             text = rep.text if rep is not None else _coordinated(subject, sent, reps)
             as_person = next((p for p in mentions if p.head.i == subject.i), None)
             is_person = as_person is not None or (rep is not None and rep.text in self.surnames.values())
+            # "The judge rejected that argument": a person nobody named, whom a later "it" never means
+            described_person = rep is None and _person_description(subject)
+            is_person = is_person or described_person
             if as_person is not None:
                 subject_person = self._full(as_person.name)
             elif is_person and rep is not None:
