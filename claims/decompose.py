@@ -36,6 +36,7 @@ from claims.lexicon import (
     JOINERS,
     NOT_A_REFERENT,
     NOT_PARTICIPLES,
+    READINGS,
     SPEECH,
     SPLIT_MARKS,
     TITLE_WORDS,
@@ -97,6 +98,12 @@ def _has_finite_verb(doc: Doc, pieces: Sequence[int | str], reps: dict[int, Repl
         elif doc[piece].tag_ == "VBN" and any(c.dep_ == "nsubj" for c in doc[piece].children):
             return True  # "Talks between them stalled": a past tense the small tagger calls a participle
     return False
+
+
+def _a_reading(subject: Token) -> bool:
+    """ "the results", "the data", "the figures": a thing that can suggest but says nothing, unlike a person,
+    an organisation or a document that states ("a review by the council suggested")."""
+    return subject.pos_ == "NOUN" and subject.lemma_.lower() in READINGS
 
 
 def _marker(clause: Token) -> str:
@@ -348,6 +355,13 @@ class _Decomposer(ModifierRules, CoordinationRules):
 
         if verb.lemma_ in INFERENCE and verb.tag_ == "VBG" and subject is None and ccomps:
             # "the yield rose, suggesting that traders ...": an inference, not a report; the rise is the claim
+            for clause, clause_lead, clause_local in pending:
+                self.clause(clause, clause_lead, attributed_to, {**(local or {}), **(clause_local or {})})
+            return
+        if verb.lemma_ in INFERENCE and ccomps and subject is not None and _a_reading(subject):
+            # "Loy said the results suggested that the brain ...": a reading of the results, not their report;
+            # the whole clause is the claim, said by whoever reports it
+            self.emit([*prefix, *sorted(selected)], ClaimKind.ATTRIBUTED, attributed_to, local)
             for clause, clause_lead, clause_local in pending:
                 self.clause(clause, clause_lead, attributed_to, {**(local or {}), **(clause_local or {})})
             return
