@@ -184,11 +184,7 @@ class CrossEncoderModel:
         if self.runtime == "onnx":
             # transformers is not imported on this path (once an adapter's merged model is exported): it
             # takes about a second and is not used.
-            if is_adapter_folder(self.path):
-                self._load_onnx_adapted()
-            else:
-                self._whole_files()
-                self._load_onnx()
+            self._load_onnx()
             return
         _quiet_transformers()
         if is_adapter_folder(self.path):
@@ -244,35 +240,26 @@ class CrossEncoderModel:
         return model, tokenizer
 
     def _load_onnx(self) -> None:
+        """The model exported once to ONNX; an adapter is merged into its base first and reads with the base's
+        tokenizer."""
         from evidence import onnxrun
         from evidence.errors import ModelNotFound
 
-        config = self._json("tokenizer_config.json", required=False)
-        max_length = int(config.get("model_max_length", 512))
+        if is_adapter_folder(self.path):
+            self._file(ADAPTER_WEIGHTS)
+            spec = read_adapter_config(self.path)
+            words, max_length, load = base_folder(spec), int(spec["max_length"]), self._merged_for_export
+        else:
+            self._whole_files()
+            config = self._json("tokenizer_config.json", required=False)
+            words, max_length, load = self.path, int(config.get("model_max_length", 512)), None
         try:
-            path = onnxrun.exported(self.path, self.model_hash, self.cache_dir, head=True)
-            tokenizer = onnxrun.tokenizer(self.path, max_length)
+            path = onnxrun.exported(self.path, self.model_hash, self.cache_dir, head=True, load=load)
+            tokenizer = onnxrun.tokenizer(words, max_length)
             self._model = onnxrun.session(path)
         except ModelNotFound as exc:
             raise VerifierModelError(str(exc)) from None
-        self._tokenizer, self._pad_id = tokenizer, onnxrun.pad_id(self.path, tokenizer)
-        self._inputs = {i.name for i in self._model.get_inputs()}
-
-    def _load_onnx_adapted(self) -> None:
-        """An adapter merged into its base, exported once; the tokenizer is the base encoder's."""
-        from evidence import onnxrun
-        from evidence.errors import ModelNotFound
-
-        self._file(ADAPTER_WEIGHTS)
-        spec = read_adapter_config(self.path)
-        base = base_folder(spec)
-        try:
-            path = onnxrun.exported(self.path, self.model_hash, self.cache_dir, head=True, load=self._merged_for_export)
-            tokenizer = onnxrun.tokenizer(base, int(spec["max_length"]))
-            self._model = onnxrun.session(path)
-        except ModelNotFound as exc:
-            raise VerifierModelError(str(exc)) from None
-        self._tokenizer, self._pad_id = tokenizer, onnxrun.pad_id(base, tokenizer)
+        self._tokenizer, self._pad_id = tokenizer, onnxrun.pad_id(words, tokenizer)
         self._inputs = {i.name for i in self._model.get_inputs()}
 
     def _file(self, name: str) -> Path:
