@@ -281,6 +281,7 @@ class Memory:
     topic: str | None = None
     # The people the previous sentence named or pointed at, and which of them was its subject.
     previous_people: tuple[str, ...] = ()
+    topic_before_subject: bool = False
     previous_subject_person: str | None = None
     # The previous sentence's subject was a "he" or "she" left as written.
     previous_subject_unknown: bool = False
@@ -369,7 +370,7 @@ class Memory:
         Depp. He was found dead ..." is about Ledger); otherwise a wrong name would put words in the
         article's mouth, which costs more than an unresolved pronoun.
         """
-        possessive = token.tag_ == "PRP$" or (_PERSON_PRONOUNS[token.lower_] is True)
+        possessive = token.tag_ == "PRP$" or token.dep_ == "poss" or (_PERSON_PRONOUNS[token.lower_] is True)
         named = [p for p in persons_in(sent) if p.head.i < token.i]
         relative = next((a for a in token.ancestors if a.dep_ == "relcl"), None)
         inside = [p for p in named if relative is not None and p.head == relative.head]
@@ -423,7 +424,7 @@ class Memory:
                 name = people[0]
             elif people and self.previous_subject_person == self.topic:
                 name = self.topic
-            elif people and opens and self.previous_subject_person:
+            elif people and opens and self.previous_subject_person and not self.topic_before_subject:
                 # "Reyes said ... Velmora would ask .... She said ...": a subject picks up the last subject
                 name = self.previous_subject_person
             elif not people:
@@ -786,6 +787,15 @@ class Memory:
         people = list(dict.fromkeys([*named, *self._pointed.values(), *([subject_person] if subject_person else [])]))
         self.previous_people = tuple(people)
         self.previous_subject_person = subject_person
+        # "His early film work includes ..., Brock Hudson in She's All That": a subject found after the topic's
+        # own mention is a misparsed title's, not the sentence's
+        topic_at = [m.head.i for m in mentions if self._full(m.name) == self.topic]
+        topic_at += [i for i, name in self._pointed.items() if name == self.topic]
+        self.topic_before_subject = bool(
+            subject is not None
+            and subject_person != self.topic
+            and any(i < subject.left_edge.i for i in topic_at)  # "Lambrecht's deputy, Anouk Peeters" is hers
+        )
         self.previous_subject_unknown = (
             subject is not None and subject.lower_ in ("he", "she") and subject.i not in self._pointed
         )

@@ -68,6 +68,10 @@ class CoordinationRules:
             # a place or date after the last of two nouns is read as theirs; after a longer list it
             # belongs to the last item ("colonies in Japan and greenhouses in Belgium")
             shareable = members[0].pos_ in ("NOUN", "PROPN") and len(members) == 2
+            # "the capital and the largest metropolis in Africa": a place after a superlative is its scope
+            shareable = shareable and not any(
+                c.tag_ in ("JJS", "RBS") or c.ent_type_ == "ORDINAL" for c in last.children
+            )
             for child in last.children if shareable else ():
                 if child.dep_ == "prep" and any(
                     t.ent_type_ in SHARED_ENTS for t in child.subtree if t.dep_ == "pobj" or t.head == child
@@ -99,6 +103,8 @@ class CoordinationRules:
             return []
         if nominal and token.dep_ == "pobj" and token.head.lower_ in NO_SPLIT_PREPS:
             return []
+        if nominal and token.dep_ != "pobj" and sum(c.dep_ == token.dep_ for c in token.head.children) > 1:
+            return []  # a verb with two objects is a misparse of a longer list: split there, items would mix
         if nominal and token.dep_ == "pobj" and token.head.lower_ == "of" and token.pos_ == "NOUN":
             return []  # "a mixture of stone and timber", "the coat of arms and flag": one thing of both
         if nominal and token.dep_ == "pobj" and token.head.head.pos_ == "PROPN" and token.pos_ == "PROPN":

@@ -447,6 +447,7 @@ class _Decomposer(ModifierRules, CoordinationRules):
             for c in verb.children
             if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") and c.i in self.inside and not alternatives
         ]
+        conjs += [c for c in verb.children if self.spliced(verb, c)]
         pending: list[_Pending] = []
         complements = ("dobj", "attr", "acomp", "ccomp", "xcomp", "prep", "dative", "oprd", "prt", "agent")
         passive = any(c.dep_ == "auxpass" for c in verb.children)  # "is owned by X and employs Y": owns no Y
@@ -468,6 +469,26 @@ class _Decomposer(ModifierRules, CoordinationRules):
             if cc.i in selected and (conjs or cc.i < verb.i):
                 cut(selected, [cc.i], self.doc)
         return pending
+
+    def spliced(self, verb: Token, child: Token) -> bool:
+        """ "X is the capital, the metropolitan area is one of ...": a clause with its own subject joined by a comma
+        after a copula's complement. The parser hangs it on "is" as a complement, but a copula that already has its
+        complement reports nothing: it is a second sentence."""
+        if child.dep_ != "ccomp" or child.pos_ not in ("VERB", "AUX") or child.i not in self.inside:
+            return False
+        if verb.lemma_ != "be" or _subject(child) is None or any(c.dep_ == "mark" for c in child.children):
+            return False
+        start, end = child.left_edge.i, child.right_edge.i
+        while start < child.i and self.doc[start].is_punct:  # the comma may hang on either clause
+            start += 1
+        while end > child.i and self.doc[end].is_punct:
+            end -= 1
+        if child.i > verb.i:
+            complement = any(c.dep_ in ("attr", "acomp") and c.i < start for c in verb.children)
+            return complement and start > 0 and self.doc[start - 1].text in (",", ";")
+        # the mirror parse: the first clause hung on the second's "is" as if that "is" reported it
+        complement = any(c.dep_ in ("attr", "acomp") and c.i > verb.i for c in verb.children)
+        return complement and end + 1 < verb.i and self.doc[end + 1].text in (",", ";")
 
     def subordinate_clauses(self, verb: Token, subject: Token | None, lead: Lead, selected: set[int]) -> list[_Pending]:
         """Temporal or causal clauses and participle clauses, restated on their own.

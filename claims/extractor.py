@@ -234,12 +234,21 @@ def _parse(nlp: Language, tokenizer: Any, texts: Sequence[str]) -> Iterator[Any]
     size = 0
     for text in texts:
         if group and size + len(text) > PARSE_GROUP_CHARS:
-            yield from nlp.pipe(tokenizer(t) for t in group)
+            yield from nlp.pipe(_titles_kept_whole(tokenizer(t)) for t in group)
             group, size = [], 0
         group.append(text)
         size += len(text)
     if group:
-        yield from nlp.pipe(tokenizer(t) for t in group)
+        yield from nlp.pipe(_titles_kept_whole(tokenizer(t)) for t in group)
+
+
+def _titles_kept_whole(doc: Any) -> Any:
+    """ "albums, Little Joe Sure Can Sing! (1968), ...": a "!" or "?" followed by a bracket, a comma or a small
+    word ends a title, not the sentence. The parser keeps boundaries set before it runs."""
+    for token in doc[1:]:
+        if doc[token.i - 1].text in ("!", "?") and (token.text in ("(", ",", ";") or token.text[:1].islower()):
+            token.is_sent_start = False
+    return doc
 
 
 def _widen(text: str, markup: Markup, start: int, end: int) -> tuple[int, int]:

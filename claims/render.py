@@ -89,6 +89,7 @@ def tidy(text: str) -> str:
         text = text.translate({ord(q): None for q in _QUOTES})
         text = re.sub(r"\s+", " ", text).strip()
     text = re.sub(r"\s+([,.;:!?])", r"\1", text)
+    text = re.sub(r"(?<!\.)\.\.(?!\.)", ".", text)  # "series. ." in the article; an ellipsis stays
     text = _EDGE.sub("", text)  # what the bracket and quote fixes just left at an edge
     text = _straight_quotes(text)
     if not text:

@@ -13,7 +13,8 @@ from claims.nlp import load_pipeline
 
 POS = {"PRP": "PRON", "RB": "ADV", "VBD": "VERB", "VBN": "VERB", "NNP": "PROPN", "IN": "ADP", "DT": "DET"}
 POS |= {"JJ": "ADJ", "NN": "NOUN", "-LRB-": "PUNCT", "CD": "NUM", "-RRB-": "PUNCT", ",": "PUNCT", "WDT": "PRON"}
-POS |= {".": "PUNCT", "CC": "CCONJ", "PRP$": "PRON"}
+POS |= {".": "PUNCT", "CC": "CCONJ", "PRP$": "PRON", "VBZ": "AUX"}
+LEMMAS = {"is": "be", "was": "be", "are": "be"}
 
 
 def parsed(rows: list[tuple[str, int, str, str]]) -> Doc:
@@ -30,7 +31,7 @@ def parsed(rows: list[tuple[str, int, str, str]]) -> Doc:
         sent_starts=[True] + [False] * (len(rows) - 1),
     )
     for token in doc:
-        token.lemma_ = token.lower_
+        token.lemma_ = LEMMAS.get(token.lower_, token.lower_)
     return doc
 
 
@@ -129,3 +130,61 @@ def test_a_name_written_whole_is_not_filled_in_again() -> None:
     assert _written_whole(doc[2], "Spirited Away")
     assert not _written_whole(doc[2], "Jane Away")
     assert not _written_whole(doc[1], "Spirited Away")
+
+
+def test_a_verb_with_two_objects_keeps_its_list_whole() -> None:
+    # "She is the winner of prizes, in addition to nominations for two Brit Awards, four Echo Awards, and five
+    # Juno Awards.": the parser hung "four Echo Awards" on "is" as a second attribute and "five Juno Awards" on
+    # it; split there, one claim would name "two Brit Awards, four Echo Awards" and drop the last item's comma
+    rows = [
+        ("She", 1, "nsubj", "PRP"),
+        ("is", 1, "ROOT", "VBZ"),
+        ("the", 3, "det", "DT"),
+        ("winner", 1, "attr", "NN"),
+        ("of", 3, "prep", "IN"),
+        ("prizes", 4, "pobj", "NN"),
+        (",", 1, "punct", ","),
+        ("in", 1, "prep", "IN"),
+        ("addition", 7, "pobj", "NN"),
+        ("to", 8, "prep", "IN"),
+        ("nominations", 9, "pobj", "NN"),
+        ("for", 10, "prep", "IN"),
+        ("two", 14, "nummod", "CD"),
+        ("Brit", 14, "compound", "NNP"),
+        ("Awards", 11, "pobj", "NNP"),
+        (",", 1, "punct", ","),
+        ("four", 18, "nummod", "CD"),
+        ("Echo", 18, "compound", "NNP"),
+        ("Awards", 1, "attr", "NNP"),
+        (",", 18, "punct", ","),
+        ("and", 18, "cc", "CC"),
+        ("five", 23, "nummod", "CD"),
+        ("Juno", 23, "compound", "NNP"),
+        ("Awards", 18, "conj", "NNP"),
+        (".", 1, "punct", "."),
+    ]
+    found = claims_of(parsed(rows))
+    assert len(found) == 1 and "four Echo Awards, and five Juno Awards" in found[0], found
+
+
+def test_a_second_sentence_after_a_comma_is_a_claim_of_its_own() -> None:
+    # "The city is the capital, the metropolitan area is one of the largest in the world.": the parser hung the
+    # second clause on the first "is" as its complement, which left one run-on claim of both
+    rows = [
+        ("The", 1, "det", "DT"),
+        ("city", 2, "nsubj", "NN"),
+        ("is", 2, "ROOT", "VBZ"),
+        ("the", 4, "det", "DT"),
+        ("capital", 2, "attr", "NN"),
+        (",", 8, "punct", ","),
+        ("the", 7, "det", "DT"),
+        ("area", 8, "nsubj", "NN"),
+        ("is", 2, "ccomp", "VBZ"),
+        ("one", 8, "attr", "CD"),
+        ("of", 9, "prep", "IN"),
+        ("the", 12, "det", "DT"),
+        ("largest", 10, "pobj", "JJ"),
+        (".", 2, "punct", "."),
+    ]
+    found = claims_of(parsed(rows))
+    assert found == ["The city is the capital.", "The area is one of the largest."], found
