@@ -139,6 +139,8 @@ class CoordinationRules:
                 # gapped figure of the second member, which a split would lose or give to the first
                 return []
         if len(members) > 1 and nominal:
+            if _one_title(members):
+                return []  # "for Best Makeup and Hairstyle": one award's name
             if self.named_together(members):
                 return []  # "in favour of Skyline Airways and Orla Air, the two carriers": one pair
             for ent in ents_in(self.sent):
@@ -239,3 +241,17 @@ class CoordinationRules:
                     out.append(chosen)
             variants = out
         return variants
+
+
+def _one_title(members: list[Token]) -> bool:
+    """ "Best Makeup and Hairstyle": a capitalised modifier before the first item and bare capitalised words after
+    it are one name in title case, not a list."""
+    first, rest = members[0], members[1:]
+    opened = any(
+        c.i < first.i and c.dep_ in ("amod", "compound") and c.text[:1].isupper() and c.i > c.sent.start
+        for c in first.children
+    )
+    bare = all(
+        m.text[:1].isupper() and not any(c.dep_ not in ("cc", "punct", "conj") for c in m.children) for m in rest
+    )
+    return opened and bare and first.text[:1].isupper()

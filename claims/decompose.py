@@ -447,6 +447,11 @@ class _Decomposer(ModifierRules, CoordinationRules):
             for c in verb.children
             if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") and c.i in self.inside and not alternatives
         ]
+        # "founded in 1985 by director and screenwriter X": a bare infinitive coordinated with a participle or a
+        # past tense is a noun the tagger took for a verb; split there, the first claim ends "by director"
+        finite = verb.tag_ in ("VBN", "VBD", "VBZ")
+        nouns = {c.left_edge.i for c in conjs if finite and c.tag_ == "VB" and not _has_aux(c)}
+        conjs = [c for c in conjs if c.left_edge.i not in nouns]
         conjs += [c for c in verb.children if self.spliced(verb, c)]
         pending: list[_Pending] = []
         complements = ("dobj", "attr", "acomp", "ccomp", "xcomp", "prep", "dative", "oprd", "prt", "agent")
@@ -466,6 +471,8 @@ class _Decomposer(ModifierRules, CoordinationRules):
                     if child.i >= obj.i and child.dep_ in ("dobj", "prep", "advmod", "npadvmod"):
                         selected |= self.subtree(child)
         for cc in ccs:
+            if cc.i + 1 in nouns:
+                continue  # "the witch and antagonist fairy": the "and" of the nouns stays
             if cc.i in selected and (conjs or cc.i < verb.i):
                 cut(selected, [cc.i], self.doc)
         return pending
@@ -571,6 +578,10 @@ class _Decomposer(ModifierRules, CoordinationRules):
         return None
 
     # -- modifiers restated as claims of their own --------------------------------------------------
+
+
+def _has_aux(verb: Token) -> bool:
+    return any(c.dep_ in ("aux", "auxpass") for c in verb.children)
 
 
 def _bare_modal(token: Token) -> bool:

@@ -188,3 +188,32 @@ def test_a_second_sentence_after_a_comma_is_a_claim_of_its_own() -> None:
     ]
     found = claims_of(parsed(rows))
     assert found == ["The city is the capital.", "The area is one of the largest."], found
+
+
+def test_an_award_in_title_case_is_one_name_not_a_list() -> None:
+    # "It was nominated for Best Makeup and Hairstyle.": "Hairstyle" coordinated with "Makeup" under "Best"
+    rows = [
+        ("It", 2, "nsubjpass", "PRP"),
+        ("was", 2, "auxpass", "VBD"),
+        ("nominated", 2, "ROOT", "VBN"),
+        ("for", 2, "prep", "IN"),
+        ("Best", 5, "amod", "JJ"),
+        ("Makeup", 3, "pobj", "NNP"),
+        ("and", 5, "cc", "CC"),
+        ("Hairstyle", 5, "conj", "NNP"),
+        (".", 2, "punct", "."),
+    ]
+    assert claims_of(parsed(rows)) == ["It was nominated for Best Makeup and Hairstyle."]
+    # a list of names, each with words of its own, is still split
+    rows = [
+        ("It", 1, "nsubj", "PRP"),
+        ("visited", 1, "ROOT", "VBD"),
+        ("the", 4, "det", "DT"),
+        ("British", 4, "compound", "NNP"),
+        ("Museum", 1, "dobj", "NNP"),
+        ("and", 4, "cc", "CC"),
+        ("Tate", 7, "compound", "NNP"),
+        ("Modern", 4, "conj", "NNP"),
+        (".", 1, "punct", "."),
+    ]
+    assert len(claims_of(parsed(rows))) == 2
