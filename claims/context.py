@@ -27,6 +27,7 @@ from claims.lexicon import (
     PARTITIVES,
     PERSON_NOUN_ENDINGS,
     PERSON_NOUNS,
+    REPORTING,
     ROLE_NOUNS,
     ROLE_VERBS,
     SPEECH,
@@ -600,6 +601,8 @@ class Memory:
         node = _clause_of(token)
         while True:
             verb = node if node.pos_ in ("VERB", "AUX") else node.head
+            if verb.dep_ == "parataxis" and verb.lemma_ in REPORTING:
+                return  # "..., the researchers found, while their recall ...": those reported on, not the reporters
             subject = _subject(verb)
             partitive = subject is not None and _partitive(subject)
             if (

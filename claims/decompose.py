@@ -37,6 +37,7 @@ from claims.lexicon import (
     NOT_A_REFERENT,
     NOT_PARTICIPLES,
     READINGS,
+    REPORTING,
     SPEECH,
     SPLIT_MARKS,
     TITLE_WORDS,
@@ -139,11 +140,11 @@ class _Decomposer(ModifierRules, CoordinationRules):
         words = [w for w in text.split() if any(ch.isalnum() for ch in w)]
         if len(words) < 3 or any(ch in text for ch in "|={}<>[]"):
             return  # too short to check, or wiki and HTML markup that slipped through
-        if words[-1].strip(".!?\"”’'").lower() in DANGLING:
-            return  # "The treaty forms the legal basis of.": what it governed was cut away
         used = {p for p in pieces if isinstance(p, int)}
         if not used:
             return
+        if words[-1].strip(".!?\"”’'").lower() in DANGLING and kind is not ClaimKind.QUOTE and self._lost_object(used):
+            return  # "The treaty forms the legal basis of.": what it governed was cut away
         if kind is not ClaimKind.QUOTE and not _has_finite_verb(self.doc, pieces, reps):
             return  # "The first film praising the performances.": a fragment states nothing checkable
         if words[-1].strip(".!?").lower() in BARE_AUXILIARIES:
@@ -334,6 +335,15 @@ class _Decomposer(ModifierRules, CoordinationRules):
                 # "comes three weeks after Rovers sold ...": how long after belongs to the main clause
                 cut(selected, self.subtree(child), self.doc)
         pending = self.coordinated_clauses(verb, subject, lead, selected)
+        tag = self.reporting_tag(verb, selected)
+        if tag is not None and not attributed_to:
+            # "X remembered more, the researchers found, while Y barely changed": the tag reports the whole
+            # sentence; what hangs on it ("while ...") is part of the report
+            cut(selected, self.subtree(tag), self.doc)
+            attributed_to = self.speaker(tag, Lead())
+            for adv in tag.children:
+                if adv.dep_ == "advcl" and _subject(adv) is not None:
+                    pending.append((adv, Lead(), None))
         ccomps = [c for c in verb.children if c.dep_ == "ccomp" and c.i in self.inside and _clausal(c)]
         # "declined to comment", "said it was unclear whether": nothing about the world is stated
         if (
@@ -476,6 +486,28 @@ class _Decomposer(ModifierRules, CoordinationRules):
             if cc.i in selected and (conjs or cc.i < verb.i):
                 cut(selected, [cc.i], self.doc)
         return pending
+
+    def _lost_object(self, used: set[int]) -> bool:
+        """Whether the claim's last word lost what followed it (not a preposition the article strands in a relative
+        clause: "the list they expected to be tested on")."""
+        words = [i for i in used if not self.doc[i].is_punct]
+        if not words:
+            return True
+        token = self.doc[max(words)]
+        objects = [c for c in token.children if c.dep_ in ("pobj", "pcomp")]
+        stranded = token.dep_ in ("prep", "prt") and not objects and any(a.dep_ == "relcl" for a in token.ancestors)
+        return not stranded
+
+    def reporting_tag(self, verb: Token, selected: set[int]) -> Token | None:
+        """ "..., the researchers found, ...": a speech verb with a subject and nothing reported of its own, hung on
+        the clause it reports as an aside."""
+        for child in verb.children:
+            if child.dep_ != "parataxis" or child.i not in selected or child.lemma_ not in REPORTING:
+                continue
+            own = any(c.dep_ in ("ccomp", "dobj", "xcomp") for c in child.children)
+            if _subject(child) is not None and not own and child.i > verb.i:
+                return child
+        return None
 
     def spliced(self, verb: Token, child: Token) -> bool:
         """ "X is the capital, the metropolitan area is one of ...": a clause with its own subject joined by a comma

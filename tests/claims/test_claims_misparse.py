@@ -13,8 +13,8 @@ from claims.nlp import load_pipeline
 
 POS = {"PRP": "PRON", "RB": "ADV", "VBD": "VERB", "VBN": "VERB", "NNP": "PROPN", "IN": "ADP", "DT": "DET"}
 POS |= {"JJ": "ADJ", "NN": "NOUN", "-LRB-": "PUNCT", "CD": "NUM", "-RRB-": "PUNCT", ",": "PUNCT", "WDT": "PRON"}
-POS |= {".": "PUNCT", "CC": "CCONJ", "PRP$": "PRON", "VBZ": "AUX"}
-LEMMAS = {"is": "be", "was": "be", "are": "be"}
+POS |= {".": "PUNCT", "CC": "CCONJ", "PRP$": "PRON", "VBZ": "AUX", "NNS": "NOUN", "JJR": "ADJ", "RP": "ADP"}
+LEMMAS = {"is": "be", "was": "be", "are": "be", "found": "find", "chose": "choose"}
 
 
 def parsed(rows: list[tuple[str, int, str, str]]) -> Doc:
@@ -217,3 +217,48 @@ def test_an_award_in_title_case_is_one_name_not_a_list() -> None:
         (".", 1, "punct", "."),
     ]
     assert len(claims_of(parsed(rows))) == 2
+
+
+def test_a_reporting_tag_reports_the_sentence_and_what_hangs_on_it() -> None:
+    # "Sleepers remembered more, the researchers found, while their recall changed little.": "found" hung on
+    # "remembered" as parataxis, with the "while" clause on "found"
+    rows = [
+        ("Sleepers", 1, "nsubj", "NNS"),
+        ("remembered", 1, "ROOT", "VBD"),
+        ("more", 1, "dobj", "JJR"),
+        (",", 6, "punct", ","),
+        ("the", 5, "det", "DT"),
+        ("researchers", 6, "nsubj", "NNS"),
+        ("found", 1, "parataxis", "VBD"),
+        (",", 6, "punct", ","),
+        ("while", 12, "mark", "IN"),
+        ("their", 10, "poss", "PRP$"),
+        ("recall", 12, "nsubj", "NN"),
+        ("barely", 12, "advmod", "RB"),
+        ("changed", 6, "advcl", "VBD"),
+        (".", 1, "punct", "."),
+    ]
+    doc = parsed(rows)
+    drafts = decompose(doc[:], [False] * len(doc), {})
+    found = [(d.text, d.attributed_to) for d in drafts]
+    assert found == [
+        ("Sleepers remembered more.", "the researchers"),
+        ("Their recall barely changed.", "the researchers"),
+    ], found
+
+
+def test_a_preposition_the_article_strands_is_not_a_lost_object() -> None:
+    # "The council chose the design it was briefed on.": "on" a particle of "briefed", stranded by the article
+    rows = [
+        ("The", 1, "det", "DT"),
+        ("council", 2, "nsubj", "NN"),
+        ("chose", 2, "ROOT", "VBD"),
+        ("the", 4, "det", "DT"),
+        ("design", 2, "dobj", "NN"),
+        ("it", 7, "nsubjpass", "PRP"),
+        ("was", 7, "auxpass", "VBD"),
+        ("briefed", 4, "relcl", "VBN"),
+        ("on", 7, "prt", "RP"),
+        (".", 2, "punct", "."),
+    ]
+    assert claims_of(parsed(rows)) == ["The council chose the design it was briefed on."]
