@@ -72,11 +72,18 @@ class CoordinationRules:
             shareable = shareable and not any(
                 c.tag_ in ("JJS", "RBS") or c.ent_type_ == "ORDINAL" for c in last.children
             )
-            for child in last.children if shareable else ():
-                if child.dep_ == "prep" and any(
-                    t.ent_type_ in SHARED_ENTS for t in child.subtree if t.dep_ == "pobj" or t.head == child
-                ):
-                    group.shared |= self.subtree(child)
+            def placed(member: Token) -> list[Token]:
+                return [
+                    child
+                    for child in member.children
+                    if child.dep_ == "prep"
+                    and any(t.ent_type_ in SHARED_ENTS for t in child.subtree if t.dep_ == "pobj" or t.head == child)
+                ]
+
+            # "a ward in November and the respiratory ward in early March": a member with its own date keeps it
+            own = any(placed(m) for m in members[:-1])
+            for child in placed(last) if shareable and not own else ():
+                group.shared |= self.subtree(child)
             for member in members[:-1]:
                 self.shared[member.i] = set(group.shared)
             first, second = members[0], members[-1]

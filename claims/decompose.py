@@ -74,12 +74,16 @@ def _is_past(verb: Token) -> bool:
 def _markers(clause: Token) -> list[Token]:
     """Subordinators of a clause: "that", "after", and "when" or a stray "that" parsed as adverbs."""
     left = min(t.i for t in clause.subtree)
-    return [
+    found = [
         c
         for c in clause.children
         if c.dep_ == "mark"
         or (c.dep_ == "advmod" and c.tag_ in ("WRB", "WDT") and c.i == left and clause.dep_ in ("advcl", "ccomp"))
     ]
+    first = clause.doc[left]
+    if first.lower_ == "that" and first.tag_ == "IN" and first.dep_ == "det" and clause.dep_ in ("conj", "ccomp"):
+        found.append(first)  # "said that A but that further claims could ...": the second "that" read as "that claim"
+    return found
 
 
 _FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
@@ -540,6 +544,11 @@ class _Decomposer(ModifierRules, CoordinationRules):
         for adv in [c for c in verb.children if c.dep_ == "advcl" and c.i in selected]:
             adv_subject = _subject(adv)
             region = self.subtree(adv)
+            if adv.lower_ in ("followed", "preceded") and any(i not in selected for i in range(verb.i, min(region))):
+                # "ranks fifth ..., the main sectors are X, followed by Y": what follows is the other clause's,
+                # which was cut away; left on this one it would follow the wrong thing
+                cut(selected, region, self.doc)
+                continue
             if adv_subject is not None and _marker(adv) in SPLIT_MARKS:
                 pending.append((adv, Lead(), None))
                 taken |= region

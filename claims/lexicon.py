@@ -166,7 +166,7 @@ DISCOURSE = words(
 NOT_PARTICIPLES = words(
     """
     according including following regarding concerning excluding starting beginning considering given compared
-    making marking reflecting resulting
+    making marking reflecting resulting followed preceded
     """
 )
 

@@ -14,11 +14,12 @@ from claims.nlp import load_pipeline
 POS = {"PRP": "PRON", "RB": "ADV", "VBD": "VERB", "VBN": "VERB", "NNP": "PROPN", "IN": "ADP", "DT": "DET"}
 POS |= {"JJ": "ADJ", "NN": "NOUN", "-LRB-": "PUNCT", "CD": "NUM", "-RRB-": "PUNCT", ",": "PUNCT", "WDT": "PRON"}
 POS |= {".": "PUNCT", "CC": "CCONJ", "PRP$": "PRON", "VBZ": "AUX", "NNS": "NOUN", "JJR": "ADJ", "RP": "ADP"}
-LEMMAS = {"is": "be", "was": "be", "are": "be", "found": "find", "chose": "choose"}
+POS |= {"MD": "AUX", "VB": "VERB"}
+LEMMAS = {"is": "be", "was": "be", "are": "be", "found": "find", "chose": "choose", "said": "say"}
 
 
-def parsed(rows: list[tuple[str, int, str, str]]) -> Doc:
-    """A doc from (word, head index, dependency label, tag) rows, with sentence start set."""
+def parsed(rows: list[tuple[str, int, str, str]] | list[tuple[str, int, str, str, str]]) -> Doc:
+    """A doc from (word, head index, dependency label, tag[, part of speech]) rows, with sentence start set."""
     nlp = load_pipeline()
     words = [r[0] for r in rows]
     doc = Doc(
@@ -27,7 +28,7 @@ def parsed(rows: list[tuple[str, int, str, str]]) -> Doc:
         heads=[r[1] for r in rows],
         deps=[r[2] for r in rows],
         tags=[r[3] for r in rows],
-        pos=[POS[r[3]] for r in rows],
+        pos=[r[4] if len(r) > 4 else POS[r[3]] for r in rows],  # type: ignore[misc]
         sent_starts=[True] + [False] * (len(rows) - 1),
     )
     for token in doc:
@@ -262,3 +263,29 @@ def test_a_preposition_the_article_strands_is_not_a_lost_object() -> None:
         (".", 2, "punct", "."),
     ]
     assert claims_of(parsed(rows)) == ["The council chose the design it was briefed on."]
+
+
+def test_a_second_that_read_as_a_determiner_is_still_a_subordinator() -> None:
+    # "Analysts said that the hit was small but that further claims could weigh on earnings.": the second "that"
+    # hung on "claims" as a determiner
+    rows = [
+        ("Analysts", 1, "nsubj", "NNS"),
+        ("said", 1, "ROOT", "VBD"),
+        ("that", 6, "mark", "IN"),
+        ("the", 4, "det", "DT"),
+        ("hit", 5, "nsubj", "NN"),
+        ("was", 1, "ccomp", "VBD", "AUX"),
+        ("small", 5, "acomp", "JJ"),
+        ("but", 5, "cc", "CC"),
+        ("that", 10, "det", "IN"),
+        ("further", 10, "amod", "JJ"),
+        ("claims", 12, "nsubj", "NNS"),
+        ("could", 12, "aux", "MD"),
+        ("weigh", 5, "conj", "VB"),
+        ("on", 12, "prep", "IN"),
+        ("earnings", 13, "pobj", "NNS"),
+        (".", 1, "punct", "."),
+    ]
+    doc = parsed(rows)
+    found = [d.text for d in decompose(doc[:], [False] * len(doc), {})]
+    assert "Further claims could weigh on earnings." in found, found
