@@ -139,6 +139,8 @@ class _Decomposer(ModifierRules, CoordinationRules):
         local: dict[int, Replacement] | None = None,
     ) -> None:
         pieces = list(pieces)
+        stray = self._stray_conjuncts({p for p in pieces if isinstance(p, int)})
+        pieces = [p for p in pieces if p not in stray]
         reps = self.reps if not local else {**self.reps, **local}
         text = render(self.doc, pieces, reps)
         words = [w for w in text.split() if any(ch.isalnum() for ch in w)]
@@ -490,6 +492,37 @@ class _Decomposer(ModifierRules, CoordinationRules):
             if cc.i in selected and (conjs or cc.i < verb.i):
                 cut(selected, [cc.i], self.doc)
         return pending
+
+    def _stray_conjuncts(self, used: set[int]) -> set[int]:
+        """Nouns the parser coordinated across another clause: in "cut 1,100 jobs and close a mine ..., blaming
+        weaker prices, higher costs and lower grades", "costs" hangs on "cut" as a second object. With the clauses
+        between cut, the claim would list them as cut too; they and their comma or "and" go."""
+        stray: set[int] = set()
+        for i in sorted(used):
+            token = self.doc[i]
+            if token.pos_ not in ("NOUN", "PROPN") or token.head.i not in used:
+                continue
+            if token.dep_ == "conj":
+                anchor = token.head
+                own = {t.i for t in anchor.subtree} - {t.i for t in token.subtree}
+            elif token.dep_ in ("dobj", "attr"):
+                # a second object of the same verb is a coordinated noun the parser lost track of
+                anchor = next((c for c in token.head.children if c.dep_ == token.dep_ and c.i < token.i), None)
+                if anchor is None or anchor.i not in used:
+                    continue
+                own = {t.i for t in anchor.subtree}
+            else:
+                continue
+            gap = [
+                j
+                for j in range(anchor.i + 1, token.left_edge.i)
+                if j not in used and j not in own and not self.doc[j].is_punct
+            ]
+            if gap:
+                stray |= {t.i for t in token.subtree} | {
+                    j for j in range(token.left_edge.i - 2, token.left_edge.i) if self.doc[j].dep_ in ("cc", "punct")
+                }
+        return stray & used
 
     def _lost_object(self, used: set[int]) -> bool:
         """Whether the claim's last word lost what followed it (not a preposition the article strands in a relative

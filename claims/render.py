@@ -41,8 +41,10 @@ def cut(selected: set[int], region: Iterable[int], doc: Doc) -> None:
     left, right = lo - 1, hi + 1
     if left in selected and doc[left].text in BRACKETS:
         selected.discard(left)
-    # a comma after the region stays when the words before it stay: it still separates them
-    keeps_comma = doc[right].text == "," and left in selected if right < len(doc) else False
+    # a comma after the region stays when the words before it stay: it still separates them; but not when it
+    # closes an aside the region opened ("bursts of activity [known as spindles, which occur ...], were")
+    opened = sum(doc[i].text == "," for i in region) % 2 == 1
+    keeps_comma = doc[right].text == "," and left in selected and not opened if right < len(doc) else False
     if right < len(doc) and right in selected and doc[right].text in BRACKETS and not keeps_comma:
         selected.discard(right)
 

@@ -289,3 +289,29 @@ def test_a_second_that_read_as_a_determiner_is_still_a_subordinator() -> None:
     doc = parsed(rows)
     found = [d.text for d in decompose(doc[:], [False] * len(doc), {})]
     assert "Further claims could weigh on earnings." in found, found
+
+
+def test_a_second_object_across_a_cut_clause_goes() -> None:
+    # "It would cut 900 jobs and close a mine blaming weaker prices, higher costs.": "costs" hung on "cut" as a
+    # second object, past the "close" clause; with that clause cut, "cut 900 jobs higher costs" would say the
+    # company cut its costs
+    rows = [
+        ("It", 2, "nsubj", "PRP"),
+        ("would", 2, "aux", "MD"),
+        ("cut", 2, "ROOT", "VB"),
+        ("900", 4, "nummod", "CD"),
+        ("jobs", 2, "dobj", "NNS"),
+        ("and", 2, "cc", "CC"),
+        ("close", 2, "conj", "VB"),
+        ("a", 8, "det", "DT"),
+        ("mine", 6, "dobj", "NN"),
+        ("blaming", 6, "advcl", "VBG", "VERB"),
+        ("weaker", 11, "amod", "JJR"),
+        ("prices", 9, "dobj", "NNS"),
+        (",", 2, "punct", ","),
+        ("higher", 14, "amod", "JJR"),
+        ("costs", 2, "dobj", "NNS"),
+        (".", 2, "punct", "."),
+    ]
+    found = claims_of(parsed(rows))
+    assert "It would cut 900 jobs." in found and not any("jobs higher" in claim for claim in found), found
