@@ -28,7 +28,8 @@ def compare(
     results: list[CheckResult] = []
     results.extend(_years(claim, sentence, context_low))
     results.extend(_quantities(claim, sentence, context_low))
-    results.extend(_names(claim, sentence, context_low))
+    defined = {**_bracketed(claim.text), **definitions(f"{claim.text}\n{context}\n{sentence.text}")}
+    results.extend(_names(claim, sentence, context_low, defined))
     # Polarities conflict only over the same thing: "gave no more details" is not contradicted by a
     # sentence that affirms something else about the same man.
     if claim.negated != sentence.negated and (not polarity_of_same_thing or _same_predicate(claim, sentence)):
@@ -68,7 +69,7 @@ def subject_check(claim: TextFacts, sentence: TextFacts, title: str, context: st
     if not claim.subject:
         return None
     text_low = f"{sentence.text}\n{title}".lower()
-    abbreviations = definitions(f"{title}\n{context}\n{sentence.text}")
+    abbreviations = definitions(f"{claim.text}\n{title}\n{context}\n{sentence.text}")
     claim_low = claim.text.lower()
     by_short = {
         word
@@ -148,13 +149,27 @@ def _quantities(claim: TextFacts, sentence: TextFacts, context_low: str) -> list
     return out
 
 
-def _names(claim: TextFacts, sentence: TextFacts, context_low: str) -> list[CheckResult]:
+def _names(
+    claim: TextFacts, sentence: TextFacts, context_low: str, defined: dict[str, str]
+) -> list[CheckResult]:
+    """Each name of the claim, found in the sentence or its context, stated differently there, or missing.
+
+    ``defined`` maps the abbreviations the claim, the passage or the sentence define to their long forms (and
+    back), and a short form the claim puts in brackets to the word before it: "zidovudine (AZT)" in a claim is
+    found in a passage that says "zidovudine". A lone letter or digit
+    ("3" of "3-kinase", "α") is no name to look for.
+    """
     out = []
     sentence_names = {name for name, _ in sentence.entities}
     claim_names = {name for name, _ in claim.entities}
     claim_low = claim.text.lower()
     for name, label in claim.entities:
-        if _name_found(name, sentence_names, context_low):
+        if len(name) < 2:
+            continue
+        alias = defined.get(name)
+        if _name_found(name, sentence_names, context_low) or (
+            alias is not None and _name_found(alias, sentence_names, context_low)
+        ):
             out.append(CheckResult("name", "match", name, name))
             continue
         # An untagged proper noun has no type to compare, so it can be missing but never conflict.
@@ -173,8 +188,24 @@ def _names(claim: TextFacts, sentence: TextFacts, context_low: str) -> list[Chec
     return out
 
 
+# "resistance to zidovudine (AZT)": a claim that gives a short form in brackets names the word before it
+_BRACKETED = re.compile(r"([^\W\d_][\w\-]{2,})\s*\(\s*([^\W_][\w\-/]{1,9})\s*\)")
+
+
+def _bracketed(claim_text: str) -> dict[str, str]:
+    """Short form -> the word the claim writes before it, for short forms with a capital ("AZT", "DCs")."""
+    return {
+        short.lower(): word.lower()
+        for word, short in _BRACKETED.findall(claim_text)
+        if any(ch.isupper() for ch in short) and not short.isdigit()
+    }
+
+
 def _name_found(name: str, names: set[str], text_low: str) -> bool:
     if name in names or _contains(text_low, name):
+        return True
+    # "TCR/CD8" is "TCR-CD8": a slash and a hyphen join the same two names.
+    if "/" in name and _contains(text_low.replace("/", "-"), name.replace("/", "-")):
         return True
     # "Webb" matches "James Webb Space Telescope", "NATO's" matches "NATO": compare significant words.
     words = [w for w in normalise_name(name).split() if len(w) > 2]

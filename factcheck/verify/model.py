@@ -41,7 +41,7 @@ from factcheck.verify.crossencoder import CrossEncoderModel
 from factcheck.verify.directions import read_pairs
 from factcheck.verify.facts import FactReader
 
-CHECKS_VERSION = "checks-v5"
+CHECKS_VERSION = "checks-v6"
 _VALUE_CHECKS = frozenset({"year", "number", "name"})
 
 

@@ -273,3 +273,29 @@ def test_the_heuristic_reading_counts_any_difference_of_polarity(reader: FactRea
     claim, sentence = reader.read(["Russia is not a member of NATO.", "In 2007 Putin announced a moratorium."])
     checks = compare(claim, sentence, "", polarity_of_same_thing=False)
     assert ("negation", "conflict") in {(c.name, c.outcome) for c in checks}
+
+
+def test_a_claim_that_defines_its_abbreviation_finds_it_by_either_form(reader: FactReader) -> None:
+    # the claim writes both forms; the evidence only the long one (or the short one, defined in its passage)
+    claim, long_sentence, short_sentence, slashed, hyphened = reader.read([
+        "Mutations in the pump cause resistance to zidovudine (AZT).",
+        "Mutant pumps made the virus resistant to zidovudine in culture.",
+        "Mutant pumps made the virus resistant to AZT in culture.",
+        "Peroxynitrite is needed to nitrate TCR/CD8 in mice.",
+        "Nitration of TCR-CD8 needs peroxynitrite.",
+    ])
+    names = {c.claim_value: c.outcome for c in compare(claim, long_sentence, "") if c.name == "name"}
+    assert names.get("azt", "match") == "match" and "missing" not in names.values()
+    names = {c.claim_value: c.outcome for c in compare(claim, short_sentence, "") if c.name == "name"}
+    assert "missing" not in names.values()
+    names = {c.claim_value: c.outcome for c in compare(slashed, hyphened, "") if c.name == "name"}
+    assert names and "missing" not in names.values(), names
+
+
+def test_an_abbreviation_nobody_defines_is_still_missing(reader: FactReader) -> None:
+    claim, sentence = reader.read([
+        "Mutations in the pump cause resistance to AZT.",
+        "Mutant pumps made the virus resistant to zidovudine in culture.",
+    ])
+    names = {c.claim_value: c.outcome for c in compare(claim, sentence, "") if c.name == "name"}
+    assert names.get("azt") == "missing", names

@@ -30,7 +30,7 @@ def _label(report: dict, fragment: str) -> dict:
 
 def test_model_verifier_is_named_in_the_manifest(model_report: dict) -> None:
     assert model_report["manifest"]["verifier"].startswith("factcheck-verifier-minilm-")
-    assert model_report["manifest"]["verifier"].endswith("+checks-v5")
+    assert model_report["manifest"]["verifier"].endswith("+checks-v6")
     assert ["verifier", "model"] in model_report["manifest"]["settings"]
 
 
@@ -207,7 +207,7 @@ def test_fast_verifier_is_the_distilled_student_and_keeps_the_demo_verdicts() ->
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
-    assert report["manifest"]["verifier"] == "factcheck-verifier-minilm-1.2-fast+checks-v5"
+    assert report["manifest"]["verifier"] == "factcheck-verifier-minilm-1.2-fast+checks-v6"
     assert ["verifier", "fast"] in report["manifest"]["settings"]
     year = _label(report, "2019")
     assert year["label"] == "REFUTED" and "2021" in year["evidence"][0]["sentence"]
