@@ -5,7 +5,9 @@ from __future__ import annotations
 import bisect
 import hashlib
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 from importlib import metadata
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from claims.boilerplate import caption_keys, normalise, sentence_reason, unit_reason
@@ -64,6 +66,11 @@ class ClaimExtractor:
     def package(self) -> str:
         """The distribution that ships the pipeline (what to ``pip install``)."""
         return package_of(self.model)
+
+    @property
+    def rules_id(self) -> str:
+        """The parser and a fingerprint of the rules' own code: claims cached under other rules are not reused."""
+        return f"{self.model_id}+rules-{_rules_fingerprint()}"
 
     @property
     def model_id(self) -> str:
@@ -178,6 +185,14 @@ class ClaimExtractor:
                 )
             )
         return tuple(_without_conjunctions(claims))
+
+
+@lru_cache(maxsize=1)
+def _rules_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def _without_conjunctions(claims: list[Claim]) -> list[Claim]:

@@ -725,7 +725,7 @@ def _run_check(
                 source = GIVEN_CLAIMS
             else:
                 extractor = ClaimExtractor()
-                fresh = cache is None or any(cache.claims(d.text, d.path, extractor.model_id) is None for d in docs)
+                fresh = cache is None or any(cache.claims(d.text, d.path, extractor.rules_id) is None for d in docs)
                 if fresh and settings.runtime == "onnx":
                     # New claims need both models: their sessions are built while spaCy parses.
                     preload(embedder, *filter(None, [getattr(verifier, "model", None)]))

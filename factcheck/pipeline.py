@@ -52,11 +52,11 @@ def extract_claims(
     before is not parsed again."""
     sets = []
     for done, article in enumerate(articles, start=1):
-        found = cache.claims(article.text, article.path, extractor.model_id) if cache else None
+        found = cache.claims(article.text, article.path, extractor.rules_id) if cache else None
         if found is None:
             found = extractor.extract(article.text, doc_id=article.path)
             if cache:
-                cache.put_claims(article.text, article.path, extractor.model_id, found)
+                cache.put_claims(article.text, article.path, extractor.rules_id, found)
         if only_lines is not None:
             lines = only_lines.get(article.path, frozenset())
             found = tuple(c for c in found if not lines.isdisjoint(_claim_lines(c)))

@@ -96,3 +96,18 @@ def test_cache_off_writes_nothing(demo_index: Path, tmp_path: Path, monkeypatch:
     monkeypatch.setenv("FACTCHECK_CACHE", "false")
     _check(demo_index, DEMO_ARTICLE, tmp_path)
     assert not (tmp_path / CACHE_FILE).exists()
+
+
+def test_claims_cached_under_other_rules_are_extracted_again(
+    demo_index: Path, tmp_path: Path, calls: dict[str, list[int]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a new release with other claim rules must not read back the claims the old rules made
+    import claims.extractor as extractor
+
+    _check(demo_index, DEMO_ARTICLE, tmp_path)
+    assert calls["extract"] == [1]
+    extractor._rules_fingerprint.cache_clear()
+    monkeypatch.setattr(extractor, "_rules_fingerprint", lambda: "other-rules")
+    _check(demo_index, DEMO_ARTICLE, tmp_path)
+    assert calls["extract"] == [1, 1]
+    assert ClaimExtractor().rules_id.startswith(ClaimExtractor().model_id + "+rules-")
