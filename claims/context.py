@@ -743,8 +743,11 @@ class Memory:
                     self._said_with_the.add(name)  # "the Cutter Fire", "the Bank of Norvania"
                 self._recency[name] = self._order
         subject = _subject(root)
-        if subject is None and root.pos_ in ("NOUN", "PROPN"):
-            subject = root  # "Finland, which ..., applied ...": the parser made the name the root
+        label = root.i + 1 < sent.end and root.doc[root.i + 1].text in (":", "-", "–", "—")
+        if subject is None and root.pos_ in ("NOUN", "PROPN") and not label:
+            # "Finland, which ..., applied ...": the parser made the name the root; but "Administrative division:
+            # 210 communities" is a label, not what a later "it" means
+            subject = root
         if subject is not None and not heading and subject.i in dateline(sent):
             # "LINDHOLM, June 18 - The Bank of Norvania raised ...": the parser makes the dateline the subject
             # and the real one its apposition
