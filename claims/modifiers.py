@@ -225,7 +225,9 @@ class ModifierRules:
             phrase = [i for i in self.np_tokens(noun) if i not in aside and not self.doc[i].is_bracket]
         dated = any(self.doc[i].ent_type_ == "DATE" for i in self.subtree(part))
         cop = copula(past_tense or dated, plural)
-        conjs = [c for c in part.children if c.dep_ == "conj" and c.tag_ in ("VBN", "VBG")]
+        # "an artist born in 1928 in Pittsburgh and died in 1987": a past tense coordinated with the participle is
+        # a second claim about the same noun, already finite
+        conjs = [c for c in part.children if c.dep_ == "conj" and c.tag_ in ("VBN", "VBG", "VBD")]
         predicate = self.subtree(part)
         for conj in conjs:
             predicate -= self.subtree(conj)
@@ -236,7 +238,9 @@ class ModifierRules:
         for head, pred in [(part, predicate), *((c, self.subtree(c)) for c in conjs)]:
             self.modifiers(pred, past_tense, head.i)
             local = self.definite(phrase)
-            if head.tag_ == "VBG":
+            if head.tag_ == "VBD":
+                self.emit([*phrase, *sorted(pred)], ClaimKind.FACT, self.speaking, local)
+            elif head.tag_ == "VBG":
                 # "an edition restoring the songs": "The edition restored the songs"
                 verb = past(head.lemma_) if past_tense else present(head.lemma_, plural)
                 local[head.i] = Replacement(head.i, head.i + 1, verb)
