@@ -622,7 +622,11 @@ class Memory:
         for other in reversed(sent[: token.i - sent.start]):
             # a counted plural ("expelled eight diplomats, calling them spies"); but "their" after an object ("rose
             # above two defenders to win their semi-final") is as often someone else's
-            counted = other.tag_ == "NNS" and any(c.dep_ == "nummod" for c in other.children)
+            counted = (
+                other.tag_ == "NNS"
+                and any(c.dep_ == "nummod" for c in other.children)
+                and other.ent_type_ not in ("MONEY", "PERCENT", "QUANTITY")  # "520,000 dollars" are never "they"
+            )
             if counted and (other.dep_ in SUBJECTS or not possessive):
                 text = noun_phrase(other, sent, reps)
                 add(Replacement(token.i, token.i + 1, _possessive(text) if possessive else text, antecedent=other.i))

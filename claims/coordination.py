@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from claims.context import ents_in, subject_of
-from claims.lexicon import NO_SPLIT_PREPS, TOGETHER_WORDS
+from claims.lexicon import COLLECTIVES, NO_SPLIT_PREPS, TOGETHER_WORDS
 from claims.render import cut
 
 if TYPE_CHECKING:
@@ -114,6 +114,8 @@ class CoordinationRules:
             return []  # a verb with two objects is a misparse of a longer list: split there, items would mix
         if nominal and token.dep_ == "pobj" and token.head.lower_ == "of" and token.pos_ == "NOUN":
             return []  # "a mixture of stone and timber", "the coat of arms and flag": one thing of both
+        if nominal and token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.head.lemma_ in COLLECTIVES:
+            return []  # "the pair of Kelsey Ortiz and Hannah Bright won": the pair is both, never one of them
         if nominal and token.dep_ == "pobj" and token.head.head.pos_ == "PROPN" and token.pos_ == "PROPN":
             return []  # "Center for Predictive Engineering and Computational Sciences" is one name
         members = [token]

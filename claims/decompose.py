@@ -468,6 +468,11 @@ class _Decomposer(ModifierRules, CoordinationRules):
         finite = verb.tag_ in ("VBN", "VBD", "VBZ")
         nouns = {c.left_edge.i for c in conjs if finite and c.tag_ == "VB" and not _has_aux(c)}
         conjs = [c for c in conjs if c.left_edge.i not in nouns]
+        # "rise to 11th in the world rankings when ...": a verb joined with no "and" and no comma before it is a
+        # noun the tagger misread, part of the clause before
+        misread = [c for c in conjs if self.misread_noun(c)]
+        nouns |= {c.left_edge.i for c in misread}
+        conjs = [c for c in conjs if c not in misread]
         conjs += [c for c in verb.children if self.spliced(verb, c)]
         pending: list[_Pending] = []
         complements = ("dobj", "attr", "acomp", "ccomp", "xcomp", "prep", "dative", "oprd", "prt", "agent")
@@ -545,6 +550,15 @@ class _Decomposer(ModifierRules, CoordinationRules):
             if _subject(child) is not None and not own and child.i > verb.i:
                 return child
         return None
+
+    def misread_noun(self, conj: Token) -> bool:
+        """ "the world rankings when they are published": a "verb" straight after a noun, with no "and" or comma
+        before it and nothing of a clause of its own (subject, object, preposition), is the noun phrase's head."""
+        before = self.doc[conj.left_edge.i - 1] if conj.left_edge.i > 0 else None
+        if before is None or before.dep_ in ("cc", "punct") or before.pos_ not in ("NOUN", "PROPN"):
+            return False
+        own = ("nsubj", "nsubjpass", "dobj", "attr", "prep", "acomp", "xcomp", "ccomp", "dative")
+        return conj.tag_ in ("VBZ", "NNS") and not any(c.dep_ in own for c in conj.children)
 
     def spliced(self, verb: Token, child: Token) -> bool:
         """ "X is the capital, the metropolitan area is one of ...": a clause with its own subject joined by a comma

@@ -119,6 +119,8 @@ PARTITIVES = words("half majority most many some third quarter fifth percent all
 # Speech verbs that, as a participle hung on a clause ("..., suggesting that traders had pushed back their
 # expectations"), give the writer's reading of what the clause says happened, which nobody said.
 INFERENCE = frozenset({"suggest", "indicate", "imply", "signal"})
+# Nouns for a group named by its members ("the pair of X and Y"): what the group did, no member did alone.
+COLLECTIVES = frozenset({"pair", "team", "duo", "trio", "quartet", "couple", "partnership", "group", "consortium"})
 # Verbs of a tag that reports the sentence around it: "..., the researchers found, ...".
 REPORTING = SPEECH | {"find", "conclude", "show"}
 # What such a verb's subject is when it is a measurement, not a speaker: "the results suggested that ...".

@@ -207,6 +207,8 @@ class ModifierRules:
         found = self.outside_brackets(noun, part)
         if found is None or found.pos_ not in ("NOUN", "PROPN") or len(self.subtree(part)) < 2:
             return
+        if part.tag_ == "VBG" and found.ent_type_ in ("MONEY", "PERCENT", "QUANTITY", "CARDINAL"):
+            return  # "had spent 900 million dollars developing the drug": the spender develops it, not the money
         plural = found.tag_ in ("NNS", "NNPS")
         noun = found
         phrase = [i for i in self.np_tokens(noun) if i not in self.subtree(part)]
