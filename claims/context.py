@@ -32,6 +32,7 @@ from claims.lexicon import (
     ROLE_VERBS,
     SPEECH,
     SPEECH_HINTS,
+    STRICT_KINDS,
     SUBORDINATORS,
     THEN_PREPOSITIONS,
     THING_NOUNS,
@@ -88,6 +89,14 @@ def noun_phrase(head: Token, sentence: Span, replacements: dict[int, Replacement
             if token.doc[token.left_edge.i - 1].text == ",":
                 drop.add(token.left_edge.i - 1)
     drop |= dateline(sentence)
+    depth = 0
+    for token in head.subtree:  # "The Bus Workers' Guild (BWG)": the short form in brackets is no part of the name
+        if token.text in ("(", "["):
+            depth += 1
+        if depth:
+            drop.add(token.i)
+        if token.text in (")", "]") and depth:
+            depth -= 1
     tokens = [t.i for t in head.subtree if t.i not in drop and sentence.start <= t.i < sentence.end]
     text = render(head.doc, tokens, replacements, finish=False)
     first = head.doc[tokens[0]] if tokens else None
@@ -484,6 +493,10 @@ class Memory:
             dummy = any(c.dep_ in ("ccomp", "xcomp", "acomp") for c in head.children)
             if token.dep_ == "nsubj" and dummy and head.lemma_ not in SPEECH:
                 return  # "it is likely that ...", "it could take days": no referent; "it said that" has one
+            if token.dep_ == "nsubj" and head.lemma_ == "be" and any(
+                c.dep_ == "attr" and c.lemma_ == "time" for c in head.children
+            ):
+                return  # "It is the first time that ...": the "it" stands for the clause, never a name
         object_it = not possessive and token.dep_ in ("dobj", "pobj", "dative")
         clause = _clause_of(token)
         if possessive and self._its_subject_follows(token, clause):
@@ -671,7 +684,12 @@ class Memory:
             runner_up = ranked[1][1] if len(ranked) > 1 else 0
             # only a clearly dominant name: "the alliance" in an article about NATO; in an article about a
             # thing, never another name than the thing's ("the nation" on the Isle of Man is not the UK)
-            if count >= 2 and count >= 2 * runner_up and self.thing_topic in (None, best):
+            # "the union" is never the rail operator most named: a head that says what kind of body it is
+            # (union, court, party, agency) takes only a name of that kind
+            strict = lemma in STRICT_KINDS and not any(
+                w.lower().strip(".,") in KIND_NAME_WORDS[lemma] for w in best.split()[1:]
+            )
+            if count >= 2 and count >= 2 * runner_up and self.thing_topic in (None, best) and not strict:
                 add(Replacement(start, end, best))
                 return
         if kind:
@@ -1035,7 +1053,7 @@ def _org_name(head: Token) -> bool:
 
 
 def _clean_name(text: str) -> str:
-    text = text.strip()
+    text = re.sub(r"\s*[(\[][^)\]]*(?:[)\]]|$)", "", text).strip()  # "Bus Workers' Guild (BWG": not the "(BWG"
     for suffix in ("'s", "’s"):
         if text.endswith(suffix):
             text = text[: -len(suffix)]

@@ -20,6 +20,7 @@ the coordinated objects in ``claims.coordination``, both mixed into the one deco
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
@@ -208,6 +209,9 @@ class _Decomposer(ModifierRules, CoordinationRules):
         return {}
 
     def speaker(self, verb: Token, lead: Lead) -> str:
+        return _without_brackets(self._speaker(verb, lead))
+
+    def _speaker(self, verb: Token, lead: Lead) -> str:
         subject = _subject(verb) or lead.subject
         if subject is None or any(c.dep_ == "det" and c.lower_ in NOT_A_REFERENT for c in subject.children):
             return ""  # "Neither bank would say ...": nobody said it
@@ -666,6 +670,12 @@ class _Decomposer(ModifierRules, CoordinationRules):
         return None
 
     # -- modifiers restated as claims of their own --------------------------------------------------
+
+
+def _without_brackets(name: str) -> str:
+    """ "the Bus Workers' Guild (BWG)" speaks as "the Bus Workers' Guild": a bracket, closed or not, is no part of
+    who said it."""
+    return re.sub(r"\s*[(\[][^)\]]*(?:[)\]]|$)", "", name).strip()
 
 
 def _has_aux(verb: Token) -> bool:

@@ -71,8 +71,11 @@ KIND_NAME_WORDS = {
     "court": words("court tribunal"),
     "agency": words("agency authority"),
     "party": words("party alliance league front"),
+    "union": words("union association federation confederation guild"),
 }
 KIND_NAME_WORDS["firm"] = KIND_NAME_WORDS["company"]
+# Heads that say what kind of body they are: "the union" is only ever a name of that kind.
+STRICT_KINDS = frozenset({"union", "court", "party", "agency"})
 # The last word of a name that makes it an organisation's, whatever the entity recogniser says ("Velmora Foods
 # said" is not a person speaking; "Redmarsh Rovers" is a club it may not tag at all).
 ORG_NAME_WORDS = (
@@ -119,6 +122,11 @@ PARTITIVES = words("half majority most many some third quarter fifth percent all
 # Speech verbs that, as a participle hung on a clause ("..., suggesting that traders had pushed back their
 # expectations"), give the writer's reading of what the clause says happened, which nobody said.
 INFERENCE = frozenset({"suggest", "indicate", "imply", "signal"})
+# Nouns of a place relative to a thing ("to the north of the furnaces", "on the edge of the town").
+DIRECTIONS = frozenset(
+    {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "side", "edge", "rear"}
+    | {"front", "back", "centre", "center", "middle", "end", "top", "bottom", "outskirts"}
+)
 # Nouns for a group named by its members ("the pair of X and Y"): what the group did, no member did alone.
 COLLECTIVES = frozenset({"pair", "team", "duo", "trio", "quartet", "couple", "partnership", "group", "consortium"})
 # Verbs of a tag that reports the sentence around it: "..., the researchers found, ...".

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from claims.context import subject_of
 from claims.inflect import copula, past, present
-from claims.lexicon import EXAMPLE_PREPS, LOCATIVE, NOT_ONE_THING, PERSON_NOUN_ENDINGS, PERSON_NOUNS
+from claims.lexicon import DIRECTIONS, EXAMPLE_PREPS, LOCATIVE, NOT_ONE_THING, PERSON_NOUN_ENDINGS, PERSON_NOUNS
 from claims.render import BRACKETS, Replacement, cut, render
 from claims.types import ClaimKind
 
@@ -129,6 +129,10 @@ class ModifierRules:
         ):
             # "NATO's liaison mission in Moscow, which was set up in 2008": the mission was, not Moscow
             head = outer
+        if outer is not None and head.head.lower_ == "of" and outer.lemma_ in DIRECTIONS and outer.dep_ == "pobj":
+            # "a structure to the north of the furnaces, which may have been a dwelling": the structure or the
+            # furnaces; the clause stays where the article put it
+            return
         maker = head.head if head.dep_ == "pobj" and head.head.lower_ == "by" else None
         if pronoun.lower_ == "which" and maker is not None and maker.head.pos_ in ("NOUN", "PROPN"):
             # "Harbour Lights (2015) by Tomas Reed, which earned her ...": the work earned it, not its maker

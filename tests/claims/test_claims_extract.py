@@ -258,3 +258,12 @@ def test_then_after_a_preposition_becomes_the_year_the_sentence_before_named(ext
         extractor.extract("The council first met in 2002. The members agreed a budget. It has met yearly since then.")
     )
     assert far[-1].endswith("since then.")
+
+
+def test_the_union_is_never_the_most_named_company(extractor: ClaimExtractor) -> None:
+    # a team-written article where the entity recogniser tags the union only by its short form: "the union" must
+    # not become the rail operator named most often ("union" says what kind of body it is)
+    article = Path(__file__).resolve().parents[2] / "bench" / "judgements" / "articles-8" / "41.txt"
+    found = [c.text for c in extractor.extract(article.read_text(encoding="utf-8"))]
+    assert not any("Northvale Trains has balloted" in text for text in found), found
+    assert any("the union has balloted" in text for text in found), found
