@@ -244,7 +244,9 @@ class _Decomposer(ModifierRules, CoordinationRules):
                 continue
             rest = self.subtree(root) - self.subtree(verb)
             self.modifiers(rest, _is_past(verb), root.i)
-            self.clause(verb, Lead(tuple(self.np_tokens(root)), root), "")
+            # a past tense the tagger called a participle is written as it stands, and counts as finite
+            local = {verb.i: Replacement(verb.i, verb.i + 1, verb.text)} if verb.tag_ == "VBN" else None
+            self.clause(verb, Lead(tuple(self.np_tokens(root)), root), "", local)
         return self.drafts
 
     def direct_speech(self) -> bool:

@@ -110,11 +110,13 @@ def noun_predicate(root: Token) -> Token | None:
     predicate a clause hanging on it (a finite verb after the name with no subject of its own)."""
     if root.pos_ not in ("NOUN", "PROPN"):
         return None
-    return next(
-        (
-            c
-            for c in root.children
-            if c.dep_ in ("acl", "relcl") and c.i > root.i and c.tag_ in ("VBD", "VBZ", "VBP") and subject_of(c) is None
-        ),
-        None,
-    )
+
+    def finite(c: Token) -> bool:
+        # "Thornbury, who ..., studied in London and spent four years in Paris": a "participle" coordinated with a
+        # past tense is that tense too
+        past_pair = c.tag_ == "VBN" and any(d.dep_ == "conj" and d.tag_ == "VBD" for d in c.children)
+        helped = any(d.dep_ in ("aux", "auxpass") for d in c.children)
+        return c.tag_ in ("VBD", "VBZ", "VBP") or (past_pair and not helped)
+
+    clauses = [c for c in root.children if c.dep_ in ("acl", "relcl") and c.i > root.i]
+    return next((c for c in clauses if finite(c) and subject_of(c) is None), None)
