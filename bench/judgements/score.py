@@ -2,7 +2,8 @@
 
 Run from the repository root:  .venv/bin/python bench/judgements/score.py bench/judgements/draw-2
 A draw folder holds items.jsonl (what the judge read, without the public dataset's own text) and
-judgements.jsonl (what the judge decided, one line per item). With --store SRC DEST, a judging packet
+judgements.jsonl (what the judge decided, one line per item). Items with a "side" (a judgement of the
+claims only one of two versions makes) are also scored per side. With --store SRC DEST, a judging packet
 made by bench/propsegment.py is copied to DEST without PropSegmEnt's sentences and articles.
 """
 
@@ -37,8 +38,14 @@ def score(folder: Path) -> str:
         again = {j["id"]: j for j in (json.loads(line) for line in reread.open())}
         judged = [again.get(j["id"], j) for j in judged]
         lines.append(f"  ({len(again)} claims with a speaker as re-read under the rubric's speaker rule)")
-    for source in ("all", "propsegment", "news"):
-        rows = [j for j in judged if source == "all" or items[j["id"]]["article"].startswith(f"articles/{source}")]
+    groups = [
+        (source, [j for j in judged if source == "all" or items[j["id"]]["article"].startswith(f"articles/{source}")])
+        for source in ("all", "propsegment", "news")
+    ]
+    # a judgement of the claims two versions do not share: "side" says which version made each
+    sides = sorted({items[j["id"]]["side"] for j in judged if "side" in items[j["id"]]})
+    groups += [(f"made only by {side}", [j for j in judged if items[j["id"]].get("side") == side]) for side in sides]
+    for source, rows in groups:
         if not rows:
             continue
         parts = []
