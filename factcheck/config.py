@@ -97,7 +97,7 @@ class Settings:
     # Where `check --corpus` keeps the indexes it builds; empty means the user cache folder.
     cache_dir: str = ""
     # "torch" or "onnx" (see RUNTIMES).
-    runtime: str = "torch"
+    runtime: str = "onnx"
     # Keep each claim's evidence and verdict in a SQLite file under the cache folder, keyed by the claim's
     # text, the index, the models, the settings and the code, so re-checking an unchanged article loads no model.
     cache: bool = True
