@@ -38,7 +38,7 @@ from claims.lexicon import (
     THING_NOUNS,
     TITLE_WORDS,
 )
-from claims.render import Replacement, mid_sentence_word, render
+from claims.render import Replacement, mid_sentence_word, render, without_brackets
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -1053,7 +1053,7 @@ def _org_name(head: Token) -> bool:
 
 
 def _clean_name(text: str) -> str:
-    text = re.sub(r"\s*[(\[][^)\]]*(?:[)\]]|$)", "", text).strip()  # "Bus Workers' Guild (BWG": not the "(BWG"
+    text = without_brackets(text)
     for suffix in ("'s", "’s"):
         if text.endswith(suffix):
             text = text[: -len(suffix)]

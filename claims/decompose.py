@@ -20,7 +20,6 @@ the coordinated objects in ``claims.coordination``, both mixed into the one deco
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
@@ -44,7 +43,7 @@ from claims.lexicon import (
     TITLE_WORDS,
 )
 from claims.modifiers import ModifierRules
-from claims.render import BRACKETS, Replacement, cut, mid_sentence_word, render
+from claims.render import BRACKETS, Replacement, cut, mid_sentence_word, render, without_brackets
 from claims.repair import noun_predicate
 from claims.types import ClaimKind
 from claims.withheld import leaves_open, negated, open_question, withholds_comment
@@ -209,7 +208,7 @@ class _Decomposer(ModifierRules, CoordinationRules):
         return {}
 
     def speaker(self, verb: Token, lead: Lead) -> str:
-        return _without_brackets(self._speaker(verb, lead))
+        return without_brackets(self._speaker(verb, lead))
 
     def _speaker(self, verb: Token, lead: Lead) -> str:
         subject = _subject(verb) or lead.subject
@@ -672,12 +671,6 @@ class _Decomposer(ModifierRules, CoordinationRules):
         return None
 
     # -- modifiers restated as claims of their own --------------------------------------------------
-
-
-def _without_brackets(name: str) -> str:
-    """ "the Bus Workers' Guild (BWG)" speaks as "the Bus Workers' Guild": a bracket, closed or not, is no part of
-    who said it."""
-    return re.sub(r"\s*[(\[][^)\]]*(?:[)\]]|$)", "", name).strip()
 
 
 def _has_aux(verb: Token) -> bool:

@@ -75,6 +75,11 @@ _LEADING_CONJ = re.compile(r"^(?:and|but|or|so|yet|nor|then)\b[\s,]*", re.IGNORE
 _TRAILING_CONJ = re.compile(r"[\s,]*\b(?:and|but|or|nor)$", re.IGNORECASE)
 
 
+def without_brackets(name: str) -> str:
+    """ "the Bus Workers' Guild (BWG)" is "the Bus Workers' Guild": a bracket, closed or not, is no part of a name."""
+    return re.sub(r"\s*[(\[][^)\]]*(?:[)\]]|$)", "", name).strip()
+
+
 def tidy(text: str) -> str:
     """Whitespace, dangling punctuation and conjunctions, capital first letter, final stop."""
     for pattern, repl in _FIXES:
