@@ -27,6 +27,7 @@ from claims.lexicon import (
     PARTITIVES,
     PERSON_NOUN_ENDINGS,
     PERSON_NOUNS,
+    PLACE_NOUNS,
     REPORTING,
     ROLE_NOUNS,
     ROLE_VERBS,
@@ -381,7 +382,9 @@ class Memory:
         article's mouth, which costs more than an unresolved pronoun.
         """
         possessive = token.tag_ == "PRP$" or token.dep_ == "poss" or (_PERSON_PRONOUNS[token.lower_] is True)
-        named = [p for p in persons_in(sent) if p.head.i < token.i]
+        # '"... what Corvane knew ...," she said': a name inside the quotation is the speaker's word, not the speaker
+        speaking = token.dep_ == "nsubj" and token.head.lemma_ in SPEECH and token.i in outside
+        named = [p for p in persons_in(sent) if p.head.i < token.i and (not speaking or p.head.i in outside)]
         relative = next((a for a in token.ancestors if a.dep_ == "relcl"), None)
         inside = [p for p in named if relative is not None and p.head == relative.head]
         if inside:
@@ -965,7 +968,9 @@ def persons_in(sent: Span) -> list[PersonMention]:
         name = _clean_name(ent.text)
         # the small model calls many things PERSON; a name is made of capitalised words ("WASP-39b" is not)
         looks_like_name = all(w[:1].isupper() and w.replace("-", "").replace("'", "").isalpha() for w in name.split())
-        if ent.label_ == "PERSON" and ent.root.pos_ == "PROPN" and looks_like_name:
+        # "St Elowen, a village on the north Cornish coast": a name its own aside calls a place is no person
+        placed = any(c.dep_ == "appos" and c.lemma_ in PLACE_NOUNS for c in ent.root.children)
+        if ent.label_ == "PERSON" and ent.root.pos_ == "PROPN" and looks_like_name and not placed:
             found[ent.root.i] = PersonMention(ent.root, name, 1)
     for token in sent:
         titled = titled_name(token)

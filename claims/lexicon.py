@@ -110,6 +110,8 @@ THING_NOUNS = words(
 OTHER_WORDS = words("previous other another earlier later next first second last former new")
 
 GPE_HEADS = frozenset({"country", "nation", "kingdom", "republic"})
+# What an aside may call a place ("St Elowen, a village on the coast"): the name before it is no person.
+PLACE_NOUNS = GPE_HEADS | {"village", "town", "hamlet", "city", "county", "island", "region", "province", "district"}
 
 # Temporal and causal subordinators: "X did A after it did B" names two actors more often than one.
 SUBORDINATORS = frozenset({"after", "before", "when", "while", "because", "since", "until", "once", "as"})

@@ -267,3 +267,11 @@ def test_the_union_is_never_the_most_named_company(extractor: ClaimExtractor) ->
     found = [c.text for c in extractor.extract(article.read_text(encoding="utf-8"))]
     assert not any("Northvale Trains has balloted" in text for text in found), found
     assert any("the union has balloted" in text for text in found), found
+
+
+def test_a_village_named_like_a_saint_is_no_person(extractor: ClaimExtractor) -> None:
+    # team-written: "a farmhouse in St Elowen, a village on the north Cornish coast"; the painter is Agnes Thornbury,
+    # and "her works" must never become the village's
+    article = Path(__file__).resolve().parents[2] / "bench" / "judgements" / "articles-9" / "50.txt"
+    found = [c.text for c in extractor.extract(article.read_text(encoding="utf-8"))]
+    assert not any("St Elowen's works" in text or text.startswith("St Elowen painted") for text in found), found
