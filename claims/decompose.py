@@ -484,7 +484,7 @@ class _Decomposer(ModifierRules, CoordinationRules):
         passive = any(c.dep_ == "auxpass" for c in verb.children)  # "is owned by X and employs Y": owns no Y
         for conj in conjs:
             cut(selected, self.subtree(conj), self.doc)
-            pending.append((conj, self.conj_lead(verb, conj, subject, lead), None))
+            pending.append((conj, self.conj_lead(verb, conj, self.true_subject(verb, conj, subject), lead), None))
             obj = next((c for c in conj.children if c.dep_ == "dobj"), None)
             if (
                 conj is conjs[0]
@@ -555,6 +555,18 @@ class _Decomposer(ModifierRules, CoordinationRules):
             if _subject(child) is not None and not own and child.i > verb.i:
                 return child
         return None
+
+    def true_subject(self, verb: Token, conj: Token, subject: Token | None) -> Token | None:
+        """ "the service was slow over the weekend, when the blaze covered 300 hectares and could have been contained":
+        the parser hung "contained" on "was", but the "and" before it is the clause of "covered"; that clause's
+        subject is the one the second verb shares."""
+        if any(c.dep_ == "cc" and c.i < conj.i for c in verb.children):
+            return subject
+        cc = next((t for t in reversed(self.doc[verb.i : conj.left_edge.i]) if t.dep_ == "cc"), None)
+        other = cc.head if cc is not None else None
+        if other is None or other.i == verb.i or other.pos_ not in ("VERB", "AUX"):
+            return subject
+        return _subject(other) or subject
 
     def misread_noun(self, conj: Token) -> bool:
         """ "the world rankings when they are published": a "verb" straight after a noun, with no "and" or comma
