@@ -647,6 +647,9 @@ class Memory:
                 text = noun_phrase(other, sent, reps)
                 add(Replacement(token.i, token.i + 1, _possessive(text) if possessive else text, antecedent=other.i))
                 return
+        own = _subject(_clause_of(token))
+        if possessive and own is not None and own.i < token.i:
+            return  # "Redmere sold their best players": a team's own "their", as likely as the last sentence's subject
         ref = self.last_subject
         if ref is not None and ref.plural and token.dep_ != "dobj":
             # "Politicians seized on the findings. X called them ...": an object "them" is as often what the
