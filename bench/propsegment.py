@@ -11,9 +11,11 @@ its content words (lower-cased, stop words removed, inflection-tolerant: a share
 letters) occurs in one claim whose span lies in that sentence. Also printed: sentences with no
 claim and claims per sentence.
 
-The draw: claims picked at random (seeded), half from the PropSegmEnt documents and half from the
-articles in --articles (plain text, one per file), written as a packet a judge can read without the code:
-items.jsonl (id, article, source sentence, claim) and articles/ (the full texts). The judge
+With --all-claims DIR, every claim and text is written for `bench/judgements/changed.py`, which judges only
+the claims two versions of the rules do not share. The draw: claims picked at random (seeded), half from the
+PropSegmEnt documents and half from the articles in --articles (plain text, one per file), written as a packet
+a judge can read without the code: items.jsonl (id, article, source sentence, claim) and articles/ (the full
+texts). The judge
 applies bench/judgements/RUBRIC.md; `bench/judgements/score.py` turns judgements into figures.
 """
 
@@ -32,6 +34,10 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+# --rules CHECKOUT: the claim rules of another checkout (a git worktree of an older commit), read before these
+RULES = next((sys.argv[i + 1] for i, arg in enumerate(sys.argv[:-1]) if arg == "--rules"), None)
+if RULES:
+    sys.path.insert(0, str(Path(RULES).resolve()))
 
 from claims import Claim, ClaimExtractor  # noqa: E402
 from claims.lexicon import words  # noqa: E402
@@ -175,13 +181,18 @@ def main() -> None:
     parser.add_argument("--draw", type=int, default=0, help="claims to draw for blind judging (0: none)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, help="where the judging packet goes")
+    parser.add_argument("--rules", type=Path, help="a checkout whose claims package to use instead of this one's")
+    parser.add_argument(
+        "--all-claims", type=Path, metavar="DIR",
+        help="write every claim (claims.jsonl) and the texts (articles/) to DIR, for bench/judgements/changed.py",
+    )  # fmt: skip
     args = parser.parse_args()
 
     extractor = ClaimExtractor()
     documents = load_propsegment(args.data)
     extracted = {d.doc_id: extractor.extract(d.text, d.doc_id) for d in documents}
     print(coverage(documents, extracted))
-    if not args.draw:
+    if not args.draw and not args.all_claims:
         return
     texts = {f"propsegment-{i:02d}": d.text for i, d in enumerate(documents)}
     pools = [[(f"propsegment-{i:02d}", d.doc_id, c) for i, d in enumerate(documents) for c in extracted[d.doc_id]]]
@@ -192,7 +203,23 @@ def main() -> None:
             texts[f"news-{path.stem}"] = text
             news.extend((f"news-{path.stem}", path.stem, c) for c in extractor.extract(text, path.stem))
         pools.append(news)
-    draw(pools, args.draw, args.seed, args.out, texts)
+    if args.all_claims:
+        write_all(pools, texts, args.all_claims)
+    if args.draw:
+        draw(pools, args.draw, args.seed, args.out, texts)
+
+
+def write_all(pools: list[list[tuple[str, str, Claim]]], texts: dict[str, str], out: Path) -> None:
+    """Every claim and every text: what one version of the rules makes, for comparing with another."""
+    (out / "articles").mkdir(parents=True, exist_ok=True)
+    for name, text in texts.items():
+        (out / "articles" / f"{name}.txt").write_text(text)
+    with (out / "claims.jsonl").open("w") as handle:
+        for name, document, claim in (item for group in pools for item in group):
+            row = {"article": f"articles/{name}.txt", "document": document, "source": claim.source_text}
+            row |= {"claim": claim.text, "speaker": claim.attributed_to}
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+    print(f"wrote {sum(len(g) for g in pools)} claims of {len(texts)} texts to {out}")
 
 
 if __name__ == "__main__":
