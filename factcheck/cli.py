@@ -714,6 +714,7 @@ def _run_check(
         return report, {doc.path: doc.text for doc in docs}
     embedder = _embedder(settings)
     cache = CheckCache(cache_home(settings) / CACHE_FILE) if settings.cache else None
+    loading = None
     with _progress(True, settings.log_interval) as progress:
         if settings.index:
             # Deferred: when every verdict comes from the cache, the vectors are never read.
@@ -721,19 +722,25 @@ def _run_check(
         else:
             evidence_index = index_for_corpus(Path(settings.corpus), embedder, settings, progress=progress)
         with evidence_index:
-            if given:
-                source = GIVEN_CLAIMS
-            else:
-                extractor = ClaimExtractor()
-                fresh = cache is None or any(cache.claims(d.text, d.path, extractor.rules_id) is None for d in docs)
-                if fresh and settings.runtime == "onnx":
-                    # New claims need both models: their sessions are built while spaCy parses.
-                    preload(embedder, *filter(None, [getattr(verifier, "model", None)]))
-                sets = list(extract_claims(docs, extractor, only_lines=only_lines, progress=progress, cache=cache))
-                source = extractor.model_id
-            report = check_claims(
-                sets, evidence_index, verifier, settings, claim_source=source, progress=progress, cache=cache
-            )
+            try:
+                if given:
+                    source = GIVEN_CLAIMS
+                else:
+                    extractor = ClaimExtractor()
+                    fresh = cache is None or any(
+                        cache.claims(d.text, d.path, extractor.rules_id) is None for d in docs
+                    )
+                    if fresh and settings.runtime == "onnx":
+                        # New claims need both models: their sessions are built while spaCy parses.
+                        loading = preload(embedder, *filter(None, [getattr(verifier, "model", None)]))
+                    sets = list(extract_claims(docs, extractor, only_lines=only_lines, progress=progress, cache=cache))
+                    source = extractor.model_id
+                report = check_claims(
+                    sets, evidence_index, verifier, settings, claim_source=source, progress=progress, cache=cache
+                )
+            finally:
+                if loading is not None:
+                    loading.join()  # never exit while a session is being built (see pipeline.preload)
     return report, {s.path: s.text for s in sets}
 
 

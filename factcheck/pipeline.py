@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -132,11 +133,12 @@ def verdict_context(index: EvidenceIndex, verifier: Verifier, settings: Settings
     return [m.index_id, m.model_id, m.model_hash, verifier.id, weights, settings.items()]
 
 
-def preload(*models: object) -> None:
+def preload(*models: object) -> threading.Thread:
     """Load models (anything with a ``load()`` method) in a background thread, to overlap with claim
     extraction: ONNX Runtime builds its sessions outside Python's global lock. A failure is left for the
-    first real use to raise, where the caller's error handling is."""
-    import threading
+    first real use to raise, where the caller's error handling is. The caller joins the thread before it
+    is done: a process that exits while ONNX Runtime is building a session aborts ("terminate called without
+    an active exception"), which happens when every verdict came from the cache and no model was needed."""
     from contextlib import suppress
 
     def load_all() -> None:
@@ -144,7 +146,9 @@ def preload(*models: object) -> None:
             with suppress(Exception):  # raised again on first use, where it can be reported
                 model.load()  # type: ignore[attr-defined]
 
-    threading.Thread(target=load_all, name="factcheck-preload", daemon=True).start()
+    thread = threading.Thread(target=load_all, name="factcheck-preload")
+    thread.start()
+    return thread
 
 
 def check_articles(

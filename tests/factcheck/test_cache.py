@@ -111,3 +111,51 @@ def test_claims_cached_under_other_rules_are_extracted_again(
     _check(demo_index, DEMO_ARTICLE, tmp_path)
     assert calls["extract"] == [1, 1]
     assert ClaimExtractor().rules_id.startswith(ClaimExtractor().model_id + "+rules-")
+
+
+def test_a_check_never_ends_while_the_models_are_still_loading(
+    demo_index: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # new claims (another path) whose verdicts are all cached: the models preloaded for them (runtime onnx, the
+    # default) are never needed, and
+    # a process that exited while ONNX Runtime was still building a session aborted (exit 134)
+    import factcheck.pipeline as pipeline
+
+    started: list = []
+    real = pipeline.preload
+
+    def recorded(*models: object):  # type: ignore[no-untyped-def]
+        thread = real(*models)
+        started.append(thread)
+        return thread
+
+    monkeypatch.setattr(pipeline, "preload", recorded)
+    first = tmp_path / "a" / "article.md"
+    first.parent.mkdir()
+    first.write_text(DEMO_ARTICLE.read_text(encoding="utf-8"), encoding="utf-8")
+    _check(demo_index, first, tmp_path / "cache")
+    second = tmp_path / "b" / "article.md"
+    second.parent.mkdir()
+    second.write_text(first.read_text(encoding="utf-8"), encoding="utf-8")
+    _check(demo_index, second, tmp_path / "cache")
+    assert len(started) == 2 and not started[1].daemon
+    assert not any(thread.is_alive() for thread in started)  # joined before the check returned
+
+
+def test_preload_loads_every_model_and_keeps_failures_for_first_use() -> None:
+    from factcheck.pipeline import preload
+
+    loaded: list[str] = []
+
+    class Model:
+        def __init__(self, name: str) -> None:
+            self.name = name
+
+        def load(self) -> None:
+            if self.name == "broken":
+                raise RuntimeError("raised again where it is used")
+            loaded.append(self.name)
+
+    thread = preload(Model("embedder"), Model("broken"), Model("verifier"))
+    thread.join()
+    assert loaded == ["embedder", "verifier"] and not thread.daemon
