@@ -24,9 +24,13 @@ import argparse
 import json
 import random
 import shutil
+import sys
 from pathlib import Path
 
-RUBRIC = Path(__file__).resolve().parent / "RUBRIC.md"
+HERE = Path(__file__).resolve().parent
+RUBRIC = HERE / "RUBRIC.md"
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
 
 
 def _claims(folder: Path) -> list[dict[str, str]]:
@@ -66,16 +70,9 @@ def build(old: Path, new: Path, names: tuple[str, str], out: Path, key_file: Pat
 
 def store(packet: Path, key_file: Path, dest: Path) -> None:
     """The judged packet with each item's side, without PropSegmEnt's own sentences."""
-    key = json.loads(key_file.read_text(encoding="utf-8"))
-    dest.mkdir(parents=True, exist_ok=True)
-    with (dest / "items.jsonl").open("w", encoding="utf-8") as handle:
-        for line in (packet / "items.jsonl").open(encoding="utf-8"):
-            item = json.loads(line)
-            item["side"] = key[item["id"]]
-            if item["article"].startswith("articles/propsegment"):
-                item.pop("source", None)
-            handle.write(json.dumps(item, ensure_ascii=False) + "\n")
-    shutil.copy(packet / "judgements.jsonl", dest / "judgements.jsonl")
+    from score import store as store_judged  # the folder's own scorer, beside this file
+
+    store_judged(packet, dest, sides=json.loads(key_file.read_text(encoding="utf-8")))
 
 
 def main() -> None:

@@ -57,12 +57,15 @@ def score(folder: Path) -> str:
     return "\n".join(lines)
 
 
-def store(source: Path, dest: Path) -> None:
-    """Keep what the judge decided and the claims; PropSegmEnt's own text stays out of the repository."""
+def store(source: Path, dest: Path, sides: dict[str, str] | None = None) -> None:
+    """Keep what the judge decided and the claims; PropSegmEnt's own text stays out of the repository. With
+    ``sides`` (item id -> the version that made it), each item names its side."""
     dest.mkdir(parents=True, exist_ok=True)
     with (dest / "items.jsonl").open("w") as out:
         for line in (source / "items.jsonl").open():
             item = json.loads(line)
+            if sides is not None:
+                item["side"] = sides[item["id"]]
             if item["article"].startswith("articles/propsegment"):
                 item.pop("source", None)
             out.write(json.dumps(item, ensure_ascii=False) + "\n")
