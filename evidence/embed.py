@@ -203,17 +203,17 @@ class OnnxEmbedder(_CanonicalOrder):
     def _encode_sorted(self, texts: list[str]) -> np.ndarray:
         import numpy as np
 
-        from evidence.onnxrun import padded
+        from evidence.onnxrun import padded, token_batches
 
         session, tok, pad = self._model
+        encodings = tok.encode_batch(texts)
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        for start in range(0, len(texts), self.batch_size):
-            encodings = tok.encode_batch(texts[start : start + self.batch_size])
-            feed = padded([(e.ids, e.type_ids) for e in encodings], pad)
+        for rows in token_batches([len(e.ids) for e in encodings], self.batch_size):
+            feed = padded([(encodings[i].ids, encodings[i].type_ids) for i in rows], pad)
             hidden = session.run(None, feed)[0]
             mask = feed["attention_mask"][..., None].astype(np.float32)
             pooled = (hidden * mask).sum(axis=1) / np.maximum(mask.sum(axis=1), 1e-9)
-            out[start : start + len(pooled)] = pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+            out[rows.start : rows.stop] = pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
         return out
 
 

@@ -15,6 +15,7 @@ from evidence_corpora import ARTICLES, write_corpus
 
 from evidence import OnnxEmbedder, build_index, open_index, update_index
 from evidence import index as faiss_index
+from evidence.onnxrun import token_batches
 from factcheck.demo import DEMO_ARTICLE, DEMO_CORPUS
 from factcheck.verify.crossencoder import CrossEncoderModel
 
@@ -57,6 +58,21 @@ def test_a_vector_does_not_depend_on_its_batch(onnx_embedder: OnnxEmbedder) -> N
     together = onnx_embedder.encode_queries(TEXTS)
     reversed_ = onnx_embedder.encode_queries(TEXTS[::-1])[::-1]
     assert np.array_equal(alone, together) and np.array_equal(together, reversed_)
+
+
+def test_calls_hold_as_many_rows_as_fit_the_token_budget() -> None:
+    lengths = [10, 10, 20, 30, 100, 300, 600, 600]
+    batches = token_batches(lengths, max_rows=3, budget=100)
+    assert [list(b) for b in batches] == [[0, 1, 2], [3], [4], [5], [6], [7]]
+    assert [list(b) for b in token_batches([5] * 7, max_rows=64, budget=20)] == [[0, 1, 2, 3], [4, 5, 6]]
+    assert token_batches([], max_rows=4) == []
+
+
+def test_long_texts_split_over_several_calls_keep_their_vectors(onnx_embedder: OnnxEmbedder) -> None:
+    long_texts = [f"{text} " * (4 + n) for n, text in enumerate(TEXTS * 2)]
+    alone = np.vstack([onnx_embedder.encode_documents([text]) for text in long_texts])
+    together = onnx_embedder.encode_documents(long_texts)
+    assert np.abs(alone - together).max() < 1e-6
 
 
 def test_an_updated_index_holds_the_vectors_of_a_fresh_build(tmp_path: Path, onnx_embedder: OnnxEmbedder) -> None:
