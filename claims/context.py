@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from claims.lexicon import (
+    FIRST_TIME_VERBS,
     GPE_HEADS,
     KIND_NAME_WORDS,
     LOOSE_ORG_HEADS,
@@ -60,6 +61,8 @@ class _Referent:
     plural: bool
     person: bool
     kind: str = ""  # entity label of the subject's head ("ORG", "GPE"), "" when not an entity
+    # a name, a reference resolved to one, or a body that owns things ("the company"); not "the setback"
+    owner: bool = True
 
 
 def _possessive(text: str) -> str:
@@ -496,10 +499,10 @@ class Memory:
             dummy = any(c.dep_ in ("ccomp", "xcomp", "acomp") for c in head.children)
             if token.dep_ == "nsubj" and dummy and head.lemma_ not in SPEECH:
                 return  # "it is likely that ...", "it could take days": no referent; "it said that" has one
-            if token.dep_ == "nsubj" and head.lemma_ == "be" and any(
-                c.dep_ == "attr" and c.lemma_ == "time" for c in head.children
+            if token.dep_ == "nsubj" and head.lemma_ in FIRST_TIME_VERBS and any(
+                c.dep_ in ("attr", "dobj") and c.lemma_ == "time" for c in head.children
             ):
-                return  # "It is the first time that ...": the "it" stands for the clause, never a name
+                return  # "It is (marks) the first time that ...": the "it" stands for an event, never a name
         object_it = not possessive and token.dep_ in ("dobj", "pobj", "dative")
         clause = _clause_of(token)
         if possessive and self._its_subject_follows(token, clause):
@@ -573,7 +576,14 @@ class Memory:
         if topic is not None and (ref is None or ref.plural or ref.person or ref.text == topic):
             # an encyclopedic article's "It" is what it is about, unless another thing was just the subject
             add(Replacement(token.i, token.i + 1, _possessive(topic) if possessive else topic))
-        elif topic is None and ref is not None and not ref.plural and not ref.person and not _event_it(token):
+        elif (
+            topic is None
+            and ref is not None
+            and not ref.plural
+            and not ref.person
+            and not _event_it(token)
+            and (ref.owner or not possessive)  # "The setback is a blow. X was its best product": not the setback's
+        ):
             add(Replacement(token.i, token.i + 1, _possessive(ref.text) if possessive else ref.text))
 
     def _topic_kind(self, token: Token, det: Token) -> bool:
@@ -800,7 +810,10 @@ class Memory:
                 self.last_subject = None  # "Neither bank would say ...": no bank for a later "its"
             elif subject.pos_ in ("NOUN", "PROPN") or rep is not None:
                 kind = subject.ent_type_ if rep is None and subject.ent_type_ in ("ORG", "GPE") else ""
-                self.last_subject = _Referent(text, _is_plural(subject), is_person, kind)
+                lemma = subject.lemma_.lower()
+                named = subject.pos_ == "PROPN" or any(t.i in reps for t in subject.subtree)
+                owner = named or lemma in ORG_HEADS or lemma in GPE_HEADS
+                self.last_subject = _Referent(text, _is_plural(subject), is_person, kind, owner)
         if subject_person is None and subject is not None and subject.i in self._pointed:
             subject_person = self._pointed[subject.i]
         if (

@@ -212,6 +212,8 @@ LOCATIVE = frozenset({"in", "at", "near", "outside", "inside"})
 NOT_ONE_THING = frozenset({"any", "no", "every", "each", "all"})
 # A subject with these names no one thing that a later "its" or "the bank" could point back to.
 NOT_A_REFERENT = NOT_ONE_THING | frozenset({"neither", "either", "none"})
+# "It is / marks / represents the first time that ...": the "it" of these verbs with "time" is an event.
+FIRST_TIME_VERBS = frozenset({"be", "mark", "represent"})
 
 # -- withheld -----------------------------------------------------------------------------------------
 # "declined to comment", "refused to say whether": a refusal verb with one of these as its complement
