@@ -811,7 +811,11 @@ class Memory:
             elif subject.pos_ in ("NOUN", "PROPN") or rep is not None:
                 kind = subject.ent_type_ if rep is None and subject.ent_type_ in ("ORG", "GPE") else ""
                 lemma = subject.lemma_.lower()
-                named = subject.pos_ == "PROPN" or any(t.i in reps for t in subject.subtree)
+                named = (  # "Tellbrook" tagged NOUN is a name all the same
+                    subject.pos_ == "PROPN"
+                    or subject.ent_type_ in ("ORG", "GPE", "LOC", "FAC", "PRODUCT", "WORK_OF_ART")
+                    or any(t.i in reps for t in subject.subtree)
+                )
                 owner = named or lemma in ORG_HEADS or lemma in GPE_HEADS
                 self.last_subject = _Referent(text, _is_plural(subject), is_person, kind, owner)
         if subject_person is None and subject is not None and subject.i in self._pointed:
