@@ -212,6 +212,13 @@ LOCATIVE = frozenset({"in", "at", "near", "outside", "inside"})
 NOT_ONE_THING = frozenset({"any", "no", "every", "each", "all"})
 # A subject with these names no one thing that a later "its" or "the bank" could point back to.
 NOT_A_REFERENT = NOT_ONE_THING | frozenset({"neither", "either", "none"})
+# "near the village of Llanrhydd, a discovery they say could change ...": an aside with one of these heads sums up
+# the whole clause; it says nothing of the noun it follows.
+SUMMARY_NOUNS = frozenset({
+    "achievement", "blow", "boost", "breakthrough", "change", "decision", "departure", "development", "discovery",
+    "finding", "first", "milestone", "move", "rebuke", "result", "reversal", "setback", "shift", "sign", "step",
+    "success", "victory",
+})  # fmt: skip
 # "It is / marks / represents the first time that ...": the "it" of these verbs with "time" is an event.
 FIRST_TIME_VERBS = frozenset({"be", "mark", "represent"})
 

@@ -12,7 +12,15 @@ from typing import TYPE_CHECKING
 
 from claims.context import subject_of
 from claims.inflect import copula, past, present
-from claims.lexicon import DIRECTIONS, EXAMPLE_PREPS, LOCATIVE, NOT_ONE_THING, PERSON_NOUN_ENDINGS, PERSON_NOUNS
+from claims.lexicon import (
+    DIRECTIONS,
+    EXAMPLE_PREPS,
+    LOCATIVE,
+    NOT_ONE_THING,
+    PERSON_NOUN_ENDINGS,
+    PERSON_NOUNS,
+    SUMMARY_NOUNS,
+)
 from claims.render import BRACKETS, Replacement, cut, render
 from claims.types import ClaimKind
 
@@ -297,6 +305,11 @@ class ModifierRules:
         bracketed = self.doc[opener].text in ("(", "[")
         if bracketed:
             return  # "(a method known as ...)", "(Center for ...)": a gloss; brackets() cuts it
+        if appos.pos_ == "NOUN" and appos.lemma_.lower() in SUMMARY_NOUNS and noun.pos_ == "PROPN":
+            # "near Llanrhydd, a discovery they say could ...": it sums up the clause, and Llanrhydd is no discovery
+            # ("the new plan, a move that will cost jobs" may well be the plan)
+            cut(selected, region, self.doc)
+            return
         cop = "are" if noun.tag_ in ("NNS", "NNPS") else "is"
         if appos.pos_ == "PROPN" and noun.pos_ == "NOUN" and indefinite and noun.head.lemma_ == "have":
             # "Emma has a brother, John Smith": "has John Smith" would say another thing; the aside goes
