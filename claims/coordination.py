@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from claims.context import ents_in, subject_of
-from claims.lexicon import COLLECTIVES, NO_SPLIT_PREPS, TOGETHER_WORDS
+from claims.lexicon import COLLECTIVES, NO_SPLIT_PREPS, PARTITIVES, TOGETHER_WORDS
 from claims.render import cut
 
 if TYPE_CHECKING:
@@ -63,8 +63,15 @@ class CoordinationRules:
                         region.discard(child.i)
                         glue.add(child.i)
                 regions.append(region)
-            group = Group(members, regions, glue)
             last = members[-1]
+            for clause in (c for m in members for c in m.children):
+                if clause.dep_ == "relcl" and clause.i > last.i and _partitive_which(clause):
+                    # "58 paintings, 11 drawings and five sketchbooks, most of which ...": the clause is about
+                    # all of them, so no one item's claim takes it
+                    glue.update(t.i for t in clause.subtree)
+                    if self.doc[clause.left_edge.i - 1].text == ",":
+                        glue.add(clause.left_edge.i - 1)
+            group = Group(members, regions, glue)
             # a place or date after the last of two nouns is read as theirs; after a longer list it
             # belongs to the last item ("colonies in Japan and greenhouses in Belgium")
             shareable = members[0].pos_ in ("NOUN", "PROPN") and len(members) == 2
@@ -173,6 +180,9 @@ class CoordinationRules:
             if nxt is not None:
                 region -= self.subtree(nxt)
             region -= {c.i for c in member.children if c.dep_ in ("cc", "preconj", "punct") and c.text in (",", "and")}
+            for clause in member.children:
+                if clause.dep_ == "relcl" and _partitive_which(clause):
+                    region -= {t.i for t in clause.subtree}  # "..., most of which": about the whole list
             if not region:
                 return False
             if nxt is not None:
@@ -250,6 +260,15 @@ class CoordinationRules:
                     out.append(chosen)
             variants = out
         return variants
+
+
+def _partitive_which(clause: Token) -> bool:
+    """ "most of which have never been shown", "all of whom": a relative clause about a part of a whole."""
+    first = clause.left_edge
+    following = first.doc[first.i + 1 : first.i + 3]
+    return first.lower_ in PARTITIVES and [t.lower_ for t in following][:1] == ["of"] and any(
+        t.lower_ in ("which", "whom") for t in following
+    )
 
 
 def _one_title(members: list[Token]) -> bool:

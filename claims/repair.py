@@ -11,6 +11,10 @@ database was dated back to 2022. The last past-tense verb that closes the clause
 
 "had hired a firm to investigate and had informed the authority": the parser coordinates "informed" with
 the infinitive; its own "had" says it goes with "hired".
+
+'The exhibition, "Agnes Thornbury: The Light Returned," brings together ...': the parser reads the quoted
+title as a clause of its own ("The Light Returned") and the sentence loses its predicate's subject. A quoted
+span in title case after a noun and a comma is one name.
 """
 
 from __future__ import annotations
@@ -24,11 +28,18 @@ if TYPE_CHECKING:
     from spacy.tokens import Span, Token
 
 _SUBJECT_OR_AUX = frozenset({"nsubj", "nsubjpass", "aux", "auxpass", "expl"})
+_QUOTE_MARKS = frozenset({'"', "“", "”"})
+# Words a title leaves in lower case ("The Light of the North", "Songs for a Winter").
+_TITLE_SMALL_WORDS = frozenset(
+    {"a", "an", "and", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with"}
+)
+_TITLE_MOST_WORDS = 12
 
 
 def mend(sent: Span) -> None:
     """Reattach predicates the parser hung on a noun inside their own clause."""
     _predicate_after_aside(sent)
+    _quoted_titles(sent)
     for token in sent:
         if token.dep_ == "ccomp" and token.pos_ in ("NOUN", "PROPN"):
             _verbless_that_clause(token)
@@ -120,3 +131,55 @@ def noun_predicate(root: Token) -> Token | None:
 
     clauses = [c for c in root.children if c.dep_ in ("acl", "relcl") and c.i > root.i]
     return next((c for c in clauses if finite(c) and subject_of(c) is None), None)
+
+
+def _quoted_titles(sent: Span) -> None:
+    """Make a quoted title after "<noun>," one subtree, hung on the noun as its apposition."""
+    doc = sent.doc
+    opened: int | None = None
+    for token in sent:
+        if token.text not in _QUOTE_MARKS:
+            continue
+        if opened is None:
+            opened = token.i
+            continue
+        start, end, opened = opened + 1, token.i, None
+        if start - 2 < sent.start or doc[start - 2].text != "," or doc[start - 3].pos_ not in ("NOUN", "PROPN"):
+            continue
+        inside = [t for t in doc[start:end] if not (t.is_punct and t.i == end - 1)]
+        words = [t for t in inside if t.is_alpha]
+        if not 2 <= len(words) <= _TITLE_MOST_WORDS or not words[0].is_title:
+            continue
+        if any(not w.is_title and w.lower_ not in _TITLE_SMALL_WORDS for w in words):
+            continue  # a quoted remark, not a title
+        if any(t.text in (".", "!", "?") for t in inside):
+            continue
+        span = {t.i for t in doc[start:end]}
+        loose = [t for t in doc[start:end] if t.head.i not in span]
+        if len(loose) < 2:
+            continue  # already one name
+        noun = doc[start - 3]
+        title = next((t for t in loose if t.dep_ == "appos" and t.head.i == noun.i), None)
+        if title is None:
+            continue
+        for t in sent:
+            if t.i in span or t.head.i not in span:
+                continue
+            # "The exhibition" read as the subject of "Returned": it goes to what "Returned" hung on
+            above = t.head
+            while above.i in span and above.head.i != above.i:
+                above = above.head
+            if above.i in span or above.i == t.i:
+                return
+            t.head = above
+        # "flat": a part of the one name, which no rule reads as a clause, an aside or a list
+        for t in loose:
+            if t.i != title.i:
+                t.head, t.dep_ = title, "flat"
+        for t in doc[start : end + 1]:
+            if t.pos_ in ("VERB", "AUX"):
+                t.pos_, t.tag_ = "PROPN", "NNP"  # a word of the title, not a predicate
+            if t.i > title.i and t.is_punct:
+                closing = t.i == end or (t.i == end - 1 and t.text == ",")
+                # the colon inside is part of the name; the comma and the quotation mark that close it are not
+                t.head, t.dep_ = title, "punct" if closing else "flat"
