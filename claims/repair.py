@@ -144,7 +144,7 @@ def _quoted_titles(sent: Span) -> None:
             opened = token.i
             continue
         start, end, opened = opened + 1, token.i, None
-        if start - 2 < sent.start or doc[start - 2].text != "," or doc[start - 3].pos_ not in ("NOUN", "PROPN"):
+        if start - 3 < sent.start or doc[start - 2].text != "," or doc[start - 3].pos_ not in ("NOUN", "PROPN"):
             continue
         inside = [t for t in doc[start:end] if not (t.is_punct and t.i == end - 1)]
         words = [t for t in inside if t.is_alpha]
@@ -162,6 +162,7 @@ def _quoted_titles(sent: Span) -> None:
         title = next((t for t in loose if t.dep_ == "appos" and t.head.i == noun.i), None)
         if title is None:
             continue
+        moves = {}
         for t in sent:
             if t.i in span or t.head.i not in span:
                 continue
@@ -169,8 +170,10 @@ def _quoted_titles(sent: Span) -> None:
             above = t.head
             while above.i in span and above.head.i != above.i:
                 above = above.head
-            if above.i in span or above.i == t.i:
-                return
+            moves[t] = above
+        if any(above.i in span or above.i == t.i for t, above in moves.items()):
+            continue  # the title holds the sentence's root: no reading to mend it into
+        for t, above in moves.items():
             t.head = above
         # "flat": a part of the one name, which no rule reads as a clause, an aside or a list
         for t in loose:
